@@ -1,0 +1,294 @@
+// The questionnaire file format: one YAML file per questionnaire version, validated here.
+// Pure: no I/O. The catalog module reads files and reports errors with the file name.
+import { z } from 'zod'
+
+export const LANGUAGES = ['en', 'ar', 'es', 'fr', 'ru', 'zh'] as const
+export type Language = (typeof LANGUAGES)[number]
+
+export const FORCES = ['shall', 'may', 'encouraged'] as const
+export type Force = (typeof FORCES)[number]
+
+export const ANSWER_TYPES = ['maturity', 'yes_no_partial', 'single_choice', 'multi_choice', 'number', 'text'] as const
+export type AnswerType = (typeof ANSWER_TYPES)[number]
+
+/** Special answers that stand in for a value where the question allows them. */
+export const SPECIALS = ['not_applicable', 'unknown'] as const
+export type Special = (typeof SPECIALS)[number]
+
+const slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be lower case letters, digits and underscores, starting with a letter')
+  .max(40)
+const questionId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_.-]*$/, 'must be lower case letters, digits, ".", "_" or "-", starting with a letter')
+  .max(60)
+
+/** Text in ITU's six official languages; English is required, the others fall back to it. */
+export const localizedText = z.strictObject({
+  en: z.string().trim().min(1, 'English text is required'),
+  ar: z.string().trim().min(1).optional(),
+  es: z.string().trim().min(1).optional(),
+  fr: z.string().trim().min(1).optional(),
+  ru: z.string().trim().min(1).optional(),
+  zh: z.string().trim().min(1).optional(),
+})
+export type LocalizedText = z.infer<typeof localizedText>
+
+const score = z.number().min(0, 'score must be between 0 and 1').max(1, 'score must be between 0 and 1')
+
+const option = z.strictObject({
+  id: slug.refine((id) => !(SPECIALS as readonly string[]).includes(id), 'is reserved for special answers'),
+  label: localizedText,
+  score,
+  /** A multi_choice option that cannot be combined with others ("none of the above"). */
+  exclusive: z.boolean().optional(),
+})
+export type Option = z.infer<typeof option>
+
+const band = z.strictObject({ min: z.number(), score })
+export type Band = z.infer<typeof band>
+
+const condition = z.strictObject({
+  question: questionId,
+  /** The question applies when the other question's answer is one of these values
+   * (maturity levels, yes/no/partial, option ids); for multi_choice, when any selected option is listed. */
+  in: z.array(z.union([z.string(), z.number()])).min(1),
+})
+export type Condition = z.infer<typeof condition>
+
+const source = z.strictObject({
+  /** File name in shared/seeds. */
+  document: z.string().min(1),
+  section: z.string().regex(/^\d+(\.\d+)*$/, 'must be a section number such as 3.2'),
+  /** 1-based bullet within the section, when the section is a list. */
+  bullet: z.number().int().positive().optional(),
+  /** Human-readable reference, e.g. "§3.2 bullet 2". */
+  ref: z.string().min(1),
+})
+
+const questionBase = {
+  id: questionId,
+  source,
+  force: z.enum(FORCES),
+  text: localizedText,
+  guidance: localizedText,
+  weight: z.number().positive().max(10).default(1),
+  required: z.boolean().default(true),
+  allow_not_applicable: z.boolean().default(false),
+  allow_unknown: z.boolean().default(true),
+  applies_if: condition.optional(),
+}
+
+const maturityLabels = z.strictObject({
+  '0': localizedText,
+  '1': localizedText,
+  '2': localizedText,
+  '3': localizedText,
+  '4': localizedText,
+})
+
+export const question = z.discriminatedUnion('type', [
+  z.strictObject({ ...questionBase, type: z.literal('maturity'), labels: maturityLabels.optional() }),
+  z.strictObject({ ...questionBase, type: z.literal('yes_no_partial') }),
+  z.strictObject({ ...questionBase, type: z.literal('single_choice'), options: z.array(option).min(2) }),
+  z.strictObject({
+    ...questionBase,
+    type: z.literal('multi_choice'),
+    options: z.array(option).min(2),
+    /** sum: option scores add up, capped at 1; max: the best selected option counts. */
+    combine: z.enum(['sum', 'max']).default('sum'),
+  }),
+  z.strictObject({
+    ...questionBase,
+    type: z.literal('number'),
+    unit: localizedText.optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    integer: z.boolean().default(false),
+    /** Ascending lower bounds; a value scores the band with the highest min not above it. */
+    bands: z.array(band).min(1),
+  }),
+  z.strictObject({ ...questionBase, type: z.literal('text'), max_length: z.number().int().positive().max(20000).default(4000) }),
+])
+export type Question = z.infer<typeof question>
+
+const domain = z.strictObject({
+  id: slug,
+  title: localizedText,
+  description: localizedText,
+  /** Areas of section 1 (e.g. "1.6") that give the domain its rationale. */
+  areas: z.array(z.string().regex(/^\d+(\.\d+)*$/)).default([]),
+  weight: z.number().positive().max(10).default(1),
+  questions: z.array(question).min(1),
+})
+export type Domain = z.infer<typeof domain>
+
+const tier = z.strictObject({ id: slug, label: localizedText, min: z.number().min(0).max(100) })
+export type Tier = z.infer<typeof tier>
+
+export const DEFAULT_MATURITY_LABELS: Record<'0' | '1' | '2' | '3' | '4', LocalizedText> = {
+  '0': { en: 'None', fr: 'Aucun', es: 'Ninguno' },
+  '1': { en: 'Planned', fr: 'Prévu', es: 'Previsto' },
+  '2': { en: 'Drafted', fr: 'En projet', es: 'En borrador' },
+  '3': { en: 'Adopted', fr: 'Adopté', es: 'Adoptado' },
+  '4': { en: 'Implemented and enforced', fr: 'Mis en œuvre et appliqué', es: 'Aplicado y exigido' },
+}
+
+const scoring = z.strictObject({
+  /** Multiplier applied to a question's weight by the force of its obligation; 0 leaves it out of the score. */
+  force_weights: z.strictObject({
+    shall: z.number().min(0).max(10).default(1),
+    may: z.number().min(0).max(10).default(0.5),
+    encouraged: z.number().min(0).max(10).default(0.5),
+  }),
+  /** true: an "unknown" answer scores 0 and stays in the denominator; false: it leaves the denominator. */
+  unknown_scores_zero: z.boolean().default(true),
+  /** Ascending lower bounds on the 0–100 score; the first must be 0. */
+  tiers: z.array(tier).min(1),
+})
+export type ScoringSettings = z.infer<typeof scoring>
+
+export const questionnaireFile = z
+  .strictObject({
+    id: slug,
+    version: z.number().int().positive(),
+    title: localizedText,
+    description: localizedText,
+    source: z.strictObject({ document: z.string().min(1), title: z.string().min(1) }),
+    scoring,
+    domains: z.array(domain).min(1),
+  })
+  .superRefine((file, ctx) => {
+    const where = new Map<string, { question: Question; path: (string | number)[] }>()
+    const domainIds = new Set<string>()
+    file.domains.forEach((d, di) => {
+      if (domainIds.has(d.id)) {
+        ctx.addIssue({ code: 'custom', path: ['domains', di, 'id'], message: `duplicate domain id "${d.id}"` })
+      }
+      domainIds.add(d.id)
+      d.questions.forEach((q, qi) => {
+        const path = ['domains', di, 'questions', qi]
+        if (where.has(q.id)) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'id'], message: `duplicate question id "${q.id}"` })
+        } else {
+          where.set(q.id, { question: q, path })
+        }
+      })
+    })
+
+    for (const [id, { question: q, path }] of where) {
+      checkQuestion(q, path, ctx)
+      if (!q.applies_if) continue
+      const target = where.get(q.applies_if.question)
+      if (!target) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'applies_if', 'question'],
+          message: `refers to unknown question "${q.applies_if.question}"`,
+        })
+        continue
+      }
+      if (target.question.id === id) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'applies_if', 'question'], message: 'a question cannot depend on itself' })
+        continue
+      }
+      const allowed = conditionValues(target.question)
+      if (!allowed) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'applies_if', 'question'],
+          message: `"${target.question.id}" is a ${target.question.type} question and cannot be a condition`,
+        })
+        continue
+      }
+      q.applies_if.in.forEach((v, vi) => {
+        if (!allowed.includes(v)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'applies_if', 'in', vi],
+            message: `${JSON.stringify(v)} is not an answer of "${target.question.id}" (allowed: ${allowed.join(', ')})`,
+          })
+        }
+      })
+    }
+    checkConditionCycles(where, ctx)
+
+    file.scoring.tiers.forEach((t, ti) => {
+      if (ti === 0 && t.min !== 0) {
+        ctx.addIssue({ code: 'custom', path: ['scoring', 'tiers', 0, 'min'], message: 'the first tier must start at 0' })
+      }
+      const prev = file.scoring.tiers[ti - 1]
+      if (prev && t.min <= prev.min) {
+        ctx.addIssue({ code: 'custom', path: ['scoring', 'tiers', ti, 'min'], message: 'tier lower bounds must ascend' })
+      }
+    })
+  })
+export type QuestionnaireFile = z.infer<typeof questionnaireFile>
+export type QuestionnaireInput = z.input<typeof questionnaireFile>
+
+function checkQuestion(q: Question, path: (string | number)[], ctx: z.RefinementCtx): void {
+  if (q.type === 'single_choice' || q.type === 'multi_choice') {
+    const seen = new Set<string>()
+    q.options.forEach((o, oi) => {
+      if (seen.has(o.id)) ctx.addIssue({ code: 'custom', path: [...path, 'options', oi, 'id'], message: `duplicate option id "${o.id}"` })
+      seen.add(o.id)
+    })
+  }
+  if (q.type === 'number') {
+    q.bands.forEach((b, bi) => {
+      const prev = q.bands[bi - 1]
+      if (prev && b.min <= prev.min) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'bands', bi, 'min'], message: 'band lower bounds must ascend' })
+      }
+    })
+    if (q.min !== undefined && q.max !== undefined && q.min > q.max) {
+      ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'max must not be below min' })
+    }
+  }
+}
+
+/** The answer values another question's applies_if may name, or null when the type cannot be a condition. */
+export function conditionValues(q: Question): (string | number)[] | null {
+  switch (q.type) {
+    case 'maturity':
+      return [0, 1, 2, 3, 4]
+    case 'yes_no_partial':
+      return ['yes', 'no', 'partial']
+    case 'single_choice':
+    case 'multi_choice':
+      return q.options.map((o) => o.id)
+    default:
+      return null
+  }
+}
+
+function checkConditionCycles(
+  where: Map<string, { question: Question; path: (string | number)[] }>,
+  ctx: z.RefinementCtx,
+): void {
+  for (const [start, { path }] of where) {
+    const seen = new Set<string>([start])
+    let next = where.get(start)?.question.applies_if?.question
+    while (next) {
+      if (seen.has(next)) {
+        if (next === start) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'applies_if'], message: `conditions form a cycle through "${start}"` })
+        }
+        break
+      }
+      seen.add(next)
+      next = where.get(next)?.question.applies_if?.question
+    }
+  }
+}
+
+/** Picks the requested language, falling back to English. */
+export function localize(text: LocalizedText, lang: Language): string {
+  return text[lang] ?? text.en
+}
+
+/** All questions of a questionnaire in file order, each with its domain id. */
+export function questionsOf(file: QuestionnaireFile): { domain: string; question: Question }[] {
+  return file.domains.flatMap((d) => d.questions.map((question) => ({ domain: d.id, question })))
+}
