@@ -10,8 +10,11 @@ import {
   type Special,
 } from './schema.js'
 
-/** What a client sends: exactly one of a typed value or a special answer. */
-export type AnswerInput = { value?: unknown; special?: Special }
+/**
+ * What a client sends: exactly one of a typed value or a special answer.
+ * `null` counts as absent for both, so a StoredAnswer is also a valid AnswerInput.
+ */
+export type AnswerInput = { value?: unknown; special?: Special | null }
 
 /**
  * A checked value, by question type:

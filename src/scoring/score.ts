@@ -1,0 +1,267 @@
+/**
+ * Readiness scoring: (questionnaire, answers) → scores, coverage and tiers per domain and overall.
+ * Pure and deterministic: no I/O, no fastify or kysely; the answer route calls it inside the
+ * transaction that stores the answer, so stored scores are never stale.
+ *
+ * ## Rules
+ *
+ * 1. **Raw score** of an answered question, in 0..1:
+ *    - maturity: level / 4;
+ *    - yes_no_partial: yes 1, partial 0.5, no 0;
+ *    - single_choice: the chosen option's score;
+ *    - multi_choice: `combine: sum` → the sum of the selected options' scores, capped at 1;
+ *      `combine: max` → the best selected option's score;
+ *    - number: the score of the band with the highest `min` not above the value (0 below all bands);
+ *    - text: unscored. A text question never enters a score, but an answer to it counts as answered
+ *      in coverage.
+ * 2. **Effective weight** = question weight × `scoring.force_weights[question.force]` (0 for text).
+ *    A question of effective weight 0 is left out of the score but still counts in coverage.
+ * 3. **Applicability.** A question whose `applies_if` is not met (see `applies`), or that is answered
+ *    `not_applicable`, leaves both the score's denominator and coverage's denominator.
+ *    `unknown`: with `unknown_scores_zero` it scores 0 and stays in the denominator; without, it leaves
+ *    the score's denominator. Either way it counts as "unknown" and as answered in coverage.
+ *    A missing answer to an applicable question scores 0 (stays in the denominator) and shows as
+ *    missing in coverage. (`required` is not used here: it governs submission, not scoring.)
+ * 4. **Domain score** = 100 × Σ(weight × raw) / Σ(weight) over the domain's counted questions
+ *    (scored type, effective weight > 0, applicable, answered with a value, missing, or unknown when
+ *    unknown scores zero). A domain with no counted question has score null, not 0: nothing was
+ *    measured, which is different from measuring nothing in place.
+ * 5. **Overall score** = the mean of the non-null domain scores weighted by domain weight; null when
+ *    every domain is null. Domains are weighted as the file says, not by their number of questions:
+ *    each domain stands for a part of the treaty, and a domain with many detailed questions must not
+ *    outweigh a short one the treaty holds equally important. A null domain is left out rather than
+ *    counted as 0, for the same reason as rule 4.
+ * 6. **Coverage** = answered / applicable, where answered includes `unknown` and text answers, and
+ *    questions answered `not_applicable` or not applying by condition are not applicable; 1 when no
+ *    question is applicable. Overall counts are the sums of the domain counts, and overall coverage
+ *    is computed from them.
+ * 7. **Tier**: the last tier (in file order, which ascends) whose `min` ≤ score; null when the score
+ *    is null. The tier is taken from the exact score.
+ * 8. Nothing is rounded internally; `roundScore` rounds to one decimal for presentation only.
+ * 9. The result does not depend on the order of the answers. Answers to question ids the file does
+ *    not have are ignored. A stored answer that is not valid for its question (impossible through
+ *    `checkAnswer`) is treated as missing.
+ */
+import {
+  applicability,
+  checkAnswer,
+  type AnswerValue,
+  type StoredAnswer,
+} from '../questionnaires/answers.js'
+import type { Question, QuestionnaireFile, Tier } from '../questionnaires/schema.js'
+
+export type Counts = {
+  /** Questions that apply and are not answered not_applicable: total − notApplicable. */
+  applicable: number
+  /** Applicable questions with an answer: a value (text included) or "unknown". */
+  answered: number
+  /** Questions answered not_applicable plus questions whose applies_if is not met. */
+  notApplicable: number
+  /** Answered "unknown" (included in answered). */
+  unknown: number
+  /** Applicable questions without an answer: applicable − answered. */
+  missing: number
+  /** All questions. */
+  total: number
+}
+
+export type Figures = {
+  /** 0..100, exact; null when nothing counted. */
+  score: number | null
+  /** answered / applicable in 0..1; 1 when nothing is applicable. */
+  coverage: number
+  tier: string | null
+  counts: Counts
+}
+
+export type QuestionStatus = 'answered' | 'not_applicable' | 'unknown' | 'missing' | 'not_applicable_by_condition'
+
+export type QuestionResult = {
+  questionId: string
+  domain: string
+  /** Whether applies_if is met (true without a condition). */
+  applies: boolean
+  status: QuestionStatus
+  /** 0..1; null when the question has no raw score (text, not applicable, unknown not scoring zero). */
+  raw: number | null
+  /** Effective weight: question weight × force weight; 0 for text. */
+  weight: number
+  /** weight × raw when counted, else 0. */
+  contribution: number
+  /** Whether the question enters its domain's score. */
+  counted: boolean
+}
+
+export type DomainReadiness = Figures & { domain: string }
+
+export type Readiness = {
+  overall: Figures
+  /** In file order. */
+  domains: DomainReadiness[]
+  /** In file order. */
+  questions: QuestionResult[]
+}
+
+export function score(
+  file: QuestionnaireFile,
+  answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>,
+): Readiness {
+  const valid = validAnswers(file, answers)
+  const applies = applicability(file, valid)
+  const { force_weights: forceWeights, unknown_scores_zero: unknownScoresZero, tiers } = file.scoring
+
+  const questions: QuestionResult[] = []
+  const domains: DomainReadiness[] = []
+  let overallNumerator = 0
+  let overallDenominator = 0
+  const overallCounts = emptyCounts()
+
+  for (const domain of file.domains) {
+    const counts = emptyCounts()
+    let numerator = 0
+    let denominator = 0
+
+    for (const q of domain.questions) {
+      const doesApply = applies.get(q.id) ?? false
+      const answer = valid.get(q.id)
+      const status: QuestionStatus = !doesApply
+        ? 'not_applicable_by_condition'
+        : answer === undefined
+          ? 'missing'
+          : answer.special === 'not_applicable'
+            ? 'not_applicable'
+            : answer.special === 'unknown'
+              ? 'unknown'
+              : 'answered'
+
+      const scored = q.type !== 'text'
+      const weight = scored ? q.weight * forceWeights[q.force] : 0
+      let raw: number | null = null
+      if (scored) {
+        if (status === 'answered' && answer && answer.value !== null) raw = rawScore(q, answer.value)
+        else if (status === 'missing' || (status === 'unknown' && unknownScoresZero)) raw = 0
+      }
+      const counted = raw !== null && weight > 0
+      const contribution = counted ? weight * (raw as number) : 0
+      if (counted) {
+        numerator += contribution
+        denominator += weight
+      }
+
+      counts.total++
+      if (status === 'not_applicable' || status === 'not_applicable_by_condition') counts.notApplicable++
+      else {
+        counts.applicable++
+        if (status === 'missing') counts.missing++
+        else counts.answered++
+        if (status === 'unknown') counts.unknown++
+      }
+
+      questions.push({ questionId: q.id, domain: domain.id, applies: doesApply, status, raw, weight, contribution, counted })
+    }
+
+    // ratio ≤ 1 exactly in floating point: each weight × raw ≤ weight, and sums round monotonically.
+    const ratio = denominator > 0 ? numerator / denominator : null
+    if (ratio !== null) {
+      overallNumerator += domain.weight * ratio
+      overallDenominator += domain.weight
+    }
+    addCounts(overallCounts, counts)
+    domains.push({ domain: domain.id, ...figures(ratio, counts, tiers) })
+  }
+
+  const overallRatio = overallDenominator > 0 ? overallNumerator / overallDenominator : null
+  return { overall: figures(overallRatio, overallCounts, tiers), domains, questions }
+}
+
+/** A question's raw score in 0..1 for a checked value; null for text (unscored). */
+export function rawScore(q: Question, value: AnswerValue): number | null {
+  switch (q.type) {
+    case 'maturity':
+      return (value as number) / 4
+    case 'yes_no_partial':
+      return value === 'yes' ? 1 : value === 'partial' ? 0.5 : 0
+    case 'single_choice':
+      return q.options.find((o) => o.id === value)?.score ?? 0
+    case 'multi_choice': {
+      const selected = q.options.filter((o) => (value as string[]).includes(o.id)).map((o) => o.score)
+      if (q.combine === 'max') return Math.max(0, ...selected)
+      return Math.min(1, selected.reduce((a, b) => a + b, 0))
+    }
+    case 'number': {
+      let result = 0
+      let best = -Infinity
+      for (const band of q.bands) {
+        if (band.min <= (value as number) && band.min >= best) {
+          best = band.min
+          result = band.score
+        }
+      }
+      return result
+    }
+    case 'text':
+      return null
+  }
+}
+
+/** The last tier whose min ≤ score; null for a null score. */
+export function tierOf(tiers: readonly Tier[], score: number | null): string | null {
+  if (score === null) return null
+  let result: string | null = null
+  for (const t of tiers) if (t.min <= score) result = t.id
+  return result
+}
+
+/** Rounds a score to one decimal, for presentation only. */
+export function roundScore(x: number): number
+export function roundScore(x: number | null): number | null
+export function roundScore(x: number | null): number | null {
+  return x === null ? null : Math.round(x * 10) / 10
+}
+
+function figures(ratio: number | null, counts: Counts, tiers: readonly Tier[]): Figures {
+  const score = ratio === null ? null : 100 * ratio
+  return {
+    score,
+    coverage: counts.applicable === 0 ? 1 : counts.answered / counts.applicable,
+    tier: tierOf(tiers, score),
+    counts,
+  }
+}
+
+function emptyCounts(): Counts {
+  return { applicable: 0, answered: 0, notApplicable: 0, unknown: 0, missing: 0, total: 0 }
+}
+
+function addCounts(into: Counts, add: Counts): void {
+  into.applicable += add.applicable
+  into.answered += add.answered
+  into.notApplicable += add.notApplicable
+  into.unknown += add.unknown
+  into.missing += add.missing
+  into.total += add.total
+}
+
+/**
+ * The answers to the file's questions that are valid for them, keyed by question id.
+ * Unknown ids are dropped; invalid answers are dropped (so they count as missing).
+ * The same question id twice in an iterable is ambiguous and throws.
+ */
+function validAnswers(
+  file: QuestionnaireFile,
+  answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>,
+): Map<string, StoredAnswer> {
+  const byId = new Map<string, Question>()
+  for (const d of file.domains) for (const q of d.questions) byId.set(q.id, q)
+  const result = new Map<string, StoredAnswer>()
+  const seen = new Set<string>()
+  for (const [id, answer] of answers) {
+    if (seen.has(id)) throw new Error(`score: more than one answer for question "${id}"`)
+    seen.add(id)
+    const q = byId.get(id)
+    if (!q) continue
+    const checked = checkAnswer(q, answer)
+    if (checked.ok) result.set(id, checked.answer)
+  }
+  return result
+}
