@@ -1,0 +1,72 @@
+// All settings come from the environment, parsed once into a frozen, typed Config.
+import { z } from 'zod'
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const boolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const environment = z.object({
+  PORT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  MIGRATE_ON_START: boolean.default(true),
+  DB_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
+  BODY_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1024).default(1_048_576),
+  QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
+  TRUST_PROXY: boolean.default(false),
+  AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).default(20),
+})
+
+export interface Config {
+  readonly port: number
+  readonly host: string
+  /** A postgres URL; absent means the embedded database in dataDir. */
+  readonly databaseUrl: string | undefined
+  readonly dataDir: string
+  readonly logLevel: (typeof LOG_LEVELS)[number]
+  readonly migrateOnStart: boolean
+  readonly poolSize: number
+  readonly bodyLimit: number
+  readonly questionnairesDir: string
+  readonly trustProxy: boolean
+  /** Failed authentications allowed per client address and minute. */
+  readonly authRateLimit: number
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "not set", as in most shells' `VAR= command`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  const parsed = environment.safeParse(present)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = String(i.path[0])
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`
+    })
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
+  }
+  const e = parsed.data
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    migrateOnStart: e.MIGRATE_ON_START,
+    poolSize: e.DB_POOL_SIZE,
+    bodyLimit: e.BODY_LIMIT,
+    questionnairesDir: e.QUESTIONNAIRES_DIR,
+    trustProxy: e.TRUST_PROXY,
+    authRateLimit: e.AUTH_RATE_LIMIT,
+  })
+}

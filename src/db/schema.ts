@@ -1,0 +1,158 @@
+// The one Database interface: every table as Kysely sees it. Elsewhere use Selectable/Insertable.
+import type { ColumnType, Generated, JSONColumnType } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export type Role = 'administration' | 'staff' | 'admin'
+export type AssessmentStatus = 'draft' | 'submitted' | 'returned' | 'validated'
+export type Region = 'Africa' | 'Americas' | 'Arab States' | 'Asia-Pacific' | 'CIS' | 'Europe'
+
+export interface CountriesTable {
+  code: string
+  alpha2: string
+  name: string
+  region: Region
+}
+
+export interface QuestionnaireVersionsTable {
+  questionnaire: string
+  version: number
+  title: string
+  content: ColumnType<unknown, string, string>
+  hash: string
+  question_count: number
+  synced_at: Generated<Timestamp>
+}
+
+/** One row per domain of a questionnaire version, for SQL joins in aggregates and exports. */
+export interface QuestionnaireDomainsTable {
+  questionnaire: string
+  version: number
+  domain: string
+  position: number
+  title: string
+}
+
+/** One row per question of a questionnaire version, for SQL joins in exports. */
+export interface QuestionnaireQuestionsTable {
+  questionnaire: string
+  version: number
+  question_id: string
+  domain: string
+  position: number
+  type: string
+  force: string
+  source_ref: string
+  weight: number
+}
+
+export interface TokensTable {
+  id: Generated<string>
+  hash: Buffer
+  prefix: string
+  role: Role
+  country: string | null
+  label: string
+  created_at: Generated<Timestamp>
+  created_by: string | null
+  expires_at: Timestamp | null
+  revoked_at: Timestamp | null
+  last_used_at: Timestamp | null
+}
+
+export interface AssessmentsTable {
+  id: Generated<string>
+  country: string
+  questionnaire: string
+  version: number
+  cycle: number
+  status: AssessmentStatus
+  /** Bumped by every change; the assessment's ETag. */
+  revision: Generated<number>
+  created_at: Generated<Timestamp>
+  updated_at: Generated<Timestamp>
+  created_by: string | null
+  carried_from: string | null
+  /** Derived from answers by the scoring module, in the same transaction as the change. */
+  overall_score: number | null
+  coverage: Generated<number>
+  tier: string | null
+  answered: Generated<number>
+  applicable: Generated<number>
+}
+
+export interface AnswersTable {
+  assessment_id: string
+  question_id: string
+  value: ColumnType<unknown, string | null, string | null>
+  special: 'not_applicable' | 'unknown' | null
+  comment: string | null
+  evidence: JSONColumnType<{ title: string; url: string }[], string, string>
+  carried_forward: Generated<boolean>
+  /** The question's raw score 0–1 (null when unscored or not counted), derived by the scoring module. */
+  score: number | null
+  revision: Generated<number>
+  updated_at: Generated<Timestamp>
+  updated_by: string | null
+  updated_by_role: Role | null
+}
+
+export interface AnswerHistoryTable {
+  id: Generated<string>
+  assessment_id: string
+  question_id: string
+  revision: number
+  old_answer: ColumnType<unknown, string | null, string | null>
+  new_answer: ColumnType<unknown, string | null, string | null>
+  changed_at: Generated<Timestamp>
+  changed_by: string | null
+  changed_by_role: Role | null
+}
+
+export interface ReviewCommentsTable {
+  id: Generated<string>
+  assessment_id: string
+  question_id: string | null
+  body: string
+  author: string | null
+  author_label: string
+  created_at: Generated<Timestamp>
+}
+
+export interface TransitionsTable {
+  id: Generated<string>
+  assessment_id: string
+  from_status: AssessmentStatus | null
+  to_status: AssessmentStatus
+  comment: string | null
+  actor: string | null
+  actor_role: Role | null
+  at: Generated<Timestamp>
+}
+
+export interface DomainScoresTable {
+  assessment_id: string
+  domain: string
+  score: number | null
+  coverage: number
+  tier: string | null
+  applicable: number
+  answered: number
+  not_applicable: number
+  unknown: number
+  missing: number
+}
+
+export interface Database {
+  countries: CountriesTable
+  questionnaire_versions: QuestionnaireVersionsTable
+  questionnaire_domains: QuestionnaireDomainsTable
+  questionnaire_questions: QuestionnaireQuestionsTable
+  tokens: TokensTable
+  assessments: AssessmentsTable
+  answers: AnswersTable
+  answer_history: AnswerHistoryTable
+  review_comments: ReviewCommentsTable
+  transitions: TransitionsTable
+  domain_scores: DomainScoresTable
+}

@@ -1,0 +1,104 @@
+// One error handler for the whole app: every error response is application/problem+json.
+// 4xx details pass through; 5xx say only "internal error" and the request id, and are logged in full.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
+import { AppError, problemType, titleFor, type FieldProblem, type ProblemBody } from '../errors.js'
+
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): FastifyReply {
+  const body: ProblemBody = {
+    type: problemType(code),
+    title: titleFor(status),
+    status,
+    detail,
+    code,
+    instance: reply.request.url.split('?')[0],
+    requestId: String(reply.request.id),
+    ...extra,
+  }
+  return reply.code(status).type('application/problem+json; charset=utf-8').serializer(JSON.stringify).send(body)
+}
+
+/** PostgreSQL and driver failures that mean "the database is not reachable right now". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false
+  const e = error as { code?: unknown; message?: unknown }
+  const code = typeof e.code === 'string' ? e.code : ''
+  if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03' || code === '53300') return true
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ETIMEDOUT') return true
+  const message = typeof e.message === 'string' ? e.message : ''
+  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    message,
+  )
+}
+
+function pathOf(segments: readonly PropertyKey[], where: string): string {
+  return '/' + [where, ...segments.map(String)].join('/')
+}
+
+function validationProblems(error: FastifyError): FieldProblem[] {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    return error.validation.map((v) => {
+      const issue = v.params.issue as { path: PropertyKey[]; message: string }
+      return { path: pathOf(issue.path, error.validationContext ?? 'body'), message: issue.message }
+    })
+  }
+  return (error.validation ?? []).map((v) => ({
+    path: `/${error.validationContext ?? 'body'}${v.instancePath ?? ''}`,
+    message: v.message ?? 'is invalid',
+  }))
+}
+
+const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'body_too_large', detail: 'the request body is larger than the server accepts' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'unsupported_media_type', detail: 'send the body as application/json' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'the body is empty but the content type says JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'malformed_json', detail: 'the body is not valid JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'bad_request', detail: 'the content length does not match the body' },
+}
+
+async function errorsPlugin(app: FastifyInstance): Promise<void> {
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) =>
+    sendProblem(reply, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
+  )
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof AppError) {
+      if (error.status >= 500) request.log.error({ err: error }, 'application error')
+      return sendProblem(reply, error.status, error.code, error.message, error.extra)
+    }
+    if (error.validation) {
+      const errors = validationProblems(error)
+      const detail = errors.map((e) => `${e.path}: ${e.message}`).join('; ')
+      return sendProblem(reply, 400, 'validation_failed', detail || 'the request is invalid', { errors })
+    }
+    const known = error.code ? CLIENT_ERRORS[error.code] : undefined
+    if (known) return sendProblem(reply, known.status, known.code, known.detail)
+    if (error instanceof SyntaxError && error.statusCode === 400) {
+      return sendProblem(reply, 400, 'malformed_json', 'the body is not valid JSON')
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable')
+      reply.header('retry-after', '1')
+      return sendProblem(reply, 503, 'database_unavailable', 'the database is not reachable; retry shortly')
+    }
+    const status = error.statusCode ?? 500
+    if (status === 429) {
+      return sendProblem(reply, 429, 'rate_limited', error.message || 'too many requests; slow down')
+    }
+    if (status >= 400 && status < 500) {
+      // Fastify's own 4xx messages are written for clients and name no internals.
+      return sendProblem(reply, status, 'bad_request', error.message)
+    }
+    request.log.error({ err: error }, 'unhandled error')
+    return sendProblem(reply, 500, 'internal_error', `internal error; quote request id ${request.id} when reporting it`)
+  })
+}
+
+export default fp(errorsPlugin, { name: 'errors', fastify: '5.x' })

@@ -1,0 +1,33 @@
+// build(t): the app on a database of this test file's own, closed when the test ends.
+import type { FastifyInstance } from 'fastify'
+import tap from 'tap'
+import { buildApp, type BuildOptions } from '../../src/app.js'
+import { loadConfig, type Config } from '../../src/config.js'
+import { createTestDatabase, type TestDatabase } from './database.js'
+
+let shared: Promise<TestDatabase> | undefined
+
+/** This test file's database, created on first use and dropped when the file ends. */
+export function fileDatabase(): Promise<TestDatabase> {
+  if (!shared) {
+    shared = createTestDatabase()
+    tap.teardown(async () => (await shared)?.drop())
+  }
+  return shared
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides }
+}
+
+export async function build(
+  t: { teardown(fn: () => unknown): void },
+  overrides: Partial<Config> = {},
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const database = await fileDatabase()
+  const app = await buildApp(testConfig({ databaseUrl: database.url, ...overrides }), options)
+  t.teardown(() => app.close())
+  await app.ready()
+  return app
+}
