@@ -7,8 +7,15 @@ const boolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
+// Each check carries its own message: zod 4 otherwise reports a schema-level message ("must be a
+// number") for every failed check of that schema, e.g. for PORT=70000.
 const environment = z.object({
-  PORT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(0).max(65535).default(3000),
+  PORT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be from 0 to 65535')
+    .max(65535, 'must be from 0 to 65535')
+    .default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -17,11 +24,20 @@ const environment = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   MIGRATE_ON_START: boolean.default(true),
-  DB_POOL_SIZE: z.coerce.number({ message: 'must be a number' }).int().min(1).max(200).default(10),
-  BODY_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1024).default(1_048_576),
+  DB_POOL_SIZE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 200')
+    .max(200, 'must be from 1 to 200')
+    .default(10),
+  BODY_LIMIT: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1024, 'must be at least 1024 (bytes)')
+    .default(1_048_576),
   QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
   TRUST_PROXY: boolean.default(false),
-  AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int().min(1).default(20),
+  AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
 })
 
 export interface Config {
