@@ -1,0 +1,376 @@
+// Property tests of the scoring rules on random valid questionnaires and answer sets.
+import fc from 'fast-check'
+import t from 'tap'
+import { checkAnswer, type AnswerValue, type StoredAnswer } from '../../src/questionnaires/answers.js'
+import {
+  ANSWER_TYPES,
+  FORCES,
+  questionnaireFile,
+  questionsOf,
+  type Question,
+  type QuestionnaireFile,
+  type QuestionnaireInput,
+} from '../../src/questionnaires/schema.js'
+import { score, type Readiness } from '../../src/scoring/score.js'
+
+/** Enough runs to find counter-examples, few enough to finish in a few seconds. */
+const RUNS = 150
+
+type QuestionInput = QuestionnaireInput['domains'][number]['questions'][number]
+const text = (en: string) => ({ en })
+
+// ── Questionnaires ───────────────────────────────────────────────────────────────────────────────
+
+const unit = fc.double({ min: 0, max: 1, noNaN: true })
+const weight = fc.oneof(fc.constantFrom(0.5, 1, 2, 3), fc.double({ min: 0.01, max: 10, noNaN: true }))
+const forceWeight = fc.oneof(fc.constantFrom(0, 0.5, 1, 2), fc.double({ min: 0, max: 10, noNaN: true }))
+
+const questionSpec = fc.record({
+  type: fc.constantFrom(...ANSWER_TYPES),
+  force: fc.constantFrom(...FORCES),
+  weight,
+  allowNotApplicable: fc.boolean(),
+  allowUnknown: fc.boolean(),
+  /** Refers to an earlier question (index modulo the candidates) with values picked modulo its answers. */
+  condition: fc.option(fc.record({ ref: fc.nat(), pick: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) }), {
+    nil: undefined,
+    freq: 2,
+  }),
+  optionScores: fc.array(unit, { minLength: 2, maxLength: 4 }),
+  exclusiveLast: fc.boolean(),
+  combine: fc.constantFrom('sum' as const, 'max' as const),
+  bandMins: fc.uniqueArray(fc.integer({ min: -20, max: 120 }), { minLength: 1, maxLength: 4 }),
+  bandScores: fc.array(unit, { minLength: 4, maxLength: 4 }),
+  min: fc.option(fc.integer({ min: -50, max: 50 }), { nil: undefined }),
+  max: fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }),
+  integer: fc.boolean(),
+  maxLength: fc.integer({ min: 1, max: 12 }),
+})
+type QuestionSpec = typeof questionSpec extends fc.Arbitrary<infer T> ? T : never
+
+const fileArb: fc.Arbitrary<QuestionnaireFile> = fc
+  .record({
+    forceWeights: fc.record({ shall: forceWeight, may: forceWeight, encouraged: forceWeight }),
+    unknownScoresZero: fc.boolean(),
+    tierMins: fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 3 }),
+    domains: fc.array(fc.record({ weight, questions: fc.array(questionSpec, { minLength: 1, maxLength: 5 }) }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+  })
+  .map((spec) => {
+    const built: QuestionInput[] = []
+    const domains = spec.domains.map((d, di) => ({
+      id: `d${di}`,
+      title: text(`Domain ${di}`),
+      description: text('Generated'),
+      weight: d.weight,
+      questions: d.questions.map((q) => {
+        const question = buildQuestion(`q${built.length}`, q, built)
+        built.push(question)
+        return question
+      }),
+    }))
+    const input: QuestionnaireInput = {
+      id: 'generated',
+      version: 1,
+      title: text('Generated'),
+      description: text('Generated'),
+      source: { document: 'treaty.md', title: 'Treaty' },
+      scoring: {
+        force_weights: spec.forceWeights,
+        unknown_scores_zero: spec.unknownScoresZero,
+        tiers: [0, ...spec.tierMins.sort((a, b) => a - b)].map((min, i) => ({ id: `t${i}`, label: text(`Tier ${i}`), min })),
+      },
+      domains,
+    }
+    return questionnaireFile.parse(input) // throws if the generator ever makes an invalid file
+  })
+
+function conditionValuesOf(q: QuestionInput): (string | number)[] | null {
+  if (q.type === 'maturity') return [0, 1, 2, 3, 4]
+  if (q.type === 'yes_no_partial') return ['yes', 'no', 'partial']
+  if (q.type === 'single_choice' || q.type === 'multi_choice') return q.options.map((o) => o.id)
+  return null
+}
+
+function buildQuestion(id: string, s: QuestionSpec, earlier: QuestionInput[]): QuestionInput {
+  const common = {
+    id,
+    source: { document: 'treaty.md', section: '1', ref: '§1' },
+    force: s.force,
+    text: text(`Question ${id}`),
+    guidance: text('Generated'),
+    weight: s.weight,
+    allow_not_applicable: s.allowNotApplicable,
+    allow_unknown: s.allowUnknown,
+  }
+  const targets = earlier.filter((q) => conditionValuesOf(q) !== null)
+  const target = s.condition && targets.length > 0 ? targets[s.condition.ref % targets.length] : undefined
+  const values = target ? conditionValuesOf(target)! : []
+  const applies_if =
+    target && s.condition ? { question: target.id, in: [...new Set(s.condition.pick.map((p) => values[p % values.length]!))] } : undefined
+  const withCondition = applies_if ? { ...common, applies_if } : common
+  const options = s.optionScores.map((score, i) => ({
+    id: `o${i}`,
+    label: text(`Option ${i}`),
+    score,
+    ...(s.exclusiveLast && i === s.optionScores.length - 1 ? { exclusive: true } : {}),
+  }))
+  switch (s.type) {
+    case 'maturity':
+      return { ...withCondition, type: 'maturity' }
+    case 'yes_no_partial':
+      return { ...withCondition, type: 'yes_no_partial' }
+    case 'single_choice':
+      return { ...withCondition, type: 'single_choice', options }
+    case 'multi_choice':
+      return { ...withCondition, type: 'multi_choice', options, combine: s.combine }
+    case 'number': {
+      const [min, max] = s.min !== undefined && s.max !== undefined && s.min > s.max ? [s.max, s.min] : [s.min, s.max]
+      const bands = [...s.bandMins].sort((a, b) => a - b).map((m, i) => ({ min: m, score: s.bandScores[i]! }))
+      return { ...withCondition, type: 'number', integer: s.integer, bands, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }
+    }
+    case 'text':
+      return { ...withCondition, type: 'text', max_length: s.maxLength }
+  }
+}
+
+// ── Answers ──────────────────────────────────────────────────────────────────────────────────────
+
+function valueArb(q: Question): fc.Arbitrary<unknown> {
+  switch (q.type) {
+    case 'maturity':
+      return fc.integer({ min: 0, max: 4 })
+    case 'yes_no_partial':
+      return fc.constantFrom('yes', 'no', 'partial')
+    case 'single_choice':
+      return fc.constantFrom(...q.options.map((o) => o.id))
+    case 'multi_choice': {
+      const plain = q.options.filter((o) => !o.exclusive).map((o) => o.id)
+      const exclusive = q.options.filter((o) => o.exclusive).map((o) => [o.id])
+      const subsets = fc.shuffledSubarray(plain, { minLength: 1 })
+      return exclusive.length ? fc.oneof(subsets, fc.constantFrom(...exclusive)) : subsets
+    }
+    case 'number': {
+      const [lo, hi] = [q.min ?? -40, q.max ?? 160]
+      return q.integer ? fc.integer({ min: lo, max: hi }) : fc.double({ min: lo, max: hi, noNaN: true })
+    }
+    case 'text':
+      return fc.string({ maxLength: q.max_length - 1 }).map((s) => `a${s}`)
+  }
+}
+
+/** A random valid answer (or none) per question, normalised through checkAnswer as the route would. */
+function answersArb(file: QuestionnaireFile): fc.Arbitrary<[string, StoredAnswer][]> {
+  const perQuestion = questionsOf(file).map(({ question: q }) => {
+    const specials = [...(q.allow_not_applicable ? ['not_applicable' as const] : []), ...(q.allow_unknown ? ['unknown' as const] : [])]
+    const choices: fc.WeightedArbitrary<{ value?: unknown; special?: 'not_applicable' | 'unknown' } | undefined>[] = [
+      { arbitrary: fc.constant(undefined), weight: 1 },
+      { arbitrary: valueArb(q).map((value) => ({ value })), weight: 4 },
+    ]
+    if (specials.length) choices.push({ arbitrary: fc.constantFrom(...specials).map((special) => ({ special })), weight: 1 })
+    return fc.oneof(...choices).map((input): [string, StoredAnswer] | undefined => {
+      if (input === undefined) return undefined
+      const checked = checkAnswer(q, input)
+      if (!checked.ok) throw new Error(`generator made an invalid answer for ${q.id}: ${checked.problem}`)
+      return [q.id, checked.answer]
+    })
+  })
+  return fc.tuple(...perQuestion).map((list) => list.filter((x): x is [string, StoredAnswer] => x !== undefined))
+}
+
+const scenario = fileArb.chain((file) =>
+  fc.record({ file: fc.constant(file), answers: answersArb(file), pick: fc.nat(), pick2: fc.nat() }),
+)
+
+// ── Helpers ──────────────────────────────────────────────────────────────────────────────────────
+
+/** Questions that no applies_if refers to: changing their answer cannot change applicability. */
+function leaves(file: QuestionnaireFile): Question[] {
+  const all = questionsOf(file).map((x) => x.question)
+  const referenced = new Set(all.flatMap((q) => (q.applies_if ? [q.applies_if.question] : [])))
+  return all.filter((q) => !referenced.has(q.id))
+}
+
+/** The score of the band a number falls in, computed independently of the module under test. */
+function bandScore(q: Extract<Question, { type: 'number' }>, v: number): number {
+  const fitting = q.bands.filter((b) => b.min <= v)
+  return fitting.length ? fitting[fitting.length - 1]!.score : 0
+}
+
+/**
+ * Values that are at least as good as the current answer, by the meaning of each type, not by the
+ * module's own raw score: a higher maturity level; no < partial < yes; an option scoring at least as
+ * much; one more (non-exclusive) option selected, or a non-exclusive option scoring at least as much
+ * as the exclusive one; a number whose band scores at least as much. From a missing answer (which
+ * scores 0) any value is an improvement; so is any value from "unknown" when unknown scores zero.
+ * Not from not_applicable or a non-scoring unknown: those change which questions count.
+ */
+function improvements(q: Question, current: StoredAnswer | undefined, unknownScoresZero: boolean): AnswerValue[] {
+  const fromNothing = current === undefined || (current.special === 'unknown' && unknownScoresZero)
+  if (!fromNothing && current?.special !== null) return []
+  const v = fromNothing ? null : current!.value
+  switch (q.type) {
+    case 'maturity':
+      return [0, 1, 2, 3, 4].filter((l) => v === null || l > (v as number))
+    case 'yes_no_partial': {
+      const order = ['no', 'partial', 'yes']
+      return order.filter((x) => v === null || order.indexOf(x) > order.indexOf(v as string))
+    }
+    case 'single_choice': {
+      const now = q.options.find((o) => o.id === v)
+      return q.options.filter((o) => v === null || (o.id !== v && o.score >= now!.score)).map((o) => o.id)
+    }
+    case 'multi_choice': {
+      const plain = q.options.filter((o) => !o.exclusive)
+      if (v === null) return q.options.map((o) => [o.id])
+      const selected = v as string[]
+      const exclusive = q.options.find((o) => o.exclusive && selected.includes(o.id))
+      if (exclusive) return plain.filter((o) => o.score >= exclusive.score).map((o) => [o.id])
+      return plain.filter((o) => !selected.includes(o.id)).map((o) => [...selected, o.id])
+    }
+    case 'number': {
+      const inRange = (x: number) => (q.min === undefined || x >= q.min) && (q.max === undefined || x <= q.max)
+      const candidates = [...q.bands.map((b) => b.min), q.min, q.max, 0, 1000].filter(
+        (x): x is number => x !== undefined && inRange(x) && (!q.integer || Number.isInteger(x)),
+      )
+      return candidates.filter((x) => v === null || (x !== v && bandScore(q, x) >= bandScore(q, v as number)))
+    }
+    case 'text':
+      return []
+  }
+}
+
+function withAnswer(answers: [string, StoredAnswer][], id: string, answer: StoredAnswer): [string, StoredAnswer][] {
+  return [...answers.filter(([qid]) => qid !== id), [id, answer]]
+}
+
+function checkFigures(r: Readiness): void {
+  for (const f of [r.overall, ...r.domains]) {
+    if (f.score !== null && !(f.score >= 0 && f.score <= 100)) throw new Error(`score out of range: ${f.score}`)
+    if (!(f.coverage >= 0 && f.coverage <= 1)) throw new Error(`coverage out of range: ${f.coverage}`)
+    if ((f.score === null) !== (f.tier === null)) throw new Error('tier must be null exactly when the score is')
+    const c = f.counts
+    if (c.applicable + c.notApplicable !== c.total || c.answered + c.missing !== c.applicable || c.unknown > c.answered) {
+      throw new Error(`inconsistent counts ${JSON.stringify(c)}`)
+    }
+  }
+  for (const q of r.questions) {
+    if (q.raw !== null && !(q.raw >= 0 && q.raw <= 1)) throw new Error(`raw out of range: ${q.raw}`)
+    if (!q.counted && q.contribution !== 0) throw new Error('a question that is not counted contributes')
+  }
+}
+
+// ── Properties ───────────────────────────────────────────────────────────────────────────────────
+
+t.test('scores lie in 0..100 or are null, coverage in 0..1, counts add up', async (t) => {
+  fc.assert(
+    fc.property(scenario, ({ file, answers }) => {
+      checkFigures(score(file, answers))
+    }),
+    { numRuns: RUNS },
+  )
+  t.pass('property held')
+})
+
+t.test('improving one answer never lowers a domain score or the overall', async (t) => {
+  // Restricted to questions no other question depends on: changing a condition question can change
+  // which questions apply, and then scores may legitimately go either way.
+  let improved = 0
+  fc.assert(
+    fc.property(scenario, ({ file, answers, pick, pick2 }) => {
+      const current = new Map(answers)
+      const options = leaves(file)
+        .map((q) => ({ q, better: improvements(q, current.get(q.id), file.scoring.unknown_scores_zero) }))
+        .filter((x) => x.better.length > 0)
+      if (options.length === 0) return
+      const { q, better } = options[pick % options.length]!
+      const value = better[pick2 % better.length]!
+      const after = withAnswer(answers, q.id, { value, special: null })
+      const checked = checkAnswer(q, { value })
+      if (!checked.ok) throw new Error(`improvement generator made an invalid value: ${checked.problem}`)
+
+      const r0 = score(file, answers)
+      const r1 = score(file, after)
+      if (r0.questions.map((x) => x.applies).join() !== r1.questions.map((x) => x.applies).join()) {
+        throw new Error('applicability changed; the restriction to leaf questions should prevent that')
+      }
+      r0.domains.forEach((d0, i) => {
+        const d1 = r1.domains[i]!
+        if ((d0.score === null) !== (d1.score === null)) throw new Error(`domain ${d0.domain} changed between null and a score`)
+        if (d0.score !== null && d1.score! < d0.score) throw new Error(`domain ${d0.domain} fell from ${d0.score} to ${d1.score}`)
+      })
+      if (r0.overall.score !== null && r1.overall.score! < r0.overall.score) {
+        throw new Error(`overall fell from ${r0.overall.score} to ${r1.overall.score}`)
+      }
+      improved++
+    }),
+    { numRuns: RUNS * 2 },
+  )
+  t.ok(improved > RUNS / 2, `most runs had an answer to improve (${improved})`)
+})
+
+t.test('adding a not_applicable answer never changes the other questions’ contributions', async (t) => {
+  // Restricted to questions no other question depends on (a not_applicable condition question makes
+  // its dependants stop applying, by rule).
+  let tried = 0
+  fc.assert(
+    fc.property(scenario, ({ file, answers, pick }) => {
+      const targets = leaves(file).filter((q) => q.allow_not_applicable)
+      if (targets.length === 0) return
+      const q = targets[pick % targets.length]!
+      const r0 = score(file, answers)
+      const r1 = score(file, withAnswer(answers, q.id, { value: null, special: 'not_applicable' }))
+      r0.questions.forEach((x0, i) => {
+        const x1 = r1.questions[i]!
+        if (x0.questionId === q.id) {
+          if (x1.counted || x1.contribution !== 0) throw new Error('a not_applicable question still counts')
+          if (x1.applies && x1.status !== 'not_applicable') throw new Error(`status ${x1.status}`)
+          return
+        }
+        if (JSON.stringify(x0) !== JSON.stringify(x1)) throw new Error(`${x0.questionId} changed: ${JSON.stringify(x0)} → ${JSON.stringify(x1)}`)
+      })
+      checkFigures(r1)
+      tried++
+    }),
+    { numRuns: RUNS },
+  )
+  t.ok(tried > 0, `property exercised (${tried} runs)`)
+})
+
+t.test('the result does not depend on the order of the answers or of multi_choice selections', async (t) => {
+  fc.assert(
+    fc.property(
+      scenario.chain((s) => fc.record({ s: fc.constant(s), shuffled: fc.shuffledSubarray(s.answers, { minLength: s.answers.length }) })),
+      ({ s: { file, answers }, shuffled }) => {
+        const expected = JSON.stringify(score(file, answers))
+        if (JSON.stringify(score(file, shuffled)) !== expected) throw new Error('answer order changed the result')
+        if (JSON.stringify(score(file, new Map(shuffled))) !== expected) throw new Error('a Map changed the result')
+        const reversedSelections = answers.map(([id, a]): [string, StoredAnswer] => [
+          id,
+          Array.isArray(a.value) ? { ...a, value: [...a.value].reverse() } : a,
+        ])
+        const r = score(file, reversedSelections)
+        if (JSON.stringify(r.domains) !== JSON.stringify(JSON.parse(expected).domains)) {
+          throw new Error('multi_choice selection order changed a score')
+        }
+      },
+    ),
+    { numRuns: RUNS },
+  )
+  t.pass('property held')
+})
+
+t.test('answers to questions the file does not have are ignored', async (t) => {
+  fc.assert(
+    fc.property(scenario, fc.array(fc.tuple(fc.stringMatching(/^zz[a-z]{0,4}$/), fc.integer({ min: 0, max: 4 })), { maxLength: 3 }), ({ file, answers }, extra) => {
+      const stray = [...new Map(extra)].map(([id, value]): [string, StoredAnswer] => [id, { value, special: null }])
+      if (JSON.stringify(score(file, [...answers, ...stray])) !== JSON.stringify(score(file, answers))) {
+        throw new Error('a stray answer changed the result')
+      }
+    }),
+    { numRuns: RUNS },
+  )
+  t.pass('property held')
+})
