@@ -1,6 +1,7 @@
 // The one Database interface: every table as Kysely sees it. Elsewhere use Selectable/Insertable.
 import type { ColumnType, Generated, JSONColumnType } from 'kysely'
 
+// Insert may omit it where the column has a default.
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 export type Role = 'administration' | 'staff' | 'admin'
@@ -21,7 +22,7 @@ export interface QuestionnaireVersionsTable {
   content: ColumnType<unknown, string, string>
   hash: string
   question_count: number
-  synced_at: Generated<Timestamp>
+  synced_at: Timestamp
 }
 
 /** One row per domain of a questionnaire version, for SQL joins in aggregates and exports. */
@@ -53,7 +54,7 @@ export interface TokensTable {
   role: Role
   country: string | null
   label: string
-  created_at: Generated<Timestamp>
+  created_at: Timestamp
   created_by: string | null
   expires_at: Timestamp | null
   revoked_at: Timestamp | null
@@ -69,8 +70,8 @@ export interface AssessmentsTable {
   status: AssessmentStatus
   /** Bumped by every change; the assessment's ETag. */
   revision: Generated<number>
-  created_at: Generated<Timestamp>
-  updated_at: Generated<Timestamp>
+  created_at: Timestamp
+  updated_at: Timestamp
   created_by: string | null
   carried_from: string | null
   /** Derived from answers by the scoring module, in the same transaction as the change. */
@@ -92,7 +93,7 @@ export interface AnswersTable {
   /** The question's raw score 0–1 (null when unscored or not counted), derived by the scoring module. */
   score: number | null
   revision: Generated<number>
-  updated_at: Generated<Timestamp>
+  updated_at: Timestamp
   updated_by: string | null
   updated_by_role: Role | null
 }
@@ -104,7 +105,7 @@ export interface AnswerHistoryTable {
   revision: number
   old_answer: ColumnType<unknown, string | null, string | null>
   new_answer: ColumnType<unknown, string | null, string | null>
-  changed_at: Generated<Timestamp>
+  changed_at: Timestamp
   changed_by: string | null
   changed_by_role: Role | null
 }
@@ -116,7 +117,7 @@ export interface ReviewCommentsTable {
   body: string
   author: string | null
   author_label: string
-  created_at: Generated<Timestamp>
+  created_at: Timestamp
 }
 
 export interface TransitionsTable {
@@ -127,7 +128,7 @@ export interface TransitionsTable {
   comment: string | null
   actor: string | null
   actor_role: Role | null
-  at: Generated<Timestamp>
+  at: Timestamp
 }
 
 export interface DomainScoresTable {

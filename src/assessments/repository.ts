@@ -1,0 +1,148 @@
+// SQL for assessments and their answers. Functions take db or trx first; callers own transactions.
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
+import type { AnswersTable, AssessmentStatus, AssessmentsTable, Database, Region } from '../db/schema.js'
+import type { Actor } from './principal.js'
+
+type Db = Kysely<Database> | Transaction<Database>
+export type AssessmentRow = Selectable<AssessmentsTable>
+export type AnswerRow = Selectable<AnswersTable>
+
+/**
+ * The assessment if this actor may see it. An administration asking for another country's
+ * assessment gets undefined, exactly as for one that does not exist: nothing reveals it exists.
+ */
+export async function findVisible(db: Db, actor: Actor, id: string, forUpdate = false): Promise<AssessmentRow | undefined> {
+  let query = db.selectFrom('assessments').selectAll().where('id', '=', id)
+  if (actor.role === 'administration') query = query.where('country', '=', actor.country ?? '')
+  if (forUpdate) query = query.forUpdate()
+  return query.executeTakeFirst()
+}
+
+export async function findByKey(db: Db, key: { country: string; questionnaire: string; cycle: number }) {
+  return db
+    .selectFrom('assessments')
+    .select(['id', 'version', 'status'])
+    .where('country', '=', key.country)
+    .where('questionnaire', '=', key.questionnaire)
+    .where('cycle', '=', key.cycle)
+    .executeTakeFirst()
+}
+
+export async function loadAnswers(db: Db, assessmentId: string): Promise<AnswerRow[]> {
+  return db.selectFrom('answers').selectAll().where('assessment_id', '=', assessmentId).orderBy('question_id').execute()
+}
+
+export interface ListFilters {
+  country?: string | undefined
+  region?: Region | undefined
+  questionnaire?: string | undefined
+  cycle?: number | undefined
+  status?: AssessmentStatus | undefined
+}
+
+export interface Cursor {
+  country: string
+  questionnaire: string
+  cycle: number
+  id: string
+}
+
+export async function listVisible(db: Db, actor: Actor, filters: ListFilters, limit: number, after?: Cursor) {
+  let q = db
+    .selectFrom('assessments as a')
+    .innerJoin('countries as c', 'c.code', 'a.country')
+    .select([
+      'a.id',
+      'a.country',
+      'c.name as country_name',
+      'c.region',
+      'a.questionnaire',
+      'a.version',
+      'a.cycle',
+      'a.status',
+      'a.revision',
+      'a.overall_score',
+      'a.coverage',
+      'a.tier',
+      'a.answered',
+      'a.applicable',
+      'a.created_at',
+      'a.updated_at',
+    ])
+  if (actor.role === 'administration') q = q.where('a.country', '=', actor.country ?? '')
+  if (filters.country) q = q.where('a.country', '=', filters.country)
+  if (filters.region) q = q.where('c.region', '=', filters.region)
+  if (filters.questionnaire) q = q.where('a.questionnaire', '=', filters.questionnaire)
+  if (filters.cycle !== undefined) q = q.where('a.cycle', '=', filters.cycle)
+  if (filters.status) q = q.where('a.status', '=', filters.status)
+  if (after) {
+    q = q.where(sql<boolean>`(a.country, a.questionnaire, a.cycle, a.id) > (${after.country}, ${after.questionnaire}, ${after.cycle}, ${after.id}::uuid)`)
+  }
+  return q.orderBy('a.country').orderBy('a.questionnaire').orderBy('a.cycle').orderBy('a.id').limit(limit + 1).execute()
+}
+
+export async function domainProgress(db: Db, assessmentId: string) {
+  return db
+    .selectFrom('domain_scores as s')
+    .innerJoin('assessments as a', 'a.id', 's.assessment_id')
+    .innerJoin('questionnaire_domains as d', (j) =>
+      j.onRef('d.questionnaire', '=', 'a.questionnaire').onRef('d.version', '=', 'a.version').onRef('d.domain', '=', 's.domain'),
+    )
+    .select([
+      's.domain',
+      'd.title',
+      's.score',
+      's.coverage',
+      's.tier',
+      's.applicable',
+      's.answered',
+      's.not_applicable',
+      's.unknown',
+      's.missing',
+    ])
+    .where('s.assessment_id', '=', assessmentId)
+    .orderBy('d.position')
+    .execute()
+}
+
+export async function listTransitions(db: Db, assessmentId: string) {
+  return db
+    .selectFrom('transitions')
+    .select(['from_status', 'to_status', 'comment', 'actor_role', 'at'])
+    .where('assessment_id', '=', assessmentId)
+    .orderBy('id')
+    .execute()
+}
+
+export async function recordTransition(
+  db: Db,
+  assessmentId: string,
+  from: AssessmentStatus | null,
+  to: AssessmentStatus,
+  actor: Actor,
+  comment: string | null,
+): Promise<void> {
+  await db
+    .insertInto('transitions')
+    .values({ assessment_id: assessmentId, from_status: from, to_status: to, comment, actor: actor.tokenId, actor_role: actor.role })
+    .execute()
+}
+
+export async function answerHistory(db: Db, assessmentId: string, questionId: string) {
+  return db
+    .selectFrom('answer_history')
+    .select(['revision', 'old_answer', 'new_answer', 'changed_at', 'changed_by_role'])
+    .where('assessment_id', '=', assessmentId)
+    .where('question_id', '=', questionId)
+    .orderBy('id')
+    .execute()
+}
+
+export async function listComments(db: Db, assessmentId: string) {
+  return db
+    .selectFrom('review_comments')
+    .select(['id', 'question_id', 'body', 'author_label', 'created_at'])
+    .where('assessment_id', '=', assessmentId)
+    .orderBy('id')
+    .execute()
+}

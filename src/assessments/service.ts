@@ -1,0 +1,477 @@
+// The assessment use cases. Each write is one transaction that locks the assessment row, checks,
+// changes answers, appends history and recomputes the stored readiness, so concurrent writers to
+// one assessment take turns and a reader never sees answers and scores out of step.
+import type { Kysely, Transaction } from 'kysely'
+import type { AssessmentStatus, Database } from '../db/schema.js'
+import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
+import { applies, checkAnswer, type StoredAnswer } from '../questionnaires/answers.js'
+import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.js'
+import { storeReadiness } from '../readiness/store.js'
+import { score, type Readiness } from '../scoring/score.js'
+import { parseIfMatch, type Precondition } from './etag.js'
+import type { Actor } from './principal.js'
+import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
+import { checkTransition, isEditable, type Action } from './workflow.js'
+
+type Trx = Transaction<Database>
+
+export interface Evidence {
+  title: string
+  url: string
+}
+
+export interface AnswerWrite {
+  questionId: string
+  value?: unknown
+  special?: 'not_applicable' | 'unknown' | null
+  comment?: string | null | undefined
+  evidence?: Evidence[] | undefined
+  /** The answer revision the client last saw (If-Match); required to change an existing answer. */
+  precondition: Precondition
+  /** Where in the request this write came from, for error paths. */
+  path: string
+}
+
+export interface Context {
+  db: Kysely<Database>
+  questionnaires: QuestionnaireStore
+}
+
+async function versionOf(ctx: Context, questionnaire: string, version: number): Promise<LoadedVersion> {
+  const loaded = await ctx.questionnaires.get(questionnaire, version)
+  if (!loaded) throw new AppError(500, 'questionnaire_missing', `questionnaire ${questionnaire} v${version} is not published`)
+  return loaded
+}
+
+function stored(row: Pick<AnswerRow, 'value' | 'special'>): StoredAnswer {
+  return { value: (row.value ?? null) as StoredAnswer['value'], special: row.special }
+}
+
+function answerSnapshot(row: { value: unknown; special: string | null; comment: string | null; evidence: unknown }) {
+  return { value: row.value ?? null, special: row.special, comment: row.comment, evidence: row.evidence }
+}
+
+export async function lockVisible(trx: Trx, actor: Actor, id: string): Promise<AssessmentRow> {
+  const row = await findVisible(trx, actor, id, true)
+  if (!row) throw notFound(`assessment ${id}`)
+  return row
+}
+
+/** Recomputes readiness from the answers as they now stand and stores it with the assessment. */
+async function restoreReadiness(trx: Trx, assessment: AssessmentRow, version: LoadedVersion, answers: AnswerRow[]): Promise<Readiness> {
+  const readiness = score(version.content, new Map(answers.map((a) => [a.question_id, stored(a)])))
+  const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
+  for (const answer of answers) {
+    const next = raw.get(answer.question_id) ?? null
+    if (answer.score !== next) {
+      await trx
+        .updateTable('answers')
+        .set({ score: next })
+        .where('assessment_id', '=', assessment.id)
+        .where('question_id', '=', answer.question_id)
+        .execute()
+    }
+  }
+  await storeReadiness(trx, assessment.id, readiness)
+  return readiness
+}
+
+async function touch(trx: Trx, assessmentId: string, readiness: Readiness, status?: AssessmentStatus) {
+  return trx
+    .updateTable('assessments')
+    .set((eb) => ({
+      revision: eb('revision', '+', 1),
+      updated_at: new Date(),
+      overall_score: readiness.overall.score,
+      coverage: readiness.overall.coverage,
+      tier: readiness.overall.tier,
+      answered: readiness.overall.counts.answered,
+      applicable: readiness.overall.counts.applicable,
+      ...(status ? { status } : {}),
+    }))
+    .where('id', '=', assessmentId)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export interface CreateInput {
+  questionnaire: string
+  version?: number | undefined
+  country: string
+  cycle: number
+  from?: string | undefined
+}
+
+export async function createAssessment(ctx: Context, actor: Actor, input: CreateInput) {
+  const country = input.country.toUpperCase()
+  if (actor.role === 'administration' && actor.country !== country) {
+    throw forbidden(`this token may create assessments only for ${actor.country}`)
+  }
+  if (actor.role === 'admin') throw forbidden('admin tokens manage tokens; assessments are created by administrations or staff')
+  const version = input.version ?? (await ctx.questionnaires.latestVersion(input.questionnaire))
+  const loaded = version === undefined ? undefined : await ctx.questionnaires.get(input.questionnaire, version)
+  if (!loaded || version === undefined) {
+    throw unprocessable(`questionnaire ${input.questionnaire}${input.version ? ` version ${input.version}` : ''} is not published`, [
+      { path: input.version ? '/body/version' : '/body/questionnaire', message: 'is not a published questionnaire version' },
+    ])
+  }
+
+  return ctx.db.transaction().execute(async (trx) => {
+    const known = await trx.selectFrom('countries').select('code').where('code', '=', country).executeTakeFirst()
+    if (!known) throw unprocessable(`${country} is not an ITU Member State code`, [{ path: '/body/country', message: 'unknown country code' }])
+    const existing = await findByKey(trx, { country, questionnaire: input.questionnaire, cycle: input.cycle })
+    if (existing) {
+      throw conflict(`${country} already has a ${input.questionnaire} assessment for cycle ${input.cycle}`, {
+        existing: { id: existing.id, href: `/assessments/${existing.id}`, status: existing.status, version: existing.version },
+      })
+    }
+    let source: AssessmentRow | undefined
+    if (input.from) {
+      source = await findVisible(trx, actor, input.from)
+      if (!source) throw notFound(`assessment ${input.from}`)
+      if (source.country !== country || source.questionnaire !== input.questionnaire) {
+        throw unprocessable('a new cycle can start only from an assessment of the same country and questionnaire', [
+          { path: '/body/from', message: `is a ${source.questionnaire} assessment of ${source.country}` },
+        ])
+      }
+    }
+    const created = await trx
+      .insertInto('assessments')
+      .values({
+        country,
+        questionnaire: input.questionnaire,
+        version,
+        cycle: input.cycle,
+        status: 'draft',
+        created_by: actor.tokenId,
+        carried_from: source?.id ?? null,
+        overall_score: null,
+        tier: null,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await recordTransition(trx, created.id, null, 'draft', actor, source ? `started from ${source.cycle} (${source.id})` : null)
+
+    const carried: string[] = []
+    const notCarried: { questionId: string; reason: string }[] = []
+    if (source) {
+      const previous = await versionOf(ctx, source.questionnaire, source.version)
+      for (const answer of await loadAnswers(trx, source.id)) {
+        const reason = carryReason(previous, loaded, answer)
+        if (reason) {
+          notCarried.push({ questionId: answer.question_id, reason })
+          continue
+        }
+        await trx
+          .insertInto('answers')
+          .values({
+            assessment_id: created.id,
+            question_id: answer.question_id,
+            value: answer.value === null ? null : JSON.stringify(answer.value),
+            special: answer.special,
+            comment: answer.comment,
+            evidence: JSON.stringify(answer.evidence),
+            carried_forward: true,
+            score: null,
+            updated_by: actor.tokenId,
+            updated_by_role: actor.role,
+          })
+          .execute()
+        await trx
+          .insertInto('answer_history')
+          .values({
+            assessment_id: created.id,
+            question_id: answer.question_id,
+            revision: 1,
+            old_answer: null,
+            new_answer: JSON.stringify({ ...answerSnapshot(answer), carriedFrom: source.id }),
+            changed_by: actor.tokenId,
+            changed_by_role: actor.role,
+          })
+          .execute()
+        carried.push(answer.question_id)
+      }
+    }
+    const readiness = await restoreReadiness(trx, created, loaded, await loadAnswers(trx, created.id))
+    const row = await trx
+      .updateTable('assessments')
+      .set({
+        overall_score: readiness.overall.score,
+        coverage: readiness.overall.coverage,
+        tier: readiness.overall.tier,
+        answered: readiness.overall.counts.answered,
+        applicable: readiness.overall.counts.applicable,
+      })
+      .where('id', '=', created.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    return { assessment: row, carried, notCarried }
+  })
+}
+
+/** Why an answer cannot move from one questionnaire version to another, or null if it can. */
+function carryReason(from: LoadedVersion, to: LoadedVersion, answer: AnswerRow): string | null {
+  const before = from.questions.get(answer.question_id)
+  const after = to.questions.get(answer.question_id)
+  if (!after) return 'the question is not in the new version'
+  if (before && before.type !== after.type) return `the answer type changed from ${before.type} to ${after.type}`
+  const check = checkAnswer(after, stored(answer))
+  if (!check.ok) return `the answer is no longer valid: ${check.problem}`
+  return null
+}
+
+function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
+  if (actor.role !== 'administration') throw forbidden('only the administration of the country answers its assessment')
+  if (!isEditable(assessment.status)) {
+    throw conflict(
+      assessment.status === 'returned'
+        ? 'the assessment was returned; reopen it (POST .../transitions {"action":"reopen"}) before changing answers'
+        : `the assessment is ${assessment.status} and can no longer be changed`,
+      { status: assessment.status },
+    )
+  }
+}
+
+/**
+ * Writes answers all-or-nothing. Every problem is collected and reported together (422), a stale
+ * or missing If-Match on an existing answer is a 412/428 for the whole request.
+ * Answers to questions that do not apply (their applies_if is not met once the request's own answers
+ * are taken into account) are refused: storing them would suggest they count, and they would not.
+ */
+export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[]) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const assessment = await lockVisible(trx, actor, assessmentId)
+    assertCanEdit(actor, assessment)
+    const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
+    const current = new Map((await loadAnswers(trx, assessment.id)).map((a) => [a.question_id, a]))
+
+    const problems: FieldProblem[] = []
+    const seen = new Set<string>()
+    const checked: { write: AnswerWrite; answer: StoredAnswer }[] = []
+    for (const write of writes) {
+      const question = version.questions.get(write.questionId)
+      if (!question) {
+        problems.push({ path: `${write.path}/questionId`, message: `${write.questionId} is not a question of ${assessment.questionnaire} v${assessment.version}` })
+        continue
+      }
+      if (seen.has(write.questionId)) {
+        problems.push({ path: `${write.path}/questionId`, message: `${write.questionId} appears more than once` })
+        continue
+      }
+      seen.add(write.questionId)
+      const result = checkAnswer(question, { value: write.value, special: write.special ?? null })
+      if (!result.ok) {
+        problems.push({ path: write.path, message: `${write.questionId}: ${result.problem}; allowed: ${result.allowed}` })
+        continue
+      }
+      checked.push({ write, answer: result.answer })
+    }
+    if (problems.length) throw unprocessable(`${problems.length} answer(s) are not valid`, problems)
+
+    // Preconditions: an existing answer changes only with the revision the client saw.
+    for (const { write } of checked) {
+      const existing = current.get(write.questionId)
+      const pre = write.precondition
+      if (existing && pre.kind === 'none') {
+        throw new AppError(428, 'precondition_required', `${write.questionId} already has an answer; send If-Match with its ETag`, {
+          questionId: write.questionId,
+          current: { revision: existing.revision, etag: `"${existing.revision}"` },
+        })
+      }
+      const expected = pre.kind === 'revision' ? pre.revision : pre.kind === 'absent' ? 0 : undefined
+      if (expected !== undefined && expected !== (existing?.revision ?? 0)) {
+        throw preconditionFailed(`${write.questionId} was changed by someone else since you read it`, {
+          questionId: write.questionId,
+          current: existing ? { revision: existing.revision, etag: `"${existing.revision}"`, ...answerSnapshot(existing) } : null,
+        })
+      }
+    }
+
+    const after = new Map<string, StoredAnswer>([...current].map(([id, row]) => [id, stored(row)]))
+    for (const { write, answer } of checked) after.set(write.questionId, answer)
+    for (const { write } of checked) {
+      if (!applies(version.questions.get(write.questionId)!, after, version.questions)) {
+        const condition = version.questions.get(write.questionId)!.applies_if!
+        problems.push({
+          path: write.path,
+          message: `${write.questionId} does not apply: it applies only when ${condition.question} is ${condition.in.join(' or ')}`,
+        })
+      }
+    }
+    if (problems.length) throw unprocessable('answers to questions that do not apply are refused', problems)
+
+    const written: string[] = []
+    for (const { write, answer } of checked) {
+      const existing = current.get(write.questionId)
+      const next = {
+        value: answer.value === null ? null : JSON.stringify(answer.value),
+        special: answer.special,
+        comment: write.comment === undefined ? (existing?.comment ?? null) : write.comment?.trim() || null,
+        evidence: JSON.stringify(write.evidence ?? existing?.evidence ?? []),
+      }
+      const revision = (existing?.revision ?? 0) + 1
+      await trx
+        .insertInto('answers')
+        .values({
+          assessment_id: assessment.id,
+          question_id: write.questionId,
+          ...next,
+          carried_forward: false,
+          score: null,
+          revision,
+          updated_at: new Date(),
+          updated_by: actor.tokenId,
+          updated_by_role: actor.role,
+        })
+        .onConflict((oc) =>
+          oc.columns(['assessment_id', 'question_id']).doUpdateSet({
+            ...next,
+            carried_forward: false,
+            revision,
+            updated_at: new Date(),
+            updated_by: actor.tokenId,
+            updated_by_role: actor.role,
+          }),
+        )
+        .execute()
+      await trx
+        .insertInto('answer_history')
+        .values({
+          assessment_id: assessment.id,
+          question_id: write.questionId,
+          revision,
+          old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
+          new_answer: JSON.stringify({ value: answer.value, special: answer.special, comment: next.comment, evidence: JSON.parse(next.evidence) }),
+          changed_by: actor.tokenId,
+          changed_by_role: actor.role,
+        })
+        .execute()
+      written.push(write.questionId)
+    }
+    const answers = await loadAnswers(trx, assessment.id)
+    const readiness = await restoreReadiness(trx, assessment, version, answers)
+    const row = await touch(trx, assessment.id, readiness)
+    return { assessment: row, answers: answers.filter((a) => written.includes(a.question_id)), readiness }
+  })
+}
+
+/** Required, applicable questions without an answer: what stands between a draft and submission. */
+export function missingRequired(version: LoadedVersion, answers: ReadonlyMap<string, StoredAnswer>): string[] {
+  const missing: string[] = []
+  for (const [id, question] of version.questions) {
+    if (!question.required || answers.has(id)) continue
+    if (applies(question, answers, version.questions)) missing.push(id)
+  }
+  return missing
+}
+
+export async function transition(
+  ctx: Context,
+  actor: Actor,
+  assessmentId: string,
+  action: Action,
+  comment: string | null,
+  precondition: Precondition,
+) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const assessment = await lockVisible(trx, actor, assessmentId)
+    if (precondition.kind === 'revision' && precondition.revision !== assessment.revision) {
+      throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
+    }
+    const check = checkTransition(assessment.status, action, actor.role, comment)
+    if (!check.ok) {
+      if (check.reason === 'role') throw forbidden(check.message)
+      if (check.reason === 'state') throw conflict(check.message, { status: assessment.status })
+      throw unprocessable(check.message, [{ path: '/body/comment', message: 'is required' }])
+    }
+    const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
+    const answers = await loadAnswers(trx, assessment.id)
+    if (action === 'submit') {
+      const missing = missingRequired(version, new Map(answers.map((a) => [a.question_id, stored(a)])))
+      if (missing.length) {
+        throw unprocessable(
+          `${missing.length} required question(s) are not answered yet`,
+          missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
+          { missing },
+        )
+      }
+    }
+    await recordTransition(trx, assessment.id, assessment.status, check.to, actor, comment?.trim() || null)
+    if (action === 'return' && comment?.trim()) {
+      await trx
+        .insertInto('review_comments')
+        .values({ assessment_id: assessment.id, question_id: null, body: comment.trim(), author: actor.tokenId, author_label: actor.label })
+        .execute()
+    }
+    const readiness = await restoreReadiness(trx, assessment, version, answers)
+    return touch(trx, assessment.id, readiness, check.to)
+  })
+}
+
+/** Moves a draft to another version of its questionnaire. Answers that cannot move are listed, and kept in history. */
+export async function changeVersion(ctx: Context, actor: Actor, assessmentId: string, targetVersion: number, precondition: Precondition) {
+  return ctx.db.transaction().execute(async (trx) => {
+    const assessment = await lockVisible(trx, actor, assessmentId)
+    assertCanEdit(actor, assessment)
+    if (precondition.kind === 'revision' && precondition.revision !== assessment.revision) {
+      throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
+    }
+    if (targetVersion === assessment.version) {
+      throw unprocessable(`the assessment already uses version ${targetVersion}`, [{ path: '/body/version', message: 'is the current version' }])
+    }
+    const target = await ctx.questionnaires.get(assessment.questionnaire, targetVersion)
+    if (!target) {
+      throw unprocessable(`${assessment.questionnaire} version ${targetVersion} is not published`, [{ path: '/body/version', message: 'is not published' }])
+    }
+    const from = await versionOf(ctx, assessment.questionnaire, assessment.version)
+    const kept: string[] = []
+    const redo: { questionId: string; reason: string; previous: unknown }[] = []
+    for (const answer of await loadAnswers(trx, assessment.id)) {
+      const reason = carryReason(from, target, answer)
+      if (!reason) {
+        kept.push(answer.question_id)
+        continue
+      }
+      redo.push({ questionId: answer.question_id, reason, previous: answerSnapshot(answer) })
+      await trx.deleteFrom('answers').where('assessment_id', '=', assessment.id).where('question_id', '=', answer.question_id).execute()
+      await trx
+        .insertInto('answer_history')
+        .values({
+          assessment_id: assessment.id,
+          question_id: answer.question_id,
+          revision: answer.revision + 1,
+          old_answer: JSON.stringify(answerSnapshot(answer)),
+          new_answer: JSON.stringify({ removed: true, reason: `moved to version ${targetVersion}: ${reason}` }),
+          changed_by: actor.tokenId,
+          changed_by_role: actor.role,
+        })
+        .execute()
+    }
+    await trx.updateTable('assessments').set({ version: targetVersion }).where('id', '=', assessment.id).execute()
+    await trx.deleteFrom('domain_scores').where('assessment_id', '=', assessment.id).execute()
+    const moved = { ...assessment, version: targetVersion }
+    const readiness = await restoreReadiness(trx, moved, target, await loadAnswers(trx, assessment.id))
+    const row = await touch(trx, assessment.id, readiness)
+    return { assessment: row, kept, redo }
+  })
+}
+
+export async function addComment(ctx: Context, actor: Actor, assessmentId: string, questionId: string | null, body: string) {
+  if (actor.role !== 'staff') throw forbidden('only staff write review comments')
+  return ctx.db.transaction().execute(async (trx) => {
+    const assessment = await lockVisible(trx, actor, assessmentId)
+    if (questionId) {
+      const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
+      if (!version.questions.has(questionId)) {
+        throw unprocessable(`${questionId} is not a question of this assessment`, [{ path: '/body/questionId', message: 'unknown question' }])
+      }
+    }
+    return trx
+      .insertInto('review_comments')
+      .values({ assessment_id: assessment.id, question_id: questionId, body: body.trim(), author: actor.tokenId, author_label: actor.label })
+      .returning(['id', 'question_id', 'body', 'author_label', 'created_at'])
+      .executeTakeFirstOrThrow()
+  })
+}
+
+export { parseIfMatch }

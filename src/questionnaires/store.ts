@@ -1,0 +1,80 @@
+// Questionnaire versions as the app reads them: from PostgreSQL, parsed once per process.
+// Safe to cache for ever because a synced version never changes.
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { indexQuestions } from './answers.js'
+import { questionnaireFile, type Question, type QuestionnaireFile } from './schema.js'
+
+export interface LoadedVersion {
+  content: QuestionnaireFile
+  hash: string
+  questions: Map<string, Question>
+  /** question id → domain id */
+  domainOf: Map<string, string>
+}
+
+export interface VersionSummary {
+  questionnaire: string
+  version: number
+  title: string
+  questionCount: number
+  hash: string
+  syncedAt: Date
+}
+
+export class QuestionnaireStore {
+  private readonly cache = new Map<string, Promise<LoadedVersion | undefined>>()
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  get(questionnaire: string, version: number): Promise<LoadedVersion | undefined> {
+    const key = `${questionnaire}@${version}`
+    let hit = this.cache.get(key)
+    if (!hit) {
+      hit = this.load(questionnaire, version)
+      this.cache.set(key, hit)
+      // A miss or failure is not cached: the version may be synced later.
+      hit.then((v) => v ?? this.cache.delete(key), () => this.cache.delete(key))
+    }
+    return hit
+  }
+
+  private async load(questionnaire: string, version: number): Promise<LoadedVersion | undefined> {
+    const row = await this.db
+      .selectFrom('questionnaire_versions')
+      .select(['content', 'hash'])
+      .where('questionnaire', '=', questionnaire)
+      .where('version', '=', version)
+      .executeTakeFirst()
+    if (!row) return undefined
+    const content = questionnaireFile.parse(row.content)
+    const domainOf = new Map(content.domains.flatMap((d) => d.questions.map((q) => [q.id, d.id] as const)))
+    return { content, hash: row.hash, questions: indexQuestions(content), domainOf }
+  }
+
+  async list(): Promise<VersionSummary[]> {
+    const rows = await this.db
+      .selectFrom('questionnaire_versions')
+      .select(['questionnaire', 'version', 'title', 'question_count', 'hash', 'synced_at'])
+      .orderBy('questionnaire')
+      .orderBy('version')
+      .execute()
+    return rows.map((r) => ({
+      questionnaire: r.questionnaire,
+      version: r.version,
+      title: r.title,
+      questionCount: r.question_count,
+      hash: r.hash,
+      syncedAt: r.synced_at,
+    }))
+  }
+
+  async latestVersion(questionnaire: string): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom('questionnaire_versions')
+      .select((eb) => eb.fn.max('version').as('version'))
+      .where('questionnaire', '=', questionnaire)
+      .executeTakeFirst()
+    return row?.version ?? undefined
+  }
+}

@@ -1,0 +1,87 @@
+// Puts the questionnaire files into PostgreSQL in one transaction. A version already synced is
+// immutable: if its file's content changed, sync fails and says to publish a new version, because
+// assessments pin versions and their answers must keep their meaning.
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import type { Catalog } from './catalog.js'
+import { questionsOf } from './schema.js'
+
+export class PublishedVersionChangedError extends Error {
+  override name = 'PublishedVersionChangedError'
+}
+
+export interface SyncResult {
+  added: { questionnaire: string; version: number }[]
+  unchanged: number
+}
+
+// An arbitrary constant: the advisory lock that serialises syncs of concurrently starting instances.
+const SYNC_LOCK = 7_402_001
+
+export async function syncCatalog(db: Kysely<Database>, catalog: Catalog): Promise<SyncResult> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${SYNC_LOCK})`.execute(trx)
+    const existing = await trx.selectFrom('questionnaire_versions').select(['questionnaire', 'version', 'hash']).execute()
+    const known = new Map(existing.map((r) => [`${r.questionnaire}@${r.version}`, r.hash]))
+    const result: SyncResult = { added: [], unchanged: 0 }
+    const changed: string[] = []
+
+    for (const { file, content, hash } of catalog.questionnaires) {
+      const stored = known.get(`${content.id}@${content.version}`)
+      if (stored === hash) {
+        result.unchanged++
+        continue
+      }
+      if (stored !== undefined) {
+        changed.push(
+          `${file}: questionnaire ${content.id} version ${content.version} is already published and its content changed; ` +
+            `keep the published file as it was and publish the change as version ${content.version + 1} in a new file`,
+        )
+        continue
+      }
+      const questions = questionsOf(content)
+      await trx
+        .insertInto('questionnaire_versions')
+        .values({
+          questionnaire: content.id,
+          version: content.version,
+          title: content.title.en,
+          content: JSON.stringify(content),
+          hash,
+          question_count: questions.length,
+        })
+        .execute()
+      await trx
+        .insertInto('questionnaire_domains')
+        .values(
+          content.domains.map((d, position) => ({
+            questionnaire: content.id,
+            version: content.version,
+            domain: d.id,
+            position,
+            title: d.title.en,
+          })),
+        )
+        .execute()
+      await trx
+        .insertInto('questionnaire_questions')
+        .values(
+          questions.map(({ domain, question }, position) => ({
+            questionnaire: content.id,
+            version: content.version,
+            question_id: question.id,
+            domain,
+            position,
+            type: question.type,
+            force: question.force,
+            source_ref: question.source.ref,
+            weight: question.weight,
+          })),
+        )
+        .execute()
+      result.added.push({ questionnaire: content.id, version: content.version })
+    }
+    if (changed.length) throw new PublishedVersionChangedError(changed.join('\n'))
+    return result
+  })
+}
