@@ -4,7 +4,9 @@ import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
+import authRoutes from './auth/routes.js'
 import healthRoutes from './health/routes.js'
+import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -71,8 +73,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     },
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
+  await app.register(authPlugin, { rateLimit: config.authRateLimit })
   await app.register(openapiPlugin, { version: APP_VERSION })
 
   await app.register(healthRoutes)
+  await app.register(authRoutes)
   return app
 }

@@ -1,6 +1,7 @@
 // Entry point: config → database (URL or embedded) → migrations → app → listen; SIGTERM/SIGINT → close.
 import { pino } from 'pino'
 import { buildApp, LOG_REDACT } from './app.js'
+import { bootstrapAdminToken } from './auth/bootstrap.js'
 import { ConfigError, loadConfig } from './config.js'
 import { describe, openForServer } from './db/connect.js'
 import { prepareDatabase } from './prepare.js'
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     const prepared = { ...config, databaseUrl: connection.url }
     if (config.migrateOnStart) await prepareDatabase(prepared, log)
     app = await buildApp(prepared, { loggerInstance: log })
+    await bootstrapAdminToken(app.db, log)
     await app.listen({ port: config.port, host: config.host })
   } catch (error) {
     log.fatal({ err: error }, 'start-up failed')

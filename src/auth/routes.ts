@@ -1,0 +1,205 @@
+// The token administration API (admin role only) and /me for any authenticated caller.
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { notFound, problems, unprocessable } from '../errors.js'
+import { requirePrincipal, requireRole } from '../plugins/auth.js'
+import {
+  createToken,
+  LABEL_MAX,
+  parseExpiry,
+  revokeToken,
+  listTokens,
+  ROLES,
+  TokenInputError,
+  type TokenRow,
+} from './tokens.js'
+
+const role = z.enum(ROLES).meta({ description: 'administration: a national administration; staff: ITU-D staff; admin: manages tokens' })
+const countryCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as KEN')
+  .meta({ description: 'ISO 3166-1 alpha-3 code of an ITU Member State (any case); administration tokens only' })
+const timestamp = z.string().meta({ description: 'ISO 8601 date-time' })
+
+const createBody = z
+  .strictObject({
+    role,
+    country: countryCode.nullish(),
+    label: z.string().trim().min(1, 'must not be empty').max(LABEL_MAX),
+    expiresAt: z
+      .string()
+      .meta({ description: 'YYYY-MM-DD (the token works through that day, UTC) or an ISO date-time with offset' })
+      .transform((value, ctx) => {
+        try {
+          return parseExpiry(value)
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: error instanceof Error ? error.message : 'is not a valid expiry' })
+          return z.NEVER
+        }
+      })
+      .nullish(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.role === 'administration' && !body.country) {
+      ctx.addIssue({ code: 'custom', path: ['country'], message: 'an administration token needs a country' })
+    }
+    if (body.role !== 'administration' && body.country) {
+      ctx.addIssue({ code: 'custom', path: ['country'], message: `a ${body.role} token has no country` })
+    }
+  })
+
+const created = z
+  .object({
+    token: z.string().meta({ description: 'The token itself. Shown only in this response: store it now.' }),
+    id: z.string(),
+    prefix: z.string(),
+    role,
+    country: z.string().nullable(),
+    label: z.string(),
+    createdAt: timestamp,
+    expiresAt: timestamp.nullable(),
+  })
+  .meta({ id: 'CreatedToken' })
+
+const tokenInfo = z
+  .object({
+    id: z.string(),
+    prefix: z.string().meta({ description: 'The first characters of the token, to tell tokens apart' }),
+    role,
+    country: z.string().nullable(),
+    label: z.string(),
+    createdAt: timestamp,
+    createdBy: z.string().nullable(),
+    expiresAt: timestamp.nullable(),
+    revokedAt: timestamp.nullable(),
+    lastUsedAt: timestamp.nullable().meta({ description: 'Updated at most once a minute' }),
+  })
+  .meta({ id: 'Token' })
+
+const me = z
+  .object({
+    tokenId: z.string(),
+    role,
+    country: z.string().nullable(),
+    label: z.string(),
+  })
+  .meta({ id: 'Principal' })
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+function info(row: TokenRow): z.infer<typeof tokenInfo> {
+  return {
+    id: row.id,
+    prefix: row.prefix,
+    role: row.role,
+    country: row.country,
+    label: row.label,
+    createdAt: row.created_at.toISOString(),
+    createdBy: row.created_by,
+    expiresAt: iso(row.expires_at),
+    revokedAt: iso(row.revoked_at),
+    lastUsedAt: iso(row.last_used_at),
+  }
+}
+
+export default async function authRoutes(app: FastifyInstance): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const security = [{ bearer: [] }]
+
+  r.post(
+    '/tokens',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['tokens'],
+        summary: 'Create an API token (admin)',
+        description: 'The response holds the token itself, once; only its SHA-256 is stored.',
+        security,
+        body: createBody,
+        response: { 201: created, ...problems(400, 401, 403, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const admin = requireRole(request, 'admin')
+      const body = request.body
+      try {
+        const { token, row } = await createToken(app.db, {
+          role: body.role,
+          country: body.country ?? null,
+          label: body.label,
+          expiresAt: body.expiresAt ?? null,
+          createdBy: admin.tokenId,
+        })
+        request.log.info({ tokenId: row.id, role: row.role, country: row.country }, 'token created')
+        reply.code(201).header('cache-control', 'no-store')
+        return {
+          token,
+          id: row.id,
+          prefix: row.prefix,
+          role: row.role,
+          country: row.country,
+          label: row.label,
+          createdAt: row.created_at.toISOString(),
+          expiresAt: iso(row.expires_at),
+        }
+      } catch (error) {
+        if (error instanceof TokenInputError) {
+          throw unprocessable(error.message, [{ path: `/body/${error.field}`, message: error.message }])
+        }
+        throw error
+      }
+    },
+  )
+
+  r.get(
+    '/tokens',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['tokens'],
+        summary: 'List API tokens (admin); never their values',
+        security,
+        response: { 200: z.array(tokenInfo), ...problems(401, 403, 429) },
+      },
+    },
+    async () => (await listTokens(app.db)).map(info),
+  )
+
+  r.delete(
+    '/tokens/:id',
+    {
+      onRequest: app.requireRole('admin'),
+      schema: {
+        tags: ['tokens'],
+        summary: 'Revoke an API token (admin)',
+        description: 'Revoking is immediate and final; revoking a revoked token changes nothing.',
+        security,
+        params: z.object({ id: z.uuid() }),
+        response: { 204: z.null().meta({ description: 'Revoked' }), ...problems(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const row = await revokeToken(app.db, request.params.id)
+      if (!row) throw notFound(`token ${request.params.id}`)
+      request.log.info({ tokenId: row.id }, 'token revoked')
+      return reply.code(204).send(null)
+    },
+  )
+
+  r.get(
+    '/me',
+    {
+      schema: {
+        tags: ['tokens'],
+        summary: 'Who the presented token stands for',
+        security,
+        response: { 200: me, ...problems(401, 429) },
+      },
+    },
+    async (request) => {
+      const p = requirePrincipal(request)
+      return { tokenId: p.tokenId, role: p.role, country: p.country, label: p.label }
+    },
+  )
+}

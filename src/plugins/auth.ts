@@ -1,0 +1,217 @@
+// Who is calling: `request.principal`, from `Authorization: Bearer <token>`, and the helpers routes use
+// to demand one (401) or a role (403).
+//
+// Every request that presents a bearer token has it checked in an onRequest hook; a missing, wrong,
+// expired or revoked token leaves `request.principal` null, and the route decides whether that
+// matters (requirePrincipal / requireRole / app.requireRole). Every 401 carries WWW-Authenticate.
+//
+// Failed authentications are limited per client address (config.authRateLimit a minute): past the
+// limit, any request presenting a token gets 429 with Retry-After until the minute is over, whether
+// or not its token is good (otherwise the limit would still answer "that guess was right").
+// @fastify/rate-limit counts every request it sees and cannot count only failures, so the counter
+// here is a small in-memory map (per process, fixed one-minute windows, swept as it grows).
+//
+// Seam for the web session (a signed cookie holding a token): call principalFromToken(app, token)
+// and assign request.principal in a hook registered after this plugin.
+import { isIP } from 'node:net'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Kysely } from 'kysely'
+import { checkToken, type TokenRow } from '../auth/tokens.js'
+import type { Database, Role } from '../db/schema.js'
+import { forbidden, unauthorized } from '../errors.js'
+import { sendProblem } from './errors.js'
+
+export interface Principal {
+  tokenId: string
+  role: Role
+  /** The country an administration token acts for; null for staff and admin. */
+  country: string | null
+  label: string
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller, or null (no token, or one that failed). */
+    principal: Principal | null
+  }
+  interface FastifyInstance {
+    /** An onRequest/preHandler hook that answers 401 without a principal and 403 without one of these roles. */
+    requireRole(...roles: Role[]): (request: FastifyRequest, reply: FastifyReply) => Promise<void>
+  }
+}
+
+export interface AuthOptions {
+  /** Failed authentications allowed per client address and minute (config.authRateLimit). */
+  rateLimit: number
+  /** The window of the failure counter, in milliseconds (tests shorten it). */
+  windowMs?: number
+}
+
+export type AuthFailure = 'malformed' | 'invalid' | 'expired' | 'revoked'
+
+export type AuthResult = { principal: Principal } | { failure: Exclude<AuthFailure, 'malformed'> }
+
+const FAILURE_DETAIL: Record<AuthFailure, string> = {
+  malformed: 'the Authorization header must be "Bearer <token>"',
+  invalid: 'the bearer token is not valid',
+  expired: 'the bearer token has expired',
+  revoked: 'the bearer token has been revoked',
+}
+
+const REALM = 'treaty-readiness'
+
+/** Why a request that presented credentials has no principal; read by requirePrincipal and the 401 header. */
+const failures = new WeakMap<FastifyRequest, AuthFailure>()
+
+export function toPrincipal(token: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Principal {
+  return { tokenId: token.id, role: token.role, country: token.country, label: token.label }
+}
+
+/** Checks a plaintext token against the database: the principal, or why there is none. */
+export async function authenticateToken(db: Kysely<Database>, token: string): Promise<AuthResult> {
+  const check = await checkToken(db, token)
+  return check.status === 'active' ? { principal: toPrincipal(check.token) } : { failure: check.status }
+}
+
+/** The principal a plaintext token stands for, or null. For the web session code (signed cookie). */
+export async function principalFromToken(app: FastifyInstance, token: string): Promise<Principal | null> {
+  const result = await authenticateToken(app.db, token)
+  return 'principal' in result ? result.principal : null
+}
+
+/** The authenticated principal; otherwise a 401 saying why. */
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (request.principal) return request.principal
+  const failure = failures.get(request)
+  throw unauthorized(failure ? FAILURE_DETAIL[failure] : undefined)
+}
+
+/** The principal when it has one of the roles; 401 without a principal, 403 with another role. */
+export function requireRole(request: FastifyRequest, ...roles: Role[]): Principal {
+  const principal = requirePrincipal(request)
+  if (!roles.includes(principal.role)) {
+    throw forbidden(`this needs the ${roles.join(' or ')} role; this token has the ${principal.role} role`)
+  }
+  return principal
+}
+
+/** The Authorization header's bearer token; null when there is no header, 'malformed' when it is not Bearer. */
+export function bearerToken(header: string | undefined): string | null | 'malformed' {
+  if (header === undefined || header === '') return null
+  const match = /^Bearer +([^\s]+) *$/i.exec(header)
+  return match?.[1] ?? 'malformed'
+}
+
+/** The key failures are counted under: the IPv4 address, or the /64 of an IPv6 one (one host's usual share). */
+export function clientKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)
+  if (mapped?.[1]) return mapped[1]
+  const address = ip.split('%')[0] ?? ip
+  if (isIP(address) !== 6) return ip
+  // A trailing dotted quad stands for two groups.
+  const split = (part: string | undefined) =>
+    part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []
+  const halves = address.split('::')
+  const groups =
+    halves.length === 2
+      ? (() => {
+          const left = split(halves[0])
+          const right = split(halves[1])
+          return [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+        })()
+      : split(address)
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`
+}
+
+/** Failed authentications per key in fixed windows. In memory, per process. */
+export class FailureCounter {
+  private readonly entries = new Map<string, { count: number; resetAt: number }>()
+  private lastSweep = 0
+
+  constructor(
+    readonly limit: number,
+    readonly windowMs = 60_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Seconds until the key may try again; 0 when it is not blocked. */
+  blockedFor(key: string): number {
+    const entry = this.entries.get(key)
+    const now = this.now()
+    if (!entry || entry.resetAt <= now || entry.count < this.limit) return 0
+    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000))
+  }
+
+  fail(key: string): void {
+    const now = this.now()
+    const entry = this.entries.get(key)
+    if (entry && entry.resetAt > now) entry.count++
+    else this.entries.set(key, { count: 1, resetAt: now + this.windowMs })
+    this.sweep(now)
+  }
+
+  get size(): number {
+    return this.entries.size
+  }
+
+  private sweep(now: number): void {
+    if (this.entries.size < 1000 || now - this.lastSweep < 5000) return
+    this.lastSweep = now
+    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key)
+  }
+}
+
+async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
+  const counter = new FailureCounter(options.rateLimit, options.windowMs)
+
+  app.decorateRequest('principal', null)
+  app.decorate('requireRole', (...roles: Role[]) => {
+    if (roles.length === 0) throw new Error('requireRole needs at least one role')
+    return async (request: FastifyRequest) => {
+      requireRole(request, ...roles)
+    }
+  })
+
+  app.addHook('onRequest', async (request, reply) => {
+    const token = bearerToken(request.headers.authorization)
+    if (token === null) return
+    if (token === 'malformed') {
+      failures.set(request, 'malformed')
+      return
+    }
+    const key = clientKey(request.ip)
+    const wait = counter.blockedFor(key)
+    if (wait > 0) {
+      reply.header('retry-after', String(wait))
+      return sendProblem(
+        reply,
+        429,
+        'rate_limited',
+        `too many failed authentications from this address; try again in ${wait} s`,
+      )
+    }
+    const result = await authenticateToken(app.db, token)
+    if ('principal' in result) {
+      request.principal = result.principal
+      return
+    }
+    failures.set(request, result.failure)
+    counter.fail(key)
+    request.log.info({ failure: result.failure }, 'authentication failed')
+  })
+
+  app.addHook('onSend', async (request, reply) => {
+    if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
+      reply.header(
+        'www-authenticate',
+        failures.has(request) ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`,
+      )
+    }
+  })
+}
+
+export default fp(authPlugin, { name: 'auth', fastify: '5.x', dependencies: ['db'] })
