@@ -184,7 +184,7 @@ function describeZodIssue(zi: z.core.$ZodIssue, data: unknown): { segments: Prop
     case 'invalid_type': {
       if (valueAt(data, segments) !== undefined) return [{ segments, message: zi.message }]
       const last = segments[segments.length - 1]
-      return [{ segments, message: last === 'en' ? 'English text is required' : `required field "${String(last)}" is missing` }]
+      return [{ segments, message: last === 'en' ? 'English text is required' : 'is required but missing' }]
     }
     case 'invalid_union': {
       if ('discriminator' in zi && zi.discriminator) {

@@ -1,0 +1,67 @@
+// npm run questionnaires:check [dir]: validates the questionnaire files (default: questionnaires/ at
+// the repository root) and prints, per questionnaire, its id, version, title, hash prefix and a
+// table of question counts per domain. Exits 1 with every problem found when a file is invalid.
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { CatalogError, formatCatalogError, loadCatalog, type Catalog } from '../questionnaires/catalog.js'
+
+export const DEFAULT_DIR = fileURLToPath(new URL('../../questionnaires/', import.meta.url))
+
+/** The report printed on success: one block per questionnaire, columns aligned. */
+export function summarize(catalog: Catalog): string {
+  const blocks: string[] = []
+  for (const { file, content, hash } of catalog.questionnaires) {
+    const header = ['domain', 'questions', 'shall', 'may', 'encouraged', 'conditional']
+    const rows = content.domains.map((d) => {
+      const count = (f: string) => d.questions.filter((q) => q.force === f).length
+      return [
+        d.id,
+        d.questions.length,
+        count('shall'),
+        count('may'),
+        count('encouraged'),
+        d.questions.filter((q) => q.applies_if).length,
+      ].map(String)
+    })
+    const total = ['total', ...[1, 2, 3, 4, 5].map((c) => String(rows.reduce((s, r) => s + Number(r[c]), 0)))]
+    const table = [header, ...rows, total]
+    const widths = header.map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)))
+    const line = (r: string[]) =>
+      '  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ')
+    const rule = '  ' + widths.map((w) => '-'.repeat(w)).join('  ')
+    blocks.push(
+      [
+        `${content.id} v${content.version}  ${content.title.en}`,
+        `  file ${file}  sha256 ${hash.slice(0, 12)}`,
+        line(header),
+        rule,
+        ...rows.map(line),
+        rule,
+        line(total),
+      ].join('\n'),
+    )
+  }
+  const n = catalog.questionnaires.length
+  const questions = catalog.questionnaires.reduce((s, q) => s + q.content.domains.reduce((t, d) => t + d.questions.length, 0), 0)
+  blocks.push(`${n} questionnaire${n === 1 ? '' : 's'}, ${questions} questions: OK`)
+  return blocks.join('\n\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const dir = argv[0] ? path.resolve(argv[0]) : DEFAULT_DIR
+  try {
+    const catalog = await loadCatalog(dir)
+    process.stdout.write(`questionnaires in ${dir}\n\n${summarize(catalog)}\n`)
+    return 0
+  } catch (error) {
+    if (error instanceof CatalogError) {
+      process.stderr.write(`questionnaires in ${dir}\n${formatCatalogError(error)}\n`)
+      return 1
+    }
+    throw error
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2))
+}
