@@ -227,7 +227,7 @@ function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
       assessment.status === 'returned'
         ? 'the assessment was returned; reopen it (POST .../transitions {"action":"reopen"}) before changing answers'
         : `the assessment is ${assessment.status} and can no longer be changed`,
-      { status: assessment.status },
+      { assessmentStatus: assessment.status },
     )
   }
 }
@@ -381,7 +381,7 @@ export async function transition(
     const check = checkTransition(assessment.status, action, actor.role, comment)
     if (!check.ok) {
       if (check.reason === 'role') throw forbidden(check.message)
-      if (check.reason === 'state') throw conflict(check.message, { status: assessment.status })
+      if (check.reason === 'state') throw conflict(check.message, { assessmentStatus: assessment.status })
       throw unprocessable(check.message, [{ path: '/body/comment', message: 'is required' }])
     }
     const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
