@@ -70,6 +70,7 @@ async function restoreReadiness(trx: Trx, assessment: AssessmentRow, version: Lo
         .where('assessment_id', '=', assessment.id)
         .where('question_id', '=', answer.question_id)
         .execute()
+      answer.score = next
     }
   }
   await storeReadiness(trx, assessment.id, readiness)
