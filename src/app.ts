@@ -4,12 +4,17 @@ import helmet from '@fastify/helmet'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
+import assessmentRoutes from './assessments/routes.js'
 import authRoutes from './auth/routes.js'
+import countryRoutes from './countries/routes.js'
 import healthRoutes from './health/routes.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
+import questionnairesPlugin from './plugins/questionnaires.js'
+import questionnaireRoutes from './questionnaires/routes.js'
+import sessionPlugin from './web/session.js'
 
 export const APP_VERSION = '0.1.0'
 
@@ -46,7 +51,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    requestIdLogLabel: 'requestId',
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
@@ -74,9 +78,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
   await app.register(authPlugin, { rateLimit: config.authRateLimit })
+  await app.register(sessionPlugin, { secret: config.sessionSecret, rateLimit: config.authRateLimit })
   await app.register(openapiPlugin, { version: APP_VERSION })
+
+  await app.register(questionnairesPlugin)
 
   await app.register(healthRoutes)
   await app.register(authRoutes)
+  await app.register(questionnaireRoutes)
+  await app.register(countryRoutes)
+  await app.register(assessmentRoutes)
   return app
 }
