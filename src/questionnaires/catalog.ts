@@ -36,7 +36,13 @@ export class CatalogError extends Error {
   }
 }
 
-export type ParseResult = { ok: true; questionnaire: LoadedQuestionnaire } | { ok: false; issues: CatalogIssue[] }
+/**
+ * The outcome of parsing one file. On failure, `content` is present when the content itself is valid
+ * and only the file name is wrong, so that loadCatalog can still detect duplicate (id, version) pairs.
+ */
+export type ParseResult =
+  | { ok: true; questionnaire: LoadedQuestionnaire }
+  | { ok: false; issues: CatalogIssue[]; content?: QuestionnaireFile }
 
 /** "<id>.v<version>.yaml", the only accepted file name. */
 const FILE_NAME = /^([a-z][a-z0-9_]*)\.v([1-9][0-9]*)\.yaml$/
@@ -112,7 +118,7 @@ export function parseQuestionnaire(text: string, fileName: string): ParseResult 
       issue('version', `is ${content.version} but the file name says ${nameVersion}`, lineOf(doc, lineCounter, ['version']))
     }
   }
-  if (issues.length > 0) return { ok: false, issues }
+  if (issues.length > 0) return { ok: false, issues, content }
   return { ok: true, questionnaire: { file: fileName, content, hash: contentHash(content) } }
 }
 
@@ -131,6 +137,7 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
 
   const issues: CatalogIssue[] = []
   const questionnaires: LoadedQuestionnaire[] = []
+  const contents: { file: string; content: QuestionnaireFile; wellNamed: boolean }[] = []
   for (const name of names) {
     if (/\.yml$/i.test(name) || (/\.yaml$/i.test(name) && !name.endsWith('.yaml'))) {
       issues.push({ file: name, path: '', message: 'questionnaire files must end in ".yaml" (lower case); this file would be ignored' })
@@ -138,16 +145,23 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
     }
     if (!name.endsWith('.yaml')) continue
     const result = parseQuestionnaire(await readFile(path.join(dir, name), 'utf8'), name)
-    if (result.ok) questionnaires.push(result.questionnaire)
-    else issues.push(...result.issues)
+    if (result.ok) {
+      questionnaires.push(result.questionnaire)
+      contents.push({ file: name, content: result.questionnaire.content, wellNamed: true })
+    } else {
+      issues.push(...result.issues)
+      if (result.content) contents.push({ file: name, content: result.content, wellNamed: false })
+    }
   }
 
+  // File names make (id, version) unique among well-named files; a misnamed copy is caught here and
+  // reported against itself rather than against the file that is named correctly.
   const seen = new Map<string, string>()
-  for (const q of questionnaires) {
-    const key = `${q.content.id} v${q.content.version}`
+  for (const { file, content } of [...contents].sort((a, b) => Number(b.wellNamed) - Number(a.wellNamed))) {
+    const key = `${content.id} v${content.version}`
     const other = seen.get(key)
-    if (other) issues.push({ file: q.file, path: 'id', message: `questionnaire ${key} is also defined in ${other}` })
-    else seen.set(key, q.file)
+    if (other) issues.push({ file, path: 'id', message: `questionnaire ${key} is also defined in ${other}` })
+    else seen.set(key, file)
   }
 
   if (names.filter((n) => n.endsWith('.yaml')).length === 0 && issues.length === 0) {
