@@ -7,6 +7,7 @@ import type { Config } from './config.js'
 import assessmentRoutes from './assessments/routes.js'
 import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
+import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
@@ -14,6 +15,7 @@ import errorsPlugin from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import questionnairesPlugin from './plugins/questionnaires.js'
 import questionnaireRoutes from './questionnaires/routes.js'
+import readinessRoutes from './readiness/routes.js'
 import sessionPlugin from './web/session.js'
 
 export const APP_VERSION = '0.1.0'
@@ -88,5 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)
+  await app.register(readinessRoutes)
+  await app.register(exportRoutes)
   return app
 }

@@ -1,0 +1,352 @@
+// Readiness: one assessment's stored figures beside its region's and the world's medians, a
+// country's cycles for trends, and the published aggregates across countries.
+//
+// Disclosure rule: administrations may read the published aggregates (submitted and validated
+// assessments only), which carry no country's own figures. But a group of fewer than
+// MIN_GROUP_SIZE countries would let one country's figures be read off the aggregate (one country:
+// its score is the mean; two: knowing your own, the other's follows). For administrations such a
+// group shows its count only: every statistic is null, tier counts are empty and `suppressed` is
+// true. The same rule applies to the region/world medians shown beside an assessment.
+// Staff see every figure.
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { findVisible } from '../assessments/repository.js'
+import type { AssessmentStatus } from '../db/schema.js'
+import { forbidden, notFound, problems } from '../errors.js'
+import { requirePrincipal, type Principal } from '../plugins/auth.js'
+import type { LoadedVersion } from '../questionnaires/store.js'
+import { aggregates, countryCycles, latestCycle, medians, PUBLISHED, type AggregateRow, type MedianRow } from './repository.js'
+
+export const MIN_GROUP_SIZE = 3
+const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
+const STATUSES = ['draft', 'submitted', 'returned', 'validated'] as const
+const OVERALL = 'overall'
+
+const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be a questionnaire id')
+const statusList = z
+  .string()
+  .max(60)
+  .transform((s, ctx) => {
+    const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))]
+    const bad = parts.filter((p) => !(STATUSES as readonly string[]).includes(p))
+    if (bad.length || parts.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of: ${STATUSES.join(', ')}` })
+      return z.NEVER
+    }
+    return parts as AssessmentStatus[]
+  })
+
+const stats = z.object({
+  count: z.number().describe('assessments in the group'),
+  scored: z.number().nullable().describe('assessments with a score (the statistics cover these)'),
+  mean: z.number().nullable(),
+  median: z.number().nullable(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+  q1: z.number().nullable(),
+  q3: z.number().nullable(),
+  tiers: z.record(z.string(), z.number()),
+  suppressed: z.boolean().describe(`true when the group has fewer than ${MIN_GROUP_SIZE} countries and the caller is an administration`),
+})
+const figures = z.object({
+  score: z.number().nullable(),
+  coverage: z.number(),
+  tier: z.string().nullable(),
+  applicable: z.number(),
+  answered: z.number(),
+})
+const domainFigures = figures.extend({
+  domain: z.string(),
+  title: z.string(),
+  notApplicable: z.number(),
+  unknown: z.number(),
+  missing: z.number(),
+})
+const comparison = z.object({
+  regionMedian: z.number().nullable(),
+  regionCount: z.number(),
+  worldMedian: z.number().nullable(),
+  worldCount: z.number(),
+})
+
+type Stats = z.infer<typeof stats>
+type Comparison = z.infer<typeof comparison>
+
+function present(row: AggregateRow | undefined, tiers: readonly string[], hide: boolean): Stats {
+  const count = row?.count ?? 0
+  if (hide && count < MIN_GROUP_SIZE) {
+    return { count, scored: null, mean: null, median: null, min: null, max: null, q1: null, q3: null, tiers: {}, suppressed: true }
+  }
+  const empty = Object.fromEntries([...tiers, 'none'].map((t) => [t, 0]))
+  return {
+    count,
+    scored: row?.scored ?? 0,
+    mean: row?.mean ?? null,
+    median: row?.median ?? null,
+    min: row?.min ?? null,
+    max: row?.max ?? null,
+    q1: row?.q1 ?? null,
+    q3: row?.q3 ?? null,
+    tiers: row?.tiers ?? empty,
+    suppressed: false,
+  }
+}
+
+function compare(row: MedianRow | undefined, hide: boolean): Comparison {
+  const regionCount = row?.regionCount ?? 0
+  const worldCount = row?.worldCount ?? 0
+  return {
+    regionMedian: hide && regionCount < MIN_GROUP_SIZE ? null : (row?.regionMedian ?? null),
+    regionCount,
+    worldMedian: hide && worldCount < MIN_GROUP_SIZE ? null : (row?.worldMedian ?? null),
+    worldCount,
+  }
+}
+
+const hides = (p: Principal) => p.role === 'administration'
+
+export default async function readinessRoutes(app: FastifyInstance): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+
+  async function versionOf(questionnaire: string, version: number): Promise<LoadedVersion> {
+    const loaded = await app.questionnaires.get(questionnaire, version)
+    if (!loaded) throw notFound(`questionnaire ${questionnaire} v${version}`)
+    return loaded
+  }
+  const domainTitles = (v: LoadedVersion) => new Map(v.content.domains.map((d) => [d.id, d.title.en] as const))
+
+  r.get(
+    '/assessments/:id/readiness',
+    {
+      schema: {
+        tags: ['readiness'],
+        summary: "One assessment's stored readiness, overall and per domain, beside its region's and the world's medians",
+        description:
+          'Medians are over submitted and validated assessments of the same questionnaire, version and cycle. ' +
+          `For administrations a median over fewer than ${MIN_GROUP_SIZE} assessments is null (its count is shown).`,
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.uuid({ message: 'must be an assessment id (a UUID)' }) }),
+        response: {
+          200: z.object({
+            id: z.string(),
+            country: z.string(),
+            region: z.string(),
+            questionnaire: z.string(),
+            version: z.number(),
+            cycle: z.number(),
+            status: z.enum(STATUSES),
+            overall: figures.extend(comparison.shape),
+            domains: z.array(domainFigures.extend(comparison.shape)),
+          }),
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const a = await findVisible(app.db, actor, request.params.id)
+      if (!a) throw notFound(`assessment ${request.params.id}`)
+      const country = await app.db.selectFrom('countries').select(['region']).where('code', '=', a.country).executeTakeFirstOrThrow()
+      const [{ domains }, meds] = await Promise.all([
+        countryCycles(app.db, a.country, a.questionnaire).then((c) => ({ domains: c.domains.filter((d) => d.assessment_id === a.id) })),
+        medians(app.db, a.questionnaire, country.region, [{ version: a.version, cycle: a.cycle }]),
+      ])
+      const byDomain = new Map(meds.map((m) => [m.domain ?? OVERALL, m]))
+      const hide = hides(actor)
+      return {
+        id: a.id,
+        country: a.country,
+        region: country.region,
+        questionnaire: a.questionnaire,
+        version: a.version,
+        cycle: a.cycle,
+        status: a.status,
+        overall: {
+          score: a.overall_score,
+          coverage: a.coverage,
+          tier: a.tier,
+          applicable: a.applicable,
+          answered: a.answered,
+          ...compare(byDomain.get(OVERALL), hide),
+        },
+        domains: domains.map((d) => ({
+          domain: d.domain,
+          title: d.title,
+          score: d.score,
+          coverage: d.coverage,
+          tier: d.tier,
+          applicable: d.applicable,
+          answered: d.answered,
+          notApplicable: d.not_applicable,
+          unknown: d.unknown,
+          missing: d.missing,
+          ...compare(byDomain.get(d.domain), hide),
+        })),
+      }
+    },
+  )
+
+  r.get(
+    '/countries/:code/readiness',
+    {
+      schema: {
+        tags: ['readiness'],
+        summary: "A country's assessments of a questionnaire, every cycle, with domain scores beside region and world medians",
+        description: 'Administrations see only their own country (another gives 404); staff any.',
+        security: [{ bearer: [] }],
+        params: z.object({ code: z.string().regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166-1 alpha-3 code') }),
+        querystring: z.object({ questionnaire: questionnaireId }),
+        response: {
+          200: z.object({
+            country: z.string(),
+            name: z.string(),
+            region: z.string(),
+            questionnaire: z.string(),
+            cycles: z.array(
+              z.object({
+                id: z.string(),
+                version: z.number(),
+                cycle: z.number(),
+                status: z.enum(STATUSES),
+                overall: figures.extend(comparison.shape),
+                domains: z.array(domainFigures.extend(comparison.shape)),
+              }),
+            ),
+          }),
+          ...problems(400, 401, 404),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const code = request.params.code.toUpperCase()
+      if (actor.role === 'administration' && actor.country !== code) throw notFound(`country ${code}`)
+      const country = await app.db.selectFrom('countries').select(['code', 'name', 'region']).where('code', '=', code).executeTakeFirst()
+      if (!country) throw notFound(`country ${code}`)
+      const { questionnaire } = request.query
+      const { assessments, domains } = await countryCycles(app.db, code, questionnaire)
+      const keys = [...new Map(assessments.map((a) => [`${a.version}/${a.cycle}`, { version: a.version, cycle: a.cycle }])).values()]
+      const meds = await medians(app.db, questionnaire, country.region, keys)
+      const med = new Map(meds.map((m) => [`${m.version}/${m.cycle}/${m.domain ?? OVERALL}`, m]))
+      const hide = hides(actor)
+      return {
+        country: country.code,
+        name: country.name,
+        region: country.region,
+        questionnaire,
+        cycles: assessments.map((a) => ({
+          id: a.id,
+          version: a.version,
+          cycle: a.cycle,
+          status: a.status,
+          overall: {
+            score: a.overall_score,
+            coverage: a.coverage,
+            tier: a.tier,
+            applicable: a.applicable,
+            answered: a.answered,
+            ...compare(med.get(`${a.version}/${a.cycle}/${OVERALL}`), hide),
+          },
+          domains: domains
+            .filter((d) => d.assessment_id === a.id)
+            .map((d) => ({
+              domain: d.domain,
+              title: d.title,
+              score: d.score,
+              coverage: d.coverage,
+              tier: d.tier,
+              applicable: d.applicable,
+              answered: d.answered,
+              notApplicable: d.not_applicable,
+              unknown: d.unknown,
+              missing: d.missing,
+              ...compare(med.get(`${a.version}/${a.cycle}/${d.domain}`), hide),
+            })),
+        })),
+      }
+    },
+  )
+
+  r.get(
+    '/readiness',
+    {
+      schema: {
+        tags: ['readiness'],
+        summary: 'Published readiness across countries: per domain and overall, count, mean, median, min, max, quartiles, tier counts',
+        description:
+          'Median and quartiles by linear interpolation (PostgreSQL percentile_cont). Statuses default to submitted and validated; ' +
+          'other statuses (draft, returned) are for staff only. version defaults to the latest, cycle to the latest with published ' +
+          `assessments. groupBy=region gives the same per ITU-D region. For administrations, a group of fewer than ${MIN_GROUP_SIZE} ` +
+          'countries shows its count only (suppressed), so no country\'s own figures can be read off an aggregate.',
+        security: [{ bearer: [] }],
+        querystring: z.object({
+          questionnaire: questionnaireId,
+          version: z.coerce.number().int().positive().optional(),
+          cycle: z.coerce.number().int().min(2000).max(2100).optional(),
+          region: z.enum(REGIONS).optional(),
+          status: statusList.optional().describe('comma-separated statuses; default submitted,validated'),
+          groupBy: z.enum(['region']).optional(),
+        }),
+        response: {
+          200: z.object({
+            questionnaire: z.string(),
+            version: z.number(),
+            cycle: z.number().nullable(),
+            statuses: z.array(z.enum(STATUSES)),
+            groupBy: z.enum(['region']).nullable(),
+            minGroupSize: z.number(),
+            tiers: z.array(z.string()),
+            groups: z.array(
+              z.object({
+                region: z.string().nullable().describe('null: every region matching the filter'),
+                overall: stats,
+                domains: z.array(stats.extend({ domain: z.string(), title: z.string() })),
+              }),
+            ),
+          }),
+          ...problems(400, 401, 403, 404),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const q = request.query
+      const statuses = q.status ?? [...PUBLISHED]
+      if (actor.role === 'administration' && statuses.some((s) => !PUBLISHED.includes(s))) {
+        throw forbidden('administrations may read published figures only (submitted, validated)')
+      }
+      const version = q.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
+      if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
+      const loaded = await versionOf(q.questionnaire, version)
+      const cycle = q.cycle ?? (await latestCycle(app.db, q.questionnaire, version, statuses))
+      const tiers = loaded.content.scoring.tiers.map((t) => t.id)
+      const titles = domainTitles(loaded)
+      const rows = cycle === undefined ? [] : await aggregates(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
+      const hide = hides(actor)
+      const groupKeys =
+        q.groupBy === 'region'
+          ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b)))
+          : [null]
+      const groups = groupKeys.map((region) => {
+        const inGroup = new Map(rows.filter((r) => r.region === region).map((r) => [r.domain ?? OVERALL, r]))
+        return {
+          region: q.groupBy === 'region' ? region : (q.region ?? null),
+          overall: present(inGroup.get(OVERALL), tiers, hide),
+          domains: [...titles].map(([domain, title]) => ({ domain, title, ...present(inGroup.get(domain), tiers, hide) })),
+        }
+      })
+      return {
+        questionnaire: q.questionnaire,
+        version,
+        cycle: cycle ?? null,
+        statuses,
+        groupBy: q.groupBy ?? null,
+        minGroupSize: MIN_GROUP_SIZE,
+        tiers,
+        groups,
+      }
+    },
+  )
+}
+
