@@ -1,4 +1,5 @@
 // All settings come from the environment, parsed once into a frozen, typed Config.
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -38,6 +39,7 @@ const environment = z.object({
   QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
   TRUST_PROXY: boolean.default(false),
   AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 })
 
 export interface Config {
@@ -54,6 +56,8 @@ export interface Config {
   readonly trustProxy: boolean
   /** Failed authentications allowed per client address and minute. */
   readonly authRateLimit: number
+  /** Signs the web session cookie. Without SESSION_SECRET a random one per process: sessions end on restart. */
+  readonly sessionSecret: string
 }
 
 export class ConfigError extends Error {
@@ -84,5 +88,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     questionnairesDir: e.QUESTIONNAIRES_DIR,
     trustProxy: e.TRUST_PROXY,
     authRateLimit: e.AUTH_RATE_LIMIT,
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
   })
 }
