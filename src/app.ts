@@ -11,7 +11,7 @@ import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
-import errorsPlugin from './plugins/errors.js'
+import errorsPlugin, { sendProblem } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import questionnairesPlugin from './plugins/questionnaires.js'
 import questionnaireRoutes from './questionnaires/routes.js'
@@ -54,6 +54,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     return503OnClosing: true,
+    // A URL the router cannot decode (e.g. %ED%A0%80, a lone surrogate) is a 400 problem like any other.
+    frameworkErrors: (error, _request, reply) => {
+      sendProblem(reply, 400, 'bad_request', error.code === 'FST_ERR_BAD_URL' ? 'the URL is not valid' : 'the request is not valid')
+    },
     forceCloseConnections: 'idle',
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   })

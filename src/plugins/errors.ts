@@ -38,6 +38,36 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   )
 }
 
+/**
+ * Strings PostgreSQL cannot store (NUL) or that are not Unicode text (a lone UTF-16 surrogate, which
+ * the driver would silently turn into U+FFFD), and how deep a request's JSON may nest.
+ */
+const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+export const MAX_INPUT_DEPTH = 32
+
+/** The first problem with a request's input (body, params, query): a path and a message, or null. */
+export function inputTextProblem(where: string, input: unknown): FieldProblem | null {
+  // Iterative, so a hostile 10,000-level body cannot exhaust the stack.
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value: input, path: `/${where}`, depth: 0 }]
+  while (stack.length > 0) {
+    const { value, path, depth } = stack.pop()!
+    if (typeof value === 'string') {
+      if (UNSTORABLE_TEXT.test(value)) return { path, message: 'contains a NUL character or an unpaired surrogate, which is not text' }
+      continue
+    }
+    if (value === null || typeof value !== 'object') continue
+    if (depth >= MAX_INPUT_DEPTH) return { path, message: `nests deeper than ${MAX_INPUT_DEPTH} levels` }
+    for (const [key, child] of Object.entries(value)) {
+      if (UNSTORABLE_TEXT.test(key)) return { path, message: 'has a key with a NUL character or an unpaired surrogate' }
+      stack.push({ value: child, path: `${path}/${key}`, depth: depth + 1 })
+    }
+  }
+  return null
+}
+
+/** PostgreSQL data exceptions a client's input can cause (bad text, bad number, too long). */
+const CLIENT_DATA_ERRORS = new Set(['22P05', '22021', '22001', '22003', '22P02', '54001'])
+
 function pathOf(segments: readonly PropertyKey[], where: string): string {
   return '/' + [where, ...segments.map(String)].join('/')
 }
@@ -68,6 +98,13 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
     sendProblem(reply, 404, 'route_not_found', `no route ${request.method} ${request.url.split('?')[0]}`),
   )
 
+  // Every route's input is text PostgreSQL can store, nested no deeper than any route needs.
+  app.addHook('preValidation', async (request, reply) => {
+    const problem =
+      inputTextProblem('params', request.params) ?? inputTextProblem('querystring', request.query) ?? inputTextProblem('body', request.body)
+    if (problem) return sendProblem(reply, 400, 'invalid_text', `${problem.path}: ${problem.message}`, { errors: [problem] })
+  })
+
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof AppError) {
       if (error.status >= 500) request.log.error({ err: error }, 'application error')
@@ -87,6 +124,12 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
       request.log.warn({ err: error }, 'database unavailable')
       reply.header('retry-after', '1')
       return sendProblem(reply, 503, 'database_unavailable', 'the database is not reachable; retry shortly')
+    }
+    const pgCode = (error as { code?: unknown }).code
+    if (typeof pgCode === 'string' && CLIENT_DATA_ERRORS.has(pgCode)) {
+      // A safety net behind the checks above: say what kind of value was refused, never the SQL.
+      request.log.warn({ err: error }, 'database refused a value')
+      return sendProblem(reply, 400, 'invalid_value', 'a value in the request cannot be stored (invalid text, number or length)')
     }
     const status = error.statusCode ?? 500
     if (status === 429) {
