@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { badRequest, notFound, problems } from '../errors.js'
-import { requirePrincipal, requireRole } from '../plugins/auth.js'
+import { requireRole } from '../plugins/auth.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
@@ -11,6 +11,8 @@ import { ACTIONS, availableActions } from './workflow.js'
 
 const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
 const STATUSES = ['draft', 'submitted', 'returned', 'validated'] as const
+/** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
+const ASSESSMENT_ROLES = ['administration', 'staff'] as const
 
 const httpUrl = z
   .string()
@@ -141,7 +143,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request, reply) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const result = await createAssessment(ctx, actor, request.body)
       reply.code(201).header('location', `/assessments/${result.assessment.id}`).header('etag', etag(result.assessment.revision))
       return { assessment: presentAssessment(result.assessment), carried: result.carried, notCarried: result.notCarried }
@@ -169,12 +171,12 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
             items: z.array(assessmentSchema.extend({ countryName: z.string(), region: z.string() })),
             nextCursor: z.string().nullable(),
           }),
-          ...problems(400, 401),
+          ...problems(400, 401, 403),
         },
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const q = request.query
       const rows = await listVisible(
         app.db,
@@ -204,11 +206,11 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         summary: 'An assessment with its progress per domain, answers, review comments and history of states',
         security: [{ bearer: [] }],
         params: idParams,
-        response: { 200: detailSchema, ...problems(400, 401, 404) },
+        response: { 200: detailSchema, ...problems(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const row = await findVisible(app.db, actor, request.params.id)
       if (!row) throw notFound(`assessment ${request.params.id}`)
       const [country, domains, answers, comments, transitions, version] = await Promise.all([
@@ -272,7 +274,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request, reply) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const write: AnswerWrite = {
         ...request.body,
         questionId: request.params.questionId,
@@ -308,7 +310,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const writes = request.body.answers.map(({ ifMatch, ...item }, i) => ({
         ...item,
         precondition: parseIfMatch(ifMatch),
@@ -331,12 +333,12 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
           200: z.object({
             items: z.array(z.object({ revision: z.number(), old: z.unknown(), new: z.unknown(), changedAt: z.string(), changedByRole: z.string().nullable() })),
           }),
-          ...problems(400, 401, 404),
+          ...problems(400, 401, 403, 404),
         },
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const row = await findVisible(app.db, actor, request.params.id)
       if (!row) throw notFound(`assessment ${request.params.id}`)
       const items = await answerHistory(app.db, row.id, request.params.questionId)
@@ -366,7 +368,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request, reply) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const row = await transition(
         ctx,
         actor,
@@ -402,7 +404,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const result = await changeVersion(ctx, actor, request.params.id, request.body.version, parseIfMatch(request.headers['if-match']))
       return { assessment: presentAssessment(result.assessment), kept: result.kept, redo: result.redo }
     },
