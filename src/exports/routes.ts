@@ -1,4 +1,113 @@
-// CSV exports (staff only) and the CSV import of answers. Filled in below.
+// CSV exports (staff only), streamed from PostgreSQL with COPY, and the CSV import of answers.
 import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { presentAssessment } from '../assessments/present.js'
+import { findVisible } from '../assessments/repository.js'
+import { writeAnswers } from '../assessments/service.js'
+import { notFound, problems, unprocessable } from '../errors.js'
+import { requireRole } from '../plugins/auth.js'
+import { MAX_IMPORT_BYTES, parseImport } from './import.js'
+import { answersExport, copyOut, exportFilters, readinessExport, type BuiltExport } from './stream.js'
 
-export default async function exportRoutes(_app: FastifyInstance): Promise<void> {}
+const exportQuery = exportFilters.extend({
+  bom: z.enum(['0', '1', 'true', 'false']).optional().describe('1: prepend a UTF-8 byte order mark (for spreadsheet programs)'),
+})
+
+export default async function exportRoutes(app: FastifyInstance): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+
+  // text/csv bodies arrive as a string, within their own size limit (this plugin only).
+  app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_request, body, done) => done(null, body))
+
+  async function send(reply: import('fastify').FastifyReply, built: BuiltExport, bom: boolean) {
+    const client = await app.pg.pool.connect()
+    const stream = copyOut(client, built.select, {
+      bom,
+      release: (err) => {
+        if (err) app.log.warn({ err }, 'export stream ended early')
+        client.release(err)
+      },
+    })
+    return reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${built.filename}"`)
+      .header('cache-control', 'no-store')
+      .send(stream)
+  }
+
+  const csv = z.string().describe('CSV (RFC 4180), UTF-8')
+  r.get(
+    '/exports/readiness.csv',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Readiness per assessment as CSV: one score column per domain (questionnaire required)',
+        description:
+          'Columns: country code, country name, region, questionnaire, version, cycle, status, <domain ids in questionnaire order>, overall, coverage, tier. ' +
+          'Version defaults to the latest; statuses to submitted,validated. Staff only.',
+        security: [{ bearer: [] }],
+        querystring: exportQuery,
+        response: { 200: csv, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'staff')
+      const { bom, ...filters } = request.query
+      return send(reply, await readinessExport(app.db, filters), bom === '1' || bom === 'true')
+    },
+  )
+
+  r.get(
+    '/exports/answers.csv',
+    {
+      schema: {
+        tags: ['exports'],
+        summary: 'Every answer as CSV, one row per answer (long format; the format the CSV import reads)',
+        description:
+          'Columns: country code, country name, region, questionnaire, version, cycle, status, question id, domain, source reference, force, ' +
+          'value, score, comment, evidence URLs, carried forward, last changed at, last changed by role. Statuses default to submitted,validated. Staff only.',
+        security: [{ bearer: [] }],
+        querystring: exportQuery,
+        response: { 200: csv, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, 'staff')
+      const { bom, ...filters } = request.query
+      return send(reply, await answersExport(app.db, filters), bom === '1' || bom === 'true')
+    },
+  )
+
+  r.post(
+    '/assessments/:id/import',
+    {
+      schema: {
+        tags: ['answers'],
+        summary: 'Import answers from CSV (the answers.csv columns) into a draft: all or nothing, overwriting',
+        description:
+          'Needs the columns "question id" and "value"; "comment" and "evidence URLs" are read when present, others ignored. ' +
+          'Every row is written at once with If-Match: * semantics (an import deliberately overwrites); every bad row is reported ' +
+          'with its line number (/line/N) in one 422, and nothing changes. Administration of the country only; draft only.',
+        security: [{ bearer: [] }],
+        params: z.object({ id: z.uuid({ message: 'must be an assessment id (a UUID)' }) }),
+        body: csv,
+        response: {
+          200: z.object({ imported: z.number(), assessment: z.object({}).loose() }),
+          ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireRole(request, 'administration')
+      const assessment = await findVisible(app.db, actor, request.params.id)
+      if (!assessment) throw notFound(`assessment ${request.params.id}`)
+      const version = await app.questionnaires.get(assessment.questionnaire, assessment.version)
+      if (!version) throw notFound(`questionnaire ${assessment.questionnaire} v${assessment.version}`)
+      const writes = parseImport(request.body, version.questions)
+      if (writes.length > 2000) throw unprocessable('too many rows', [{ path: '/line/2002', message: 'at most 2000 answers per import' }])
+      const result = await writeAnswers({ db: app.db, questionnaires: app.questionnaires }, actor, assessment.id, writes)
+      return { imported: writes.length, assessment: presentAssessment(result.assessment) }
+    },
+  )
+}

@@ -1,0 +1,128 @@
+/**
+ * CSV import of answers into a draft assessment: the answers.csv format (ANSWER_COLUMNS).
+ *
+ * - Columns are found by header name (case and surrounding spaces ignored); `question id` and
+ *   `value` are required, `comment` and `evidence URLs` are read when present, every other column
+ *   (country, score, last changed at, …) is ignored, so an exported file can be edited and sent back.
+ * - `value` is converted by the question's type: maturity and number → a number; multi_choice →
+ *   option ids split on `;`; `not_applicable` / `unknown` → the special answer; anything else as text.
+ *   An empty comment clears it; evidence URLs are split on spaces, each becoming an evidence item
+ *   titled by its URL (an absent column keeps the evidence as it is).
+ * - A leading `'` that our export put before a formula character is removed again (see columns.ts).
+ * - All rows are written in ONE writeAnswers call: all or nothing. Every bad row is reported with
+ *   its line number (`/line/7`, the header being line 1) in one 422 problem, and nothing changes.
+ * - An import deliberately overwrites: every row is written with precondition {kind: 'any'}
+ *   (If-Match: *), whatever the answer's current revision. History records each change as usual.
+ */
+import { parse } from 'csv-parse/sync'
+import type { FieldProblem } from '../errors.js'
+import { unprocessable } from '../errors.js'
+import type { AnswerWrite } from '../assessments/service.js'
+import type { Question } from '../questionnaires/schema.js'
+import { unneutralise } from './columns.js'
+
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024
+const SPECIALS = ['not_applicable', 'unknown'] as const
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+interface Row {
+  line: number
+  cells: string[]
+}
+
+function readRows(csv: string): Row[] {
+  try {
+    const records = parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as {
+      record: string[]
+      info: { lines: number }
+    }[]
+    return records.map((r) => ({ line: r.info.lines, cells: r.record }))
+  } catch (error) {
+    const e = error as { lines?: number; message?: string }
+    throw unprocessable('the file is not valid CSV', [{ path: `/line/${e.lines ?? 1}`, message: e.message ?? 'not valid CSV' }])
+  }
+}
+
+/** The answer writes of a CSV file for these questions, or a 422 naming every bad line. */
+export function parseImport(csv: string, questions: ReadonlyMap<string, Question>): AnswerWrite[] {
+  const rows = readRows(csv)
+  const header = rows[0]
+  if (!header) throw unprocessable('the file is empty', [{ path: '/line/1', message: 'a header row is required' }])
+  const index = (name: string) => header.cells.findIndex((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase() === name.toLowerCase())
+  const col = { question: index('question id'), value: index('value'), comment: index('comment'), evidence: index('evidence URLs') }
+  const missing = (['question id', 'value'] as const).filter((_, i) => (i === 0 ? col.question : col.value) < 0)
+  if (missing.length) {
+    throw unprocessable('the header lacks required columns', missing.map((m) => ({ path: `/line/${header.line}`, message: `column "${m}" is required` })))
+  }
+  if (rows.length === 1) throw unprocessable('the file has no answers', [{ path: `/line/${header.line}`, message: 'no rows follow the header' }])
+
+  const problems: FieldProblem[] = []
+  const writes: AnswerWrite[] = []
+  const seen = new Map<string, number>()
+  for (const row of rows.slice(1)) {
+    const path = `/line/${row.line}`
+    const cell = (i: number) => (i >= 0 ? unneutralise(row.cells[i] ?? '') : undefined)
+    const questionId = (cell(col.question) ?? '').trim()
+    const raw = (cell(col.value) ?? '').trim()
+    if (!questionId) {
+      problems.push({ path, message: 'question id is empty' })
+      continue
+    }
+    const question = questions.get(questionId)
+    if (!question) {
+      problems.push({ path, message: `${questionId} is not a question of this assessment's questionnaire` })
+      continue
+    }
+    const before = seen.get(questionId)
+    if (before !== undefined) {
+      problems.push({ path, message: `${questionId} appears more than once (also on line ${before})` })
+      continue
+    }
+    seen.set(questionId, row.line)
+    if (!raw) {
+      problems.push({ path, message: `${questionId}: value is empty` })
+      continue
+    }
+    const write: AnswerWrite = { questionId, precondition: { kind: 'any' }, path }
+    if ((SPECIALS as readonly string[]).includes(raw)) {
+      write.special = raw as (typeof SPECIALS)[number]
+      write.value = null
+    } else if (question.type === 'maturity' || question.type === 'number') {
+      if (!NUMBER.test(raw)) {
+        problems.push({ path, message: `${questionId}: value must be a number, got "${raw}"` })
+        continue
+      }
+      write.value = Number(raw)
+    } else if (question.type === 'multi_choice') {
+      write.value = raw.split(';').map((s) => s.trim()).filter(Boolean)
+    } else {
+      write.value = raw
+    }
+    const comment = cell(col.comment)
+    if (comment !== undefined) write.comment = comment.trim() || null
+    const evidence = cell(col.evidence)
+    if (evidence !== undefined) write.evidence = evidence.split(/\s+/).filter(Boolean).map((url) => ({ title: url, url }))
+    writes.push(write)
+  }
+  for (const w of writes) {
+    for (const e of w.evidence ?? []) {
+      if (!isHttpUrl(e.url)) problems.push({ path: w.path, message: `evidence "${e.url}" is not an http(s) URL` })
+    }
+  }
+  if (problems.length) throw unprocessable(`${problems.length} row(s) of the file are not valid; nothing was imported`, sortByLine(problems))
+  return writes
+}
+
+function isHttpUrl(s: string): boolean {
+  try {
+    const u = new URL(s)
+    return (u.protocol === 'http:' || u.protocol === 'https:') && s.length <= 2000
+  } catch {
+    return false
+  }
+}
+
+function sortByLine(problems: FieldProblem[]): FieldProblem[] {
+  const line = (p: FieldProblem) => Number(/^\/line\/(\d+)/.exec(p.path)?.[1] ?? 0)
+  return [...problems].sort((a, b) => line(a) - line(b))
+}
