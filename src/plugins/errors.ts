@@ -2,7 +2,6 @@
 // 4xx details pass through; 5xx say only "internal error" and the request id, and are logged in full.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { AppError, problemType, titleFor, type FieldProblem, type ProblemBody } from '../errors.js'
 
 export function sendProblem(
@@ -68,21 +67,17 @@ export function inputTextProblem(where: string, input: unknown): FieldProblem | 
 /** PostgreSQL data exceptions a client's input can cause (bad text, bad number, too long). */
 const CLIENT_DATA_ERRORS = new Set(['22P05', '22021', '22001', '22003', '22P02', '54001'])
 
-function pathOf(segments: readonly PropertyKey[], where: string): string {
-  return '/' + [where, ...segments.map(String)].join('/')
+/** "/body/evidence/0/url" from where the value was ("body", "querystring", ...) and its instance path. */
+function pathOf(where: string, instancePath: string | undefined): string {
+  if (!instancePath || instancePath === '/') return `/${where}`
+  return `/${where}${instancePath.startsWith('/') ? '' : '/'}${instancePath}`
 }
 
 function validationProblems(error: FastifyError): FieldProblem[] {
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    return error.validation.map((v) => {
-      const issue = v.params.issue as { path: PropertyKey[]; message: string }
-      return { path: pathOf(issue.path, error.validationContext ?? 'body'), message: issue.message }
-    })
-  }
-  return (error.validation ?? []).map((v) => ({
-    path: `/${error.validationContext ?? 'body'}${v.instancePath ?? ''}`,
-    message: v.message ?? 'is invalid',
-  }))
+  // fastify-type-provider-zod turns each zod issue into an Ajv-shaped entry: instancePath is the
+  // issue's path joined with "/" (the issue itself is not kept), message is the issue's message.
+  const where = error.validationContext ?? 'body'
+  return (error.validation ?? []).map((v) => ({ path: pathOf(where, v.instancePath), message: v.message ?? 'is invalid' }))
 }
 
 const CLIENT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {

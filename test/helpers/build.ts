@@ -20,14 +20,21 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides }
 }
 
+export interface BuildTestOptions extends BuildOptions {
+  /** Runs on the built app before ready(), e.g. to register a test-only route. */
+  beforeReady?: (app: FastifyInstance) => void | Promise<void>
+}
+
 export async function build(
   t: { teardown(fn: () => unknown): void },
   overrides: Partial<Config> = {},
-  options: BuildOptions = {},
+  options: BuildTestOptions = {},
 ): Promise<FastifyInstance> {
+  const { beforeReady, ...buildOptions } = options
   const database = await fileDatabase()
-  const app = await buildApp(testConfig({ databaseUrl: database.url, ...overrides }), options)
+  const app = await buildApp(testConfig({ databaseUrl: database.url, ...overrides }), buildOptions)
   t.teardown(() => app.close())
+  await beforeReady?.(app)
   await app.ready()
   return app
 }

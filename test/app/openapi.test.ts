@@ -1,0 +1,94 @@
+// /openapi.json is a valid OpenAPI 3 document generated from the routes' zod schemas; /docs serves it as HTML.
+import { compileErrors, validate } from '@readme/openapi-parser'
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import t, { type Test } from 'tap'
+import { z } from 'zod'
+import { problems } from '../../src/errors.js'
+import { build } from '../helpers/build.js'
+
+interface OpenApiDocument {
+  openapi: string
+  info: { title: string; version: string }
+  paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>
+  components?: { schemas?: Record<string, unknown> }
+}
+
+/** A route using every kind of schema the feature routes use, registered only in this test. */
+function sampleRoute(app: FastifyInstance): void {
+  app.withTypeProvider<ZodTypeProvider>().put(
+    '/test/things/:id',
+    {
+      schema: {
+        tags: ['test'],
+        summary: 'A test-only route',
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
+        headers: z.object({ 'if-match': z.string().optional() }),
+        body: z.object({
+          name: z.string().min(1).max(200),
+          score: z.number().min(0).max(1).nullable(),
+          tags: z.array(z.string()).default([]),
+          kind: z.discriminatedUnion('type', [
+            z.object({ type: z.literal('a'), a: z.number() }),
+            z.object({ type: z.literal('b'), b: z.boolean() }),
+          ]),
+        }),
+        response: { 200: z.object({ id: z.uuid(), name: z.string(), at: z.iso.datetime() }), ...problems(400, 404, 412) },
+      },
+    },
+    async (request) => ({ id: request.params.id, name: request.body.name, at: new Date().toISOString() }),
+  )
+}
+
+async function openapi(app: FastifyInstance): Promise<OpenApiDocument> {
+  const res = await app.inject({ method: 'GET', url: '/openapi.json' })
+  if (res.statusCode !== 200) throw new Error(`/openapi.json answered ${res.statusCode}`)
+  if (!/^application\/json/.test(String(res.headers['content-type']))) throw new Error('not JSON')
+  return res.json() as OpenApiDocument
+}
+
+async function assertValid(t: Test, document: OpenApiDocument): Promise<void> {
+  // validate() dereferences in place; give it a copy.
+  const result = await validate(structuredClone(document) as never)
+  t.ok(result.valid, result.valid ? 'a valid OpenAPI document' : compileErrors(result))
+  t.equal(result.specification, 'OpenAPI')
+  t.same(result.warnings, [], 'without warnings')
+}
+
+t.test('/openapi.json is a valid OpenAPI 3 document', async (t) => {
+  const app = await build(t)
+  const document = await openapi(app)
+  t.match(document.openapi, /^3\.\d+\.\d+$/)
+  t.equal(document.info.title, 'treaty-readiness')
+  await assertValid(t, document)
+  t.ok(document.paths['/healthz']?.get, '/healthz is described')
+  t.ok(document.paths['/readyz']?.get?.responses?.['503'], 'with its 503 problem response')
+  t.notOk(document.paths['/openapi.json'], 'the document itself is hidden')
+})
+
+t.test('routes with params, query, headers, body and problem responses keep the document valid', async (t) => {
+  const app = await build(t, {}, { beforeReady: sampleRoute })
+  const document = await openapi(app)
+  await assertValid(t, document)
+  const operation = document.paths['/test/things/{id}']?.put
+  t.ok(operation, 'the route is described, with an OpenAPI path template')
+  t.same(Object.keys(operation?.responses ?? {}).sort(), ['200', '400', '404', '412'])
+})
+
+t.test('/docs serves the HTML documentation and its assets', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ method: 'GET', url: '/docs' })
+  t.equal(res.statusCode, 200)
+  t.match(res.headers['content-type'], /^text\/html/)
+  t.match(res.payload, /<html/i)
+  t.match(res.payload, /swagger-ui/i)
+  const scripts = [...res.payload.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1] as string)
+  t.ok(scripts.length > 0, 'the page loads scripts')
+  for (const src of scripts) {
+    const url = new URL(src, 'http://localhost/docs').pathname
+    t.ok(url.startsWith('/docs/'), `${src} is same-origin, as the CSP requires`)
+    const asset = await app.inject({ method: 'GET', url })
+    t.equal(asset.statusCode, 200, `${url} loads`)
+  }
+})
