@@ -1,0 +1,184 @@
+// npm run demo: loads DEMONSTRATION data — invented answers for a few dozen Member States across the
+// six ITU-D regions, cycles 2025 and 2026, in every workflow status — into the configured database.
+// THE ANSWERS ARE MADE UP. They show what the interface looks like with data; they say nothing about
+// any country. Never loaded unless this command is run. Every token it makes is labelled "DEMO …".
+//
+// Writes go through the same service functions as the API (createAssessment, writeAnswers,
+// transition), with principals from tokens created here, so scores and history are real.
+// Idempotent-ish: a country that already has an assessment for a cycle is left alone.
+// Prints a staff token and one administration token (shown once; only their hashes are stored).
+import { pino } from 'pino'
+import { createAssessment, transition, writeAnswers, type AnswerWrite, type Context } from '../assessments/service.js'
+import { findByKey } from '../assessments/repository.js'
+import { createToken } from '../auth/tokens.js'
+import { loadConfig } from '../config.js'
+import { describe, openForTask } from '../db/connect.js'
+import { openKysely } from '../db/kysely.js'
+import { toPrincipal, type Principal } from '../plugins/auth.js'
+import { prepareDatabase } from '../prepare.js'
+import { applies, type StoredAnswer } from '../questionnaires/answers.js'
+import type { Question } from '../questionnaires/schema.js'
+import { QuestionnaireStore, type LoadedVersion } from '../questionnaires/store.js'
+
+/** Six Member States per ITU-D region (ISO 3166-1 alpha-3). Unknown codes are skipped. */
+export const DEMO_COUNTRIES = [
+  'KEN', 'NGA', 'ZAF', 'SEN', 'RWA', 'GHA', // Africa
+  'BRA', 'CAN', 'MEX', 'CHL', 'JAM', 'COL', // Americas
+  'EGY', 'ARE', 'JOR', 'MAR', 'TUN', 'OMN', // Arab States
+  'IND', 'IDN', 'JPN', 'FJI', 'PHL', 'VNM', // Asia-Pacific
+  'KAZ', 'UZB', 'ARM', 'AZE', 'KGZ', 'MDA', // CIS (and neighbours, as ITU-D lists them)
+  'DEU', 'FRA', 'EST', 'POL', 'PRT', 'CHE', // Europe
+] as const
+export const DEMO_CYCLES = [2025, 2026] as const
+
+/** A small deterministic generator, seeded by a string, so every run invents the same answers. */
+function rng(seed: string): () => number {
+  let h = 2166136261
+  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619)
+  return () => {
+    h = Math.imul(h ^ (h >>> 15), 2246822507)
+    h = Math.imul(h ^ (h >>> 13), 3266489909)
+    h ^= h >>> 16
+    return (h >>> 0) / 4294967296
+  }
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x))
+
+/** An invented answer to one question for a country of the given capacity (0–1). */
+export function inventAnswer(q: Question, capacity: number, random: () => number): StoredAnswer {
+  const level = clamp(capacity + (random() - 0.5) * 0.5, 0, 1)
+  if (q.allow_unknown && random() < 0.04) return { value: null, special: 'unknown' }
+  if (q.allow_not_applicable && random() < 0.04) return { value: null, special: 'not_applicable' }
+  switch (q.type) {
+    case 'maturity':
+      return { value: Math.round(level * 4), special: null }
+    case 'yes_no_partial':
+      return { value: level > 0.66 ? 'yes' : level > 0.33 ? 'partial' : 'no', special: null }
+    case 'single_choice': {
+      const best = [...q.options].sort((a, b) => Math.abs(a.score - level) - Math.abs(b.score - level))[0]!
+      return { value: best.id, special: null }
+    }
+    case 'multi_choice': {
+      const picked = q.options.filter((o) => !o.exclusive && o.score > 0 && random() < level)
+      if (picked.length) return { value: picked.map((o) => o.id), special: null }
+      const none = q.options.find((o) => o.exclusive) ?? q.options[0]!
+      return { value: [none.id], special: null }
+    }
+    case 'number': {
+      const band = q.bands[Math.min(q.bands.length - 1, Math.floor(level * q.bands.length))]!
+      let value = band.min + (q.integer ? Math.round(random() * 3) : Math.round(random() * 30) / 10)
+      if (q.min !== undefined) value = Math.max(q.min, value)
+      if (q.max !== undefined) value = Math.min(q.max, value)
+      return { value: q.integer ? Math.round(value) : value, special: null }
+    }
+    case 'text':
+      return {
+        value: 'DEMO answer (invented for demonstration): the competent ministry is preparing the relevant instrument; see the attached references.'.slice(0, q.max_length),
+        special: null,
+      }
+  }
+}
+
+/** Invented answers to the questions that apply, in questionnaire order (share: the part answered, 0–1). */
+export function inventAnswers(version: LoadedVersion, capacity: number, share: number, seed: string): Map<string, StoredAnswer> {
+  const random = rng(seed)
+  const answers = new Map<string, StoredAnswer>()
+  const all = [...version.questions.values()]
+  const limit = Math.ceil(all.length * share)
+  for (const q of all.slice(0, limit)) {
+    if (!applies(q, answers, version.questions)) continue
+    answers.set(q.id, inventAnswer(q, capacity, random))
+  }
+  return answers
+}
+
+type Status = 'draft' | 'submitted' | 'returned' | 'validated'
+
+/** Which status a country's assessment ends in: most of 2025 validated; 2026 every status. */
+function targetStatus(index: number, cycle: number): Status {
+  if (cycle === 2025) return index % 7 === 3 ? 'submitted' : 'validated'
+  return (['draft', 'submitted', 'returned', 'validated', 'submitted', 'validated'] as const)[index % 6]!
+}
+
+async function main() {
+  const log = pino({ level: 'info' })
+  const config = loadConfig()
+  const connection = await openForTask(config, log)
+  log.info(`database: ${describe(connection)}`)
+  try {
+    await prepareDatabase({ ...config, databaseUrl: connection.url }, log)
+    const db = openKysely(connection.url)
+    try {
+      const ctx: Context = { db, questionnaires: new QuestionnaireStore(db) }
+      const [latest] = (await ctx.questionnaires.list()).sort((a, b) => b.version - a.version)
+      if (!latest) throw new Error('no questionnaire is published; add one to QUESTIONNAIRES_DIR')
+      const version = (await ctx.questionnaires.get(latest.questionnaire, latest.version))!
+      const staffToken = await createToken(db, { role: 'staff', label: 'DEMO staff (demo data)' })
+      const staff = toPrincipal(staffToken.row)
+      const known = new Set((await db.selectFrom('countries').select('code').execute()).map((r) => r.code))
+      const countries = DEMO_COUNTRIES.filter((c) => known.has(c))
+      let created = 0
+      let skipped = 0
+
+      for (const [index, country] of countries.entries()) {
+        const capacity = 0.15 + rng(`capacity:${country}`)() * 0.75
+        let admin: Principal | undefined
+        for (const cycle of DEMO_CYCLES) {
+          if (await findByKey(db, { country, questionnaire: latest.questionnaire, cycle })) {
+            skipped++
+            continue
+          }
+          admin ??= toPrincipal((await createToken(db, { role: 'administration', country, label: `DEMO administration ${country} (demo data)` })).row)
+          const status = targetStatus(index, cycle)
+          const growth = cycle === 2026 ? 0.1 : 0
+          const share = status === 'draft' ? 0.45 : 1
+          const { assessment } = await createAssessment(ctx, admin, { questionnaire: latest.questionnaire, version: latest.version, country, cycle })
+          const answers = inventAnswers(version, clamp(capacity + growth, 0, 1), share, `${country}:${cycle}`)
+          const writes: AnswerWrite[] = [...answers].map(([questionId, a], i) => ({
+            questionId,
+            value: a.value,
+            special: a.special,
+            comment: i % 9 === 0 ? 'DEMO comment: invented for demonstration.' : undefined,
+            evidence: i % 11 === 0 ? [{ title: 'DEMO reference (invented)', url: 'https://www.itu.int/' }] : undefined,
+            precondition: { kind: 'none' },
+            path: `/demo/${questionId}`,
+          }))
+          if (writes.length) await writeAnswers(ctx, admin, assessment.id, writes)
+          if (status !== 'draft') await transition(ctx, admin, assessment.id, 'submit', null, { kind: 'none' })
+          if (status === 'validated') await transition(ctx, staff, assessment.id, 'validate', null, { kind: 'none' })
+          if (status === 'returned') {
+            await transition(ctx, staff, assessment.id, 'return', 'DEMO review: please add evidence for the maturity levels 3 and 4 you reported.', { kind: 'none' })
+          }
+          created++
+          log.info(`${country} ${cycle}: ${status}, ${answers.size} answers`)
+        }
+      }
+
+      const adminToken = await createToken(db, { role: 'administration', country: 'KEN', label: 'DEMO administration KEN (printed by npm run demo)' })
+      process.stdout.write(
+        [
+          '',
+          `Demo data (INVENTED, for demonstration only): ${created} assessments created, ${skipped} already there.`,
+          `Questionnaire ${latest.questionnaire} v${latest.version}, ${countries.length} countries, cycles ${DEMO_CYCLES.join(' and ')}.`,
+          'Tokens (shown once; their labels start with "DEMO"; revoke them with npm run token when done):',
+          `  ITU-D staff:                 ${staffToken.token}`,
+          `  administration of Kenya:     ${adminToken.token}`,
+          'Sign in at http://<host>:<port>/app/ with one of them.',
+          '',
+        ].join('\n'),
+      )
+    } finally {
+      await db.destroy()
+    }
+  } finally {
+    await connection.embedded?.close()
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error))
+    process.exitCode = 1
+  })
+}
