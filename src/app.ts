@@ -1,7 +1,7 @@
 // buildApp(config): registers the plugins and feature routes; never listens (server.ts does).
 import { randomUUID } from 'node:crypto'
 import helmet from '@fastify/helmet'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import assessmentRoutes from './assessments/routes.js'
@@ -53,6 +53,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
+    // Every request's log lines carry `requestId`, the name problem+json bodies use too.
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     return503OnClosing: true,
     // A URL the router cannot decode (e.g. %ED%A0%80, a lone surrogate) is a 400 problem like any other.
     frameworkErrors: (error, _request, reply) => {
