@@ -1,0 +1,44 @@
+# syntax=docker/dockerfile:1
+# treaty-readiness: build with TypeScript, run on production dependencies only, as the non-root `node` user.
+#   docker build -t treaty-readiness .
+#   docker run -p 3000:3000 -e DATABASE_URL=postgres://user:pass@db:5432/treaty treaty-readiness
+#   docker run -p 3000:3000 -v treaty-data:/data treaty-readiness      # embedded PostgreSQL (PGlite) in /data
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+COPY package.json package-lock.json ./
+# No install scripts are needed: esbuild (for tsx) ships its binary as an optional dependency, and
+# its postinstall only checks it; PGlite is WebAssembly.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+# tsc → dist/src and dist/migrations (migrations are found at ../../migrations from dist/src/db),
+# plus the non-TypeScript files of src/ (the web interface in dist/src/web/public).
+RUN npm run build
+
+FROM node:20-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/data \
+    QUESTIONNAIRES_DIR=/app/questionnaires \
+    npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY questionnaires ./questionnaires
+# The embedded database lives in /data when DATABASE_URL is not given (it is never baked in:
+# pass it with -e or an env file). The volume must be writable by `node`.
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+USER node
+EXPOSE 3000
+# No curl in the slim image: node's own fetch. The start period covers a first start on the embedded
+# database (initdb and migrations).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# The server handles SIGTERM itself (finishes in-flight requests, closes the database, exits 0).
+CMD ["node", "dist/src/server.js"]
