@@ -76,7 +76,7 @@ function exportQuery() {
   const q = new URLSearchParams({ questionnaire: filters.questionnaire, version: filters.version })
   if (filters.cycle) q.set('cycle', filters.cycle)
   if (filters.region) q.set('region', filters.region)
-  if (filters.status) q.set('status', filters.status)
+  q.set('status', (filters.status || STATUSES.join(',')))
   return q.toString()
 }
 const downloads = h(
