@@ -149,7 +149,8 @@ if (!existsSync(CHROMIUM)) {
     // ---- the questionnaire in Arabic, right to left
     await page.goto(`${base}/app/assessment.html?id=${id}&lang=ar`)
     await page.locator('fieldset.question').first().waitFor()
-    t.equal(await page.evaluate(() => document.documentElement.dir), 'rtl')
+    t.equal(await page.locator('#questionnaire-text').getAttribute('dir'), 'rtl', 'the Arabic texts run right to left')
+    t.equal(await page.locator('#questionnaire-text').getAttribute('lang'), 'ar')
     await shot('06-assessment-arabic')
 
     // ---- staff: dashboard heat map, country profile, validate, CSV download

@@ -23,10 +23,8 @@ let detail = await api(`/assessments/${id}`)
 const lang = params.get('lang') || 'en'
 const versionUrl = `/questionnaires/${detail.questionnaire}/versions/${detail.version}`
 const questionnaire = await api(`${versionUrl}?lang=${encodeURIComponent(lang)}`)
-if (questionnaire.lang === 'ar') {
-  document.documentElement.dir = 'rtl'
-}
-document.documentElement.lang = questionnaire.lang
+// The interface stays in English; the questionnaire's own texts take its language and direction.
+const RTL = new Set(['ar'])
 
 const questions = new Map()
 for (const d of questionnaire.domains) for (const q of d.questions) questions.set(q.id, { ...q, domainTitle: d.title })
@@ -374,7 +372,7 @@ function missingNow() {
 
 function refreshSummary() {
   const missing = missingNow()
-  clear(statusLine, statusBadge(detail.status), ` Cycle ${detail.cycle} · ${questionnaire.title} (version ${detail.version})`)
+  clear(statusLine, statusBadge(detail.status), ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`)
   clear(
     summary,
     h('h2', {}, 'Progress'),
@@ -477,7 +475,7 @@ clear(
   h(
     'div',
     { class: 'page-head' },
-    h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, me.role === 'administration' ? '← My assessments' : `← ${detail.countryName}`)), h('h1', {}, `${detail.countryName}: ${questionnaire.title}`), statusLine),
+    h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, me.role === 'administration' ? '← My assessments' : `← ${detail.countryName}`)), h('h1', {}, `${detail.countryName}: `, h('span', { lang: questionnaire.lang, dir: 'auto' }, questionnaire.title)), statusLine),
     await languageSwitch(),
   ),
   notice,
@@ -488,7 +486,7 @@ clear(
     'div',
     { class: 'layout' },
     h('aside', { class: 'sidebar', 'aria-label': 'Progress and submission' }, summary, h('div', { class: 'card' }, h('h2', {}, 'Workflow'), review), missingBox),
-    h('div', { class: 'questions', dir: questionnaire.lang === 'ar' ? 'rtl' : 'ltr' }, chartBox, sections),
+    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text', lang: questionnaire.lang, dir: RTL.has(questionnaire.lang) ? 'rtl' : 'ltr' }, sections)),
   ),
 )
 updateVisibility()

@@ -1,14 +1,15 @@
 // A national administration's assessments: status and progress; start a new one.
 import { api, ApiError } from './api.js'
-import { clear, coveragePct, fmtDate, frame, h, message, pct, requireSignIn, statusBadge } from './ui.js'
+import { clear, fmtDate, frame, h, message, pct, requireSignIn, statusBadge } from './ui.js'
 
 const main = document.getElementById('main')
 const me = await requireSignIn('administration')
 frame(me, { title: 'My assessments' })
 
-const [{ items }, { items: questionnaires }] = await Promise.all([
+const [{ items }, { items: questionnaires }, country] = await Promise.all([
   api(`/assessments?country=${me.country}&limit=200`),
   api('/questionnaires'),
+  api(`/countries/${me.country}`),
 ])
 const titles = new Map(questionnaires.map((q) => [q.id, q.title]))
 
@@ -18,7 +19,7 @@ function progress(a) {
     'div',
     { class: 'progress-cell' },
     h('progress', { max: a.applicable || 1, value: a.answered, 'aria-label': `${a.answered} of ${a.applicable} questions answered` }),
-    h('span', {}, `${a.answered} / ${a.applicable} answered (${Math.round(share * 100)} %)`),
+    h('span', { class: 'nowrap' }, `${a.answered} of ${a.applicable} (${Math.round(share * 100)}%)`),
   )
 }
 
@@ -53,12 +54,13 @@ const table = items.length
 
 // ---- start a new assessment
 const thisYear = new Date().getFullYear()
+const nextCycle = Math.max(thisYear, ...items.map((a) => a.cycle + 1))
 const status = h('div', { 'aria-live': 'polite' })
 const qSelect = h('select', { id: 'new-questionnaire', name: 'questionnaire', required: true }, questionnaires.map((q) => h('option', { value: q.id }, q.title)))
-const cycleInput = h('input', { id: 'new-cycle', name: 'cycle', type: 'number', min: 2000, max: 2100, step: 1, value: thisYear, required: true, inputmode: 'numeric' })
+const cycleInput = h('input', { id: 'new-cycle', name: 'cycle', type: 'number', min: 2000, max: 2100, step: 1, value: nextCycle, required: true, inputmode: 'numeric' })
 const fromSelect = h('select', { id: 'new-from', name: 'from' })
 function refreshFrom() {
-  const previous = items.filter((a) => a.questionnaire === qSelect.value).sort((a, b) => b.cycle - a.cycle)
+  const previous = items.filter((a) => a.questionnaire === qSelect.value && a.cycle < Number(cycleInput.value)).sort((a, b) => b.cycle - a.cycle)
   clear(
     fromSelect,
     h('option', { value: '' }, 'Start empty'),
@@ -67,6 +69,7 @@ function refreshFrom() {
   if (previous.length) fromSelect.value = previous[0].id
 }
 qSelect.addEventListener('change', refreshFrom)
+cycleInput.addEventListener('change', refreshFrom)
 refreshFrom()
 
 const form = h(
@@ -105,9 +108,8 @@ form.addEventListener('submit', async (event) => {
 
 clear(
   main,
-  h('h1', {}, `Assessments of ${me.country}`),
+  h('h1', {}, `Assessments of ${country.name}`),
   h('p', { class: 'lead' }, 'Answer each questionnaire for your administration. Answers are saved as you go; submit when every required question is answered.'),
   h('section', { 'aria-labelledby': 'list-h' }, h('h2', { id: 'list-h', class: 'visually-hidden' }, 'Your assessments'), table),
   form,
 )
-void coveragePct

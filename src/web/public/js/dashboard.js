@@ -6,6 +6,7 @@ import { clear, frame, h, message, pct, requireSignIn, scoreStep, statusBadge, S
 const main = document.getElementById('main')
 const me = await requireSignIn('staff')
 frame(me, { title: 'Dashboard' })
+document.body.classList.add('wide')
 
 const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe']
 const STATUSES = ['draft', 'submitted', 'returned', 'validated']
@@ -139,7 +140,7 @@ const heat = rows.length
             return h(
               'tr',
               { dataset: { country: a.country } },
-              h('th', { scope: 'row' }, h('a', { href: `country.html?code=${a.country}&questionnaire=${filters.questionnaire}` }, a.countryName), h('span', { class: 'muted' }, ` · ${a.region}`)),
+              h('th', { scope: 'row' }, h('a', { href: `country.html?code=${a.country}&questionnaire=${filters.questionnaire}` }, a.countryName), h('span', { class: 'region' }, a.region)),
               h('td', {}, statusBadge(a.status)),
               domains.map((d) => cell(byDomain.get(d.id)?.score ?? null, `${a.countryName}, ${d.title}`)),
               h('td', { class: `cell overall step-${scoreStep(a.overallScore)}` }, a.overallScore === null ? '–' : pct(a.overallScore)),
