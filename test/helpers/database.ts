@@ -1,13 +1,16 @@
 // Test databases. A tap `before` script (setup.ts) prepares a migrated template once per run;
 // each test file (one process) gets its own copy, so files run in parallel without sharing rows.
 // Real PostgreSQL when TEST_DATABASE_URL or DATABASE_URL is set; the embedded PGlite otherwise.
+import { createHash } from 'node:crypto'
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-export const TEMPLATE_DB = 'treaty_readiness_template'
+/** One template per checkout, so that test runs of two checkouts (a CI clone beside a working tree)
+ * on the same server do not drop each other's template. */
+export const TEMPLATE_DB = `treaty_readiness_template_${createHash('sha256').update(ROOT).digest('hex').slice(0, 10)}`
 export const EMBEDDED_TEMPLATE = path.join(ROOT, '.tap', 'embedded-template.tar.gz')
 
 export function serverUrl(): string | undefined {
