@@ -9,6 +9,8 @@
  *   An empty comment clears it; evidence URLs are split on spaces, each becoming an evidence item
  *   titled by its URL (an absent column keeps the evidence as it is).
  * - A leading `'` that our export put before a formula character is removed again (see columns.ts).
+ * - Each value is checked against its question here (checkAnswer), so that one 422 names every bad
+ *   row; writeAnswers checks again (and whether each question applies) before writing.
  * - All rows are written in ONE writeAnswers call: all or nothing. Every bad row is reported with
  *   its line number (`/line/7`, the header being line 1) in one 422 problem, and nothing changes.
  * - An import deliberately overwrites: every row is written with precondition {kind: 'any'}
@@ -18,6 +20,7 @@ import { parse } from 'csv-parse/sync'
 import type { FieldProblem } from '../errors.js'
 import { unprocessable } from '../errors.js'
 import type { AnswerWrite } from '../assessments/service.js'
+import { checkAnswer } from '../questionnaires/answers.js'
 import type { Question } from '../questionnaires/schema.js'
 import { unneutralise } from './columns.js'
 
@@ -97,6 +100,12 @@ export function parseImport(csv: string, questions: ReadonlyMap<string, Question
       write.value = raw.split(';').map((s) => s.trim()).filter(Boolean)
     } else {
       write.value = raw
+    }
+    // The answer's own checks, here too, so that every bad row is reported at once.
+    const checked = checkAnswer(question, { value: write.value, special: write.special ?? null })
+    if (!checked.ok) {
+      problems.push({ path, message: `${questionId}: ${checked.problem}; allowed: ${checked.allowed}` })
+      continue
     }
     const comment = cell(col.comment)
     if (comment !== undefined) write.comment = comment.trim() || null
