@@ -32,6 +32,7 @@ for (const d of questionnaire.domains) for (const q of d.questions) questions.se
 const answers = new Map(detail.answers.map((a) => [a.questionId, a]))
 const editable = me.role === 'administration' && detail.status === 'draft'
 const blocks = new Map() // questionId → question UI
+const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
 let pendingSaves = 0
 
 // ---- answer values ---------------------------------------------------------------------------
@@ -208,7 +209,7 @@ function questionBlock(q) {
   const fieldset = h(
     'fieldset',
     { class: 'question', id: base, dataset: { question: q.id } },
-    h('legend', { id: legendId }, h('span', { class: 'q-text' }, q.text), q.required ? null : h('span', { class: 'muted' }, ' (optional)')),
+    h('legend', { id: legendId }, h('span', { class: 'q-text', dir: 'auto' }, q.text), q.required ? null : h('span', { class: 'muted' }, ' (optional)')),
     h(
       'p',
       { class: 'q-meta' },
@@ -216,7 +217,7 @@ function questionBlock(q) {
       h('span', { class: 'source' }, `Source: ${q.source.ref}`),
       a?.carriedForward ? h('span', { class: 'badge carried' }, 'Carried forward – please confirm') : null,
     ),
-    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, 'Guidance'), h('p', {}, q.guidance)) : null,
+    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, 'Guidance'), h('p', { dir: 'auto' }, q.guidance)) : null,
     reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': 'Review comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body, h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
     control,
     specialInputs.length
@@ -234,6 +235,7 @@ function questionBlock(q) {
     ),
     h('div', { class: 'q-footer' }, statusEl),
     conflictEl,
+    me.role === 'staff' ? staffComment(q, base) : null,
   )
 
   function setStatus(kind, text) {
@@ -249,7 +251,28 @@ function questionBlock(q) {
     return special ? { special, comment: comment.value.trim() || null, evidence: readEvidence() } : { value, comment: comment.value.trim() || null, evidence: readEvidence() }
   }
 
+  // One save at a time per question: a change made while a save is in flight is sent after it,
+  // with the ETag that save returned (otherwise we would conflict with ourselves).
+  let inflight = null
+  let again = false
   async function save(force = false, ifMatch) {
+    if (inflight) {
+      again = true
+      return inflight
+    }
+    inflight = saveNow(force, ifMatch)
+    try {
+      await inflight
+    } finally {
+      inflight = null
+    }
+    if (again) {
+      again = false
+      await save()
+    }
+  }
+
+  async function saveNow(force = false, ifMatch) {
     const payload = body()
     if (!payload) {
       setStatus('pending', q.type === 'multi_choice' ? 'Not saved yet: select at least one option.' : 'Not saved yet: give an answer first.')
@@ -343,6 +366,35 @@ function questionBlock(q) {
   return { q, fieldset, setVisible: (v) => (fieldset.hidden = !v) }
 }
 
+/** Staff: a review comment on one question (shown to the administration beside the question). */
+function staffComment(q, base) {
+  const area = h('textarea', { id: `${base}-review`, rows: 2, maxlength: 4000 })
+  const status = h('span', { class: 'save-status', 'aria-live': 'polite' })
+  const list = h('div', {})
+  const send = async () => {
+    if (!area.value.trim()) return area.focus()
+    try {
+      const c = await api(`/assessments/${detail.id}/comments`, { method: 'POST', body: { questionId: q.id, body: area.value.trim() } })
+      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body))
+      area.value = ''
+      status.className = 'save-status saved'
+      status.textContent = 'Comment added'
+    } catch (error) {
+      status.className = 'save-status failed'
+      status.textContent = `Not added: ${error.message}`
+    }
+  }
+  return h(
+    'details',
+    { class: 'extras' },
+    h('summary', {}, 'Add a review comment on this question'),
+    list,
+    h('label', { for: area.id }, 'Review comment'),
+    area,
+    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, 'Add comment'), status),
+  )
+}
+
 // ---- applicability, progress, missing ---------------------------------------------------------
 
 const previewAnswers = new Map()
@@ -383,8 +435,8 @@ function refreshSummary() {
         h(
           'li',
           {},
-          h('a', { href: `#domain-${d.domain}` }, d.title),
-          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': `${d.title}: ${d.answered} of ${d.applicable} answered` }),
+          h('a', { href: `#domain-${d.domain}`, lang: questionnaire.lang, dir: 'auto' }, domainTitle.get(d.domain) ?? d.title),
+          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': `${domainTitle.get(d.domain) ?? d.title}: ${d.answered} of ${d.applicable} answered` }),
           h('span', { class: 'muted' }, `${d.answered}/${d.applicable}`),
         ),
       ),
@@ -401,7 +453,7 @@ function refreshSummary() {
     chartBox,
     h('h2', {}, 'Readiness by domain'),
     h('p', { class: 'help' }, `Overall: ${pct(detail.overallScore)} / 100${detail.tier ? ` (${detail.tier})` : ''}. Scores count answered questions; unanswered ones lower the coverage.`),
-    barChart(detail.domains.map((d) => ({ label: d.title, value: d.score })), { title: 'Readiness score per domain, 0 to 100' }),
+    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score })), { title: 'Readiness score per domain, 0 to 100' }),
   )
   review?.refresh?.()
 }
@@ -444,7 +496,7 @@ const sections = questionnaire.domains.map((d) => {
     blocks.set(q.id, block)
     return block.fieldset
   })
-  return h('section', { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` }, h('h2', { id: `domain-${d.id}-h` }, d.title), h('p', { class: 'domain-desc' }, d.description), qs)
+  return h('section', { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` }, h('h2', { id: `domain-${d.id}-h` }, d.title), h('p', { class: 'domain-desc', dir: 'auto' }, d.description), qs)
 })
 
 review = reviewPanel(detail, {

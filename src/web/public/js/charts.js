@@ -8,7 +8,7 @@ let counter = 0
 export function barChart(rows, { title, markerLabel } = {}) {
   const id = `chart-${++counter}`
   const rowH = 30
-  const labelW = 230
+  const labelW = 270
   const barW = 300
   const width = labelW + barW + 60
   const height = rows.length * rowH + 26
@@ -35,7 +35,7 @@ export function barChart(rows, { title, markerLabel } = {}) {
   }
   rows.forEach((r, i) => {
     const y = i * rowH
-    const label = r.label.length > 34 ? `${r.label.slice(0, 33)}…` : r.label
+    const label = r.label.length > 40 ? `${r.label.slice(0, 39)}…` : r.label
     svg.append(s('text', { x: labelW - 8, y: y + rowH / 2 + 4, class: 'bar-label', 'text-anchor': 'end' }, label))
     const w = r.value === null ? 0 : (barW * Math.max(0, Math.min(100, r.value))) / 100
     svg.append(s('rect', { x: labelW, y: y + 6, width: Math.max(w, r.value === null ? 0 : 1), height: rowH - 12, rx: 3, class: `bar step-${scoreStep(r.value)}` }))
