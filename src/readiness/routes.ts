@@ -11,7 +11,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { findVisible } from '../assessments/repository.js'
+import { domainProgress, findVisible } from '../assessments/repository.js'
 import type { AssessmentStatus } from '../db/schema.js'
 import { forbidden, notFound, problems } from '../errors.js'
 import { requirePrincipal, type Principal } from '../plugins/auth.js'
@@ -148,8 +148,8 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const a = await findVisible(app.db, actor, request.params.id)
       if (!a) throw notFound(`assessment ${request.params.id}`)
       const country = await app.db.selectFrom('countries').select(['region']).where('code', '=', a.country).executeTakeFirstOrThrow()
-      const [{ domains }, meds] = await Promise.all([
-        countryCycles(app.db, a.country, a.questionnaire).then((c) => ({ domains: c.domains.filter((d) => d.assessment_id === a.id) })),
+      const [domains, meds] = await Promise.all([
+        domainProgress(app.db, a.id),
         medians(app.db, a.questionnaire, country.region, [{ version: a.version, cycle: a.cycle }]),
       ])
       const byDomain = new Map(meds.map((m) => [m.domain ?? OVERALL, m]))
