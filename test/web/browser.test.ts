@@ -19,10 +19,9 @@ const SHOTS = path.resolve('test-output/screenshots')
 
 t.setTimeout(300_000)
 
-if (!existsSync(CHROMIUM)) {
-  t.skip(`no chromium at ${CHROMIUM} (apt-get install -y chromium)`)
-} else {
-  t.test('administration and staff work through the pages', { timeout: 300_000 }, async (t) => {
+const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)`
+{
+  t.test('administration and staff work through the pages', { timeout: 300_000, skip }, async (t) => {
     const app = await build(t)
     await app.listen({ port: 0, host: '127.0.0.1' })
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
@@ -139,7 +138,7 @@ if (!existsSync(CHROMIUM)) {
     }
     await page.getByRole('heading', { name: 'Still missing (0)' }).waitFor()
     await submit.waitFor({ state: 'visible' })
-    await page.waitForFunction(() => !(document.querySelector('.review button.primary') as HTMLButtonElement).disabled)
+    await page.locator('.review button.primary:not([disabled])').waitFor()
     await shot('05-ready-to-submit')
     await submit.click()
     await page.locator('.status-line .status-submitted').waitFor()
