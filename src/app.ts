@@ -86,8 +86,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
   await app.register(authPlugin, { rateLimit: config.authRateLimit })
-  await app.register(sessionPlugin, { secret: config.sessionSecret, rateLimit: config.authRateLimit })
   await app.register(openapiPlugin, { version: APP_VERSION })
+  // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
+  await app.register(sessionPlugin, { secret: config.sessionSecret, rateLimit: config.authRateLimit })
 
   await app.register(questionnairesPlugin)
 
