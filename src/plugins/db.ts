@@ -28,6 +28,13 @@ async function dbPlugin(app: FastifyInstance, options: DbOptions): Promise<void>
   // An idle client whose server connection dies emits 'error' on the pool; without a listener
   // that would crash the process. The next query gets a fresh connection.
   app.pg.pool.on('error', (err) => app.log.warn({ err }, 'idle database connection lost'))
+  // A client that is checked out but between queries (inside a transaction, say) when its server
+  // connection dies emits 'error' on itself, where the pool's listener is not attached: without one
+  // the process crashes (pg_terminate_backend did it). The pending or next query fails instead (503),
+  // and the pool drops the broken client on release.
+  app.pg.pool.on('connect', (client) => {
+    client.on('error', (err) => app.log.warn({ err }, 'database connection lost'))
+  })
   app.decorate('db', new Kysely<Database>({ dialect: new PostgresDialect({ pool: app.pg.pool }) }))
 }
 

@@ -9,7 +9,15 @@ declare module 'fastify' {
 }
 
 async function questionnairesPlugin(app: FastifyInstance): Promise<void> {
-  app.decorate('questionnaires', new QuestionnaireStore(app.db))
+  const store = new QuestionnaireStore(app.db)
+  app.decorate('questionnaires', store)
+  // Load every published version before serving: a write's transaction holds a pool connection and
+  // reads its version from this cache; on a cold cache a burst of more writes than the pool has
+  // connections held them all while each waited for one more to load the version (all 503 after the
+  // pool's connect timeout).
+  app.addHook('onReady', async () => {
+    for (const v of await store.list()) await store.get(v.questionnaire, v.version)
+  })
 }
 
 export default fp(questionnairesPlugin, { name: 'questionnaires', dependencies: ['db'], fastify: '5.x' })
