@@ -69,7 +69,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
 
   app.addHook('onRequest', async (request, reply) => {
     const raw = request.cookies[SESSION_COOKIE]
-    const isSessionRoute = request.url.split('?')[0] === '/session'
+    const isSessionRoute = /^\/session\/?$/.test(request.url.split('?')[0] ?? '')
     const hasBearer = Boolean(request.headers.authorization)
     // CSRF: only requests a browser would send the cookie with, and only when the header is not used.
     if (UNSAFE.has(request.method) && !hasBearer && (raw !== undefined || isSessionRoute) && !sameOriginProof(request)) {

@@ -131,9 +131,15 @@ const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get
     const submit = page.getByRole('button', { name: 'Submit for review' })
     t.ok(await submit.isDisabled(), 'submit is disabled while answers are missing')
     t.match(await page.locator('.review .help').textContent(), /You cannot submit yet: 2 required questions are not answered/)
-    for (const q of byPage) {
+    for (const [i, q] of byPage.entries()) {
       const block = page.locator(`#${dom(q.id)}`)
-      await block.locator('input[type=radio]').first().check()
+      if (i === 0) {
+        // Keyboard only: focus the radio group, then Space selects the focused choice.
+        await block.locator('input[type=radio]').first().focus()
+        await page.keyboard.press('Space')
+      } else {
+        await block.locator('input[type=radio]').first().check()
+      }
       await block.locator('.save-status.saved').waitFor()
     }
     await page.getByRole('heading', { name: 'Still missing (0)' }).waitFor()

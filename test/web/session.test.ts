@@ -108,6 +108,8 @@ t.test('CSRF: cookie-authenticated unsafe requests need X-Requested-With or a sa
 
   const signInNoHeader = await app.inject({ method: 'POST', url: '/session', payload: { token } })
   t.equal(signInNoHeader.statusCode, 403, 'sign-in itself needs the header (login CSRF)')
+  const trailingSlash = await app.inject({ method: 'POST', url: '/session/', payload: { token } })
+  t.equal(trailingSlash.statusCode, 403, 'also with a trailing slash')
 
   const bearer = await app.inject({
     method: 'POST',
