@@ -99,7 +99,7 @@ const rows = everyCycle
   .filter((a) => !filters.region || a.region === filters.region)
   .filter((a) => statusList.includes(a.status))
   .sort((a, b) => a.region.localeCompare(b.region) || a.countryName.localeCompare(b.countryName))
-const scores = await mapLimit(rows, 6, (a) => api(`/assessments/${a.id}/readiness`).catch(() => null))
+const scores = await domainScores(rows)
 const aggQuery = new URLSearchParams({ questionnaire: filters.questionnaire, version: filters.version, status: statusList.join(',') })
 if (filters.cycle) aggQuery.set('cycle', filters.cycle)
 if (filters.region) aggQuery.set('region', filters.region)
@@ -107,6 +107,53 @@ const [byRegion, overall] = await Promise.all([
   api(`/readiness?${aggQuery}&groupBy=region`).catch(() => null),
   api(`/readiness?${aggQuery}`).catch(() => null),
 ])
+
+/** Minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
+function parseCsv(text) {
+  const rows = []
+  let row = []
+  let field = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (field += '"'), i++
+      else if (c === '"') quoted = false
+      else field += c
+    } else if (c === '"') quoted = true
+    else if (c === ',') row.push(field), (field = '')
+    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '')
+    else if (c !== '\r') field += c
+  }
+  if (field || row.length) row.push(field), rows.push(row)
+  return rows
+}
+
+/**
+ * Domain scores of every row: one request (the readiness CSV export, same filters) rather than one
+ * per assessment; falls back to GET /assessments/{id}/readiness if the export is unavailable.
+ */
+async function domainScores(rows) {
+  try {
+    const res = await fetch(`/exports/readiness.csv?${exportQuery()}`, { credentials: 'same-origin' })
+    if (!res.ok) throw new Error(String(res.status))
+    const [header, ...lines] = parseCsv((await res.text()).replace(/^\uFEFF/, ''))
+    const code = header.indexOf('country code')
+    const byCountry = new Map(lines.map((l) => [l[code], l]))
+    return rows.map((a) => {
+      const line = byCountry.get(a.country)
+      if (!line) return null
+      return {
+        domains: domains.map((d) => {
+          const cell = line[header.indexOf(d.id)]
+          return { domain: d.id, score: cell === '' || cell === undefined ? null : Number(cell) }
+        }),
+      }
+    })
+  } catch {
+    return mapLimit(rows, 6, (a) => api(`/assessments/${a.id}/readiness`).catch(() => null))
+  }
+}
 
 // ---- heat map
 function cell(score, label) {
