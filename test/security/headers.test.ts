@@ -35,7 +35,9 @@ const admin = await testToken(app, 'admin')
 const staff = await testToken(app, 'staff')
 const ken = await testToken(app, 'administration', 'KEN')
 
-function checkSecurityHeaders(t: Tap.Test, res: { headers: Record<string, unknown>; statusCode: number }, label: string) {
+type Assert = Pick<typeof t, 'match' | 'equal' | 'ok' | 'notOk'>
+
+function checkSecurityHeaders(t: Assert, res: { headers: Record<string, unknown>; statusCode: number }, label: string) {
   const h = res.headers
   t.match(String(h['content-security-policy']), /default-src 'self'/, `${label}: CSP`)
   t.match(String(h['content-security-policy']), /frame-ancestors 'none'/, `${label}: CSP frame-ancestors`)
