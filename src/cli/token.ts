@@ -4,11 +4,8 @@
 // On either backend, also while the server runs on the embedded one (through its published socket).
 // Output for people on stdout (--json for scripts); logs on stderr. Exit 2 on bad arguments.
 import { parseArgs } from 'node:util'
-import { pino } from 'pino'
 import { createToken, isRole, listTokens, parseExpiry, revokeToken, ROLES, TokenInputError, type TokenRow } from '../auth/tokens.js'
 import { ConfigError, loadConfig } from '../config.js'
-import { describe, openForTask } from '../db/connect.js'
-import { openKysely } from '../db/kysely.js'
 import type { Role } from '../db/schema.js'
 
 const USAGE = `usage:
@@ -148,6 +145,12 @@ async function main(): Promise<number> {
     throw error
   }
 
+  // Loaded only once the arguments are good: the database modules (PGlite among them) are slow to load.
+  const [{ pino }, { describe, openForTask }, { openKysely }] = await Promise.all([
+    import('pino'),
+    import('../db/connect.js'),
+    import('../db/kysely.js'),
+  ])
   const log = pino({ level: 'info' }, pino.destination(2))
   let config
   try {
