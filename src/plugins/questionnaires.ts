@@ -15,8 +15,13 @@ async function questionnairesPlugin(app: FastifyInstance): Promise<void> {
   // reads its version from this cache; on a cold cache a burst of more writes than the pool has
   // connections held them all while each waited for one more to load the version (all 503 after the
   // pool's connect timeout).
+  // Best effort: a server that starts while the database is down still starts (/readyz says 503).
   app.addHook('onReady', async () => {
-    for (const v of await store.list()) await store.get(v.questionnaire, v.version)
+    try {
+      for (const v of await store.list()) await store.get(v.questionnaire, v.version)
+    } catch (err) {
+      app.log.warn({ err }, 'could not preload questionnaire versions; they load on first use')
+    }
   })
 }
 
