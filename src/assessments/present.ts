@@ -1,6 +1,6 @@
 // Rows as the API shows them. Pure.
 import { etag } from './etag.js'
-import type { AnswerRow, AssessmentRow } from './repository.js'
+import type { AnswerRow, AssessmentRow, DomainProgressRow } from './repository.js'
 
 export function presentAnswer(a: AnswerRow) {
   return {
@@ -36,5 +36,20 @@ export function presentAssessment(a: AssessmentRow) {
     carriedFrom: a.carried_from,
     createdAt: a.created_at.toISOString(),
     updatedAt: a.updated_at.toISOString(),
+  }
+}
+
+export function presentDomainProgress(d: DomainProgressRow) {
+  return {
+    domain: d.domain,
+    title: d.title,
+    score: d.score,
+    coverage: d.coverage,
+    tier: d.tier,
+    applicable: d.applicable,
+    answered: d.answered,
+    notApplicable: d.not_applicable,
+    unknown: d.unknown,
+    missing: d.missing,
   }
 }

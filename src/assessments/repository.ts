@@ -81,6 +81,8 @@ export async function listVisible(db: Db, actor: Actor, filters: ListFilters, li
   return q.orderBy('a.country').orderBy('a.questionnaire').orderBy('a.cycle').orderBy('a.id').limit(limit + 1).execute()
 }
 
+export type DomainProgressRow = Awaited<ReturnType<typeof domainProgress>>[number]
+
 export async function domainProgress(db: Db, assessmentId: string) {
   return db
     .selectFrom('domain_scores as s')

@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { badRequest, notFound, problems } from '../errors.js'
 import { requireRole } from '../plugins/auth.js'
 import { etag, parseIfMatch } from './etag.js'
-import { presentAnswer, presentAssessment } from './present.js'
+import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
 import { addComment, changeVersion, createAssessment, missingRequired, transition, writeAnswers, type AnswerWrite } from './service.js'
 import { ACTIONS, availableActions } from './workflow.js'
 
-const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
-const STATUSES = ['draft', 'submitted', 'returned', 'validated'] as const
 /** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
 const ASSESSMENT_ROLES = ['administration', 'staff'] as const
 
@@ -229,18 +228,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         region: country.region,
         actions: availableActions(row.status, actor.role),
         missingRequired: version ? missingRequired(version, answerMap) : [],
-        domains: domains.map((d) => ({
-          domain: d.domain,
-          title: d.title,
-          score: d.score,
-          coverage: d.coverage,
-          tier: d.tier,
-          applicable: d.applicable,
-          answered: d.answered,
-          notApplicable: d.not_applicable,
-          unknown: d.unknown,
-          missing: d.missing,
-        })),
+        domains: domains.map(presentDomainProgress),
         answers: answers.map(presentAnswer),
         comments: comments.map((c) => ({
           id: String(c.id),

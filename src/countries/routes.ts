@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { REGIONS } from '../db/schema.js'
 import { notFound, problems } from '../errors.js'
 
-export const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
 
 const country = z
   .object({ code: z.string(), alpha2: z.string(), name: z.string(), region: z.enum(REGIONS) })

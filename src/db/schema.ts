@@ -5,8 +5,11 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely'
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 
 export type Role = 'administration' | 'staff' | 'admin'
-export type AssessmentStatus = 'draft' | 'submitted' | 'returned' | 'validated'
-export type Region = 'Africa' | 'Americas' | 'Arab States' | 'Asia-Pacific' | 'CIS' | 'Europe'
+export const ASSESSMENT_STATUSES = ['draft', 'submitted', 'returned', 'validated'] as const
+export type AssessmentStatus = (typeof ASSESSMENT_STATUSES)[number]
+/** ITU-D regions. */
+export const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
+export type Region = (typeof REGIONS)[number]
 
 export interface CountriesTable {
   code: string

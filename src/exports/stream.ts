@@ -19,14 +19,10 @@ import { sql, type Compilable, type Expression, type Kysely, type RawBuilder } f
 import pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
 import { z } from 'zod'
-import type { AssessmentStatus, Database } from '../db/schema.js'
+import { PUBLISHED_STATUSES, statusList } from '../assessments/filters.js'
+import { REGIONS, type Database } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import { UTF8_BOM } from './columns.js'
-
-export const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
-export const STATUSES = ['draft', 'submitted', 'returned', 'validated'] as const
-/** Exports default to the published statuses, like GET /readiness. */
-export const DEFAULT_STATUSES: readonly AssessmentStatus[] = ['submitted', 'validated']
 
 /** The export filters, as strict as the values allow (they end up inlined into a COPY statement). */
 export const exportFilters = z.object({
@@ -39,17 +35,7 @@ export const exportFilters = z.object({
     .regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166-1 alpha-3 code')
     .transform((s) => s.toUpperCase())
     .optional(),
-  status: z
-    .string()
-    .max(60)
-    .transform((s, ctx) => {
-      const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))]
-      if (parts.length === 0 || parts.some((p) => !(STATUSES as readonly string[]).includes(p))) {
-        ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of: ${STATUSES.join(', ')}` })
-        return z.NEVER
-      }
-      return parts as AssessmentStatus[]
-    })
+  status: statusList
     .optional()
     .describe('comma-separated; default submitted,validated'),
 })
@@ -98,7 +84,7 @@ function filenameFor(kind: string, f: ExportFilters): string {
 }
 
 function assessmentFilters(f: ExportFilters) {
-  const statuses = f.status ?? [...DEFAULT_STATUSES]
+  const statuses = f.status ?? [...PUBLISHED_STATUSES]
   return { ...f, statuses }
 }
 

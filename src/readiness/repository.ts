@@ -3,13 +3,13 @@
 //
 // Statistics use PostgreSQL's percentile_cont (linear interpolation), the method aggregate.ts
 // documents; percentile_cont and avg ignore null scores, count(*) counts every assessment.
+import { PUBLISHED_STATUSES } from '../assessments/filters.js'
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { AssessmentStatus, Database, Region } from '../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
 
 /** The statuses that count in published figures and medians unless staff ask otherwise. */
-export const PUBLISHED: readonly AssessmentStatus[] = ['submitted', 'validated']
 
 export interface AggregateFilters {
   questionnaire: string
@@ -130,7 +130,7 @@ export async function medians(
     with base as (
       select a.id, a.version, a.cycle, c.region, a.overall_score
       from assessments a join countries c on c.code = a.country
-      where a.questionnaire = ${questionnaire} and a.status = any(${[...PUBLISHED]}::text[])
+      where a.questionnaire = ${questionnaire} and a.status = any(${[...PUBLISHED_STATUSES]}::text[])
         and (a.version, a.cycle) in (${pairs})
     ), items as (
       select b.version, b.cycle, b.region, s.domain, s.score from base b join domain_scores s on s.assessment_id = b.id

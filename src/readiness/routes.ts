@@ -11,31 +11,19 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { presentDomainProgress } from '../assessments/present.js'
 import { domainProgress, findVisible } from '../assessments/repository.js'
-import type { AssessmentStatus } from '../db/schema.js'
+import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
+import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filters.js'
 import { forbidden, notFound, problems } from '../errors.js'
 import { requirePrincipal, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
-import { aggregates, countryCycles, latestCycle, medians, PUBLISHED, type AggregateRow, type MedianRow } from './repository.js'
+import { aggregates, countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
-const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe'] as const
-const STATUSES = ['draft', 'submitted', 'returned', 'validated'] as const
 const OVERALL = 'overall'
 
 const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be a questionnaire id')
-const statusList = z
-  .string()
-  .max(60)
-  .transform((s, ctx) => {
-    const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))]
-    const bad = parts.filter((p) => !(STATUSES as readonly string[]).includes(p))
-    if (bad.length || parts.length === 0) {
-      ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of: ${STATUSES.join(', ')}` })
-      return z.NEVER
-    }
-    return parts as AssessmentStatus[]
-  })
 
 const stats = z.object({
   count: z.number().describe('assessments in the group'),
@@ -170,19 +158,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
           answered: a.answered,
           ...compare(byDomain.get(OVERALL), hide),
         },
-        domains: domains.map((d) => ({
-          domain: d.domain,
-          title: d.title,
-          score: d.score,
-          coverage: d.coverage,
-          tier: d.tier,
-          applicable: d.applicable,
-          answered: d.answered,
-          notApplicable: d.not_applicable,
-          unknown: d.unknown,
-          missing: d.missing,
-          ...compare(byDomain.get(d.domain), hide),
-        })),
+        domains: domains.map((d) => ({ ...presentDomainProgress(d), ...compare(byDomain.get(d.domain), hide) })),
       }
     },
   )
@@ -250,19 +226,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
           },
           domains: domains
             .filter((d) => d.assessment_id === a.id)
-            .map((d) => ({
-              domain: d.domain,
-              title: d.title,
-              score: d.score,
-              coverage: d.coverage,
-              tier: d.tier,
-              applicable: d.applicable,
-              answered: d.answered,
-              notApplicable: d.not_applicable,
-              unknown: d.unknown,
-              missing: d.missing,
-              ...compare(med.get(`${a.version}/${a.cycle}/${d.domain}`), hide),
-            })),
+            .map((d) => ({ ...presentDomainProgress(d), ...compare(med.get(`${a.version}/${a.cycle}/${d.domain}`), hide) })),
         })),
       }
     },
