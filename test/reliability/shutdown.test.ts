@@ -1,8 +1,9 @@
 // SIGTERM during load: requests already accepted complete (no connection reset), the process exits 0.
 import http from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
+import pg from 'pg'
 import t from 'tap'
-import { createTestDatabase } from '../helpers/database.js'
+import { createTestDatabase, serverUrl, withDatabase } from '../helpers/database.js'
 import { makeFixture, NEEDS_POSTGRES, startServer } from '../helpers/server-process.js'
 
 interface Outcome {
@@ -49,8 +50,21 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { skip: NEEDS_POSTGR
       inFlight.push(send(server.port, 'GET', `/assessments/${w.assessmentId}`, { authorization: w.authorization }))
     }
   }
-  // Let every request reach the server (they queue on the 10-connection pool), then ask it to stop.
-  await sleep(300)
+  // Let every request reach the app (they queue on the 10-connection pool): wait until the pool is
+  // busy with them (bounded), then a little more for the last ones to be read, then ask it to stop.
+  const watcher = new pg.Client({ connectionString: withDatabase(serverUrl()!, 'postgres') })
+  await watcher.connect()
+  const name = new URL(database.url).pathname.slice(1)
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await watcher.query(
+      `select count(*)::int as n from pg_stat_activity where datname = $1 and state in ('active', 'idle in transaction')`,
+      [name],
+    )
+    if (rows[0].n >= 8) break
+    await sleep(50)
+  }
+  await watcher.end()
+  await sleep(700)
   const signalledAt = Date.now()
   server.child.kill('SIGTERM')
   // Requests that arrive after the signal: refused or 503, never a half-answered response.
