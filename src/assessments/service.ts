@@ -2,11 +2,11 @@
 // changes answers, appends history and recomputes the stored readiness, so concurrent writers to
 // one assessment take turns and a reader never sees answers and scores out of step.
 import type { Kysely, Transaction } from 'kysely'
-import type { AssessmentStatus, Database } from '../db/schema.js'
+import type { Database } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
 import { applies, checkAnswer, type StoredAnswer } from '../questionnaires/answers.js'
 import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.js'
-import { storeReadiness } from '../readiness/store.js'
+import { storeReadiness, type StoreOptions } from '../readiness/store.js'
 import { score, type Readiness } from '../scoring/score.js'
 import { parseIfMatch, type Precondition } from './etag.js'
 import type { Actor } from './principal.js'
@@ -57,42 +57,33 @@ export async function lockVisible(trx: Trx, actor: Actor, id: string): Promise<A
   return row
 }
 
-/** Recomputes readiness from the answers as they now stand and stores it with the assessment. */
-async function restoreReadiness(trx: Trx, assessment: AssessmentRow, version: LoadedVersion, answers: AnswerRow[]): Promise<Readiness> {
+/**
+ * Recomputes readiness from the answers as they now stand and stores it with the assessment:
+ * answers whose raw score changed (a condition can switch other questions on or off), the domain
+ * figures, and the assessment's overall figures.
+ */
+async function recompute(
+  trx: Trx,
+  assessmentId: string,
+  version: LoadedVersion,
+  answers: AnswerRow[],
+  options: StoreOptions = {},
+): Promise<{ assessment: AssessmentRow; readiness: Readiness }> {
   const readiness = score(version.content, new Map(answers.map((a) => [a.question_id, stored(a)])))
   const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
   for (const answer of answers) {
     const next = raw.get(answer.question_id) ?? null
-    if (answer.score !== next) {
-      await trx
-        .updateTable('answers')
-        .set({ score: next })
-        .where('assessment_id', '=', assessment.id)
-        .where('question_id', '=', answer.question_id)
-        .execute()
-      answer.score = next
-    }
+    if (answer.score === next) continue
+    await trx
+      .updateTable('answers')
+      .set({ score: next })
+      .where('assessment_id', '=', assessmentId)
+      .where('question_id', '=', answer.question_id)
+      .execute()
+    answer.score = next
   }
-  await storeReadiness(trx, assessment.id, readiness)
-  return readiness
-}
-
-async function touch(trx: Trx, assessmentId: string, readiness: Readiness, status?: AssessmentStatus) {
-  return trx
-    .updateTable('assessments')
-    .set((eb) => ({
-      revision: eb('revision', '+', 1),
-      updated_at: new Date(),
-      overall_score: readiness.overall.score,
-      coverage: readiness.overall.coverage,
-      tier: readiness.overall.tier,
-      answered: readiness.overall.counts.answered,
-      applicable: readiness.overall.counts.applicable,
-      ...(status ? { status } : {}),
-    }))
-    .where('id', '=', assessmentId)
-    .returningAll()
-    .executeTakeFirstOrThrow()
+  const assessment = await storeReadiness(trx, assessmentId, readiness, options)
+  return { assessment, readiness }
 }
 
 export interface CreateInput {
@@ -193,20 +184,8 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         carried.push(answer.question_id)
       }
     }
-    const readiness = await restoreReadiness(trx, created, loaded, await loadAnswers(trx, created.id))
-    const row = await trx
-      .updateTable('assessments')
-      .set({
-        overall_score: readiness.overall.score,
-        coverage: readiness.overall.coverage,
-        tier: readiness.overall.tier,
-        answered: readiness.overall.counts.answered,
-        applicable: readiness.overall.counts.applicable,
-      })
-      .where('id', '=', created.id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    return { assessment: row, carried, notCarried }
+    const { assessment } = await recompute(trx, created.id, loaded, await loadAnswers(trx, created.id), { bumpRevision: false })
+    return { assessment, carried, notCarried }
   })
 }
 
@@ -301,58 +280,69 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
     }
     if (problems.length) throw unprocessable('answers to questions that do not apply are refused', problems)
 
-    const written: string[] = []
-    for (const { write, answer } of checked) {
+    // The new answers' raw scores are known before they are stored, so each row is written once.
+    const readiness = score(version.content, after)
+    const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
+    const now = new Date()
+    const rows = checked.map(({ write, answer }) => {
       const existing = current.get(write.questionId)
-      const next = {
-        value: answer.value === null ? null : JSON.stringify(answer.value),
-        special: answer.special,
-        comment: write.comment === undefined ? (existing?.comment ?? null) : write.comment?.trim() || null,
-        evidence: JSON.stringify(write.evidence ?? existing?.evidence ?? []),
-      }
-      const revision = (existing?.revision ?? 0) + 1
-      await trx
-        .insertInto('answers')
-        .values({
+      return {
+        existing,
+        row: {
           assessment_id: assessment.id,
           question_id: write.questionId,
-          ...next,
+          value: answer.value === null ? null : JSON.stringify(answer.value),
+          special: answer.special,
+          comment: write.comment === undefined ? (existing?.comment ?? null) : write.comment?.trim() || null,
+          evidence: JSON.stringify(write.evidence ?? existing?.evidence ?? []),
           carried_forward: false,
-          score: null,
-          revision,
-          updated_at: new Date(),
+          score: raw.get(write.questionId) ?? null,
+          revision: (existing?.revision ?? 0) + 1,
+          updated_at: now,
           updated_by: actor.tokenId,
           updated_by_role: actor.role,
-        })
-        .onConflict((oc) =>
-          oc.columns(['assessment_id', 'question_id']).doUpdateSet({
-            ...next,
-            carried_forward: false,
-            revision,
-            updated_at: new Date(),
-            updated_by: actor.tokenId,
-            updated_by_role: actor.role,
-          }),
-        )
-        .execute()
-      await trx
-        .insertInto('answer_history')
-        .values({
-          assessment_id: assessment.id,
-          question_id: write.questionId,
-          revision,
-          old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
-          new_answer: JSON.stringify({ value: answer.value, special: answer.special, comment: next.comment, evidence: JSON.parse(next.evidence) }),
-          changed_by: actor.tokenId,
-          changed_by_role: actor.role,
-        })
-        .execute()
-      written.push(write.questionId)
-    }
-    const answers = await loadAnswers(trx, assessment.id)
-    const readiness = await restoreReadiness(trx, assessment, version, answers)
-    const row = await touch(trx, assessment.id, readiness)
-    return { assessment: row, answers: answers.filter((a) => written.includes(a.question_id)), readiness }
+        },
+      }
+    })
+    // One statement stores the answers and appends their history (a data-modifying CTE).
+    const written = await trx
+      .with('history', (db) =>
+        db.insertInto('answer_history').values(
+          rows.map(({ existing, row }) => ({
+            assessment_id: assessment.id,
+            question_id: row.question_id,
+            revision: row.revision,
+            old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
+            new_answer: JSON.stringify({ value: row.value === null ? null : JSON.parse(row.value), special: row.special, comment: row.comment, evidence: JSON.parse(row.evidence) }),
+            changed_at: now,
+            changed_by: actor.tokenId,
+            changed_by_role: actor.role,
+          })),
+        ),
+      )
+      .insertInto('answers')
+      .values(rows.map(({ row }) => row))
+      .onConflict((oc) =>
+        oc.columns(['assessment_id', 'question_id']).doUpdateSet((eb) => ({
+          value: eb.ref('excluded.value'),
+          special: eb.ref('excluded.special'),
+          comment: eb.ref('excluded.comment'),
+          evidence: eb.ref('excluded.evidence'),
+          carried_forward: false,
+          score: eb.ref('excluded.score'),
+          revision: eb.ref('excluded.revision'),
+          updated_at: eb.ref('excluded.updated_at'),
+          updated_by: eb.ref('excluded.updated_by'),
+          updated_by_role: eb.ref('excluded.updated_by_role'),
+        })),
+      )
+      .returningAll()
+      .execute()
+    const byId = new Map(written.map((w) => [w.question_id, w]))
+    const answers = [...current.values()].filter((a) => !byId.has(a.question_id)).concat(written)
+    const result = await recompute(trx, assessment.id, version, answers)
+    const inOrder = checked.map(({ write }) => byId.get(write.questionId)!)
+    return { assessment: result.assessment, answers: inOrder, readiness: result.readiness }
   })
 }
 
@@ -404,8 +394,7 @@ export async function transition(
         .values({ assessment_id: assessment.id, question_id: null, body: comment.trim(), author: actor.tokenId, author_label: actor.label })
         .execute()
     }
-    const readiness = await restoreReadiness(trx, assessment, version, answers)
-    return touch(trx, assessment.id, readiness, check.to)
+    return (await recompute(trx, assessment.id, version, answers, { status: check.to })).assessment
   })
 }
 
@@ -450,9 +439,7 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
     }
     await trx.updateTable('assessments').set({ version: targetVersion }).where('id', '=', assessment.id).execute()
     await trx.deleteFrom('domain_scores').where('assessment_id', '=', assessment.id).execute()
-    const moved = { ...assessment, version: targetVersion }
-    const readiness = await restoreReadiness(trx, moved, target, await loadAnswers(trx, assessment.id))
-    const row = await touch(trx, assessment.id, readiness)
+    const { assessment: row } = await recompute(trx, assessment.id, target, await loadAnswers(trx, assessment.id))
     return { assessment: row, kept, redo }
   })
 }

@@ -38,7 +38,15 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { skip: NEEDS_POSTGR
     if (server.child.exitCode === null) server.child.kill('SIGKILL')
   })
 
-  // Slow-ish writes: each answers every writable question of its assessment at once (one transaction).
+  // The test holds the assessments' row locks, so the writes it sends are certainly still in flight
+  // (accepted, waiting in their transactions) when SIGTERM arrives; it releases them afterwards.
+  const name = new URL(database.url).pathname.slice(1)
+  const locker = new pg.Client({ connectionString: database.url })
+  await locker.connect()
+  t.teardown(() => locker.end())
+  await locker.query('begin')
+  await locker.query('select id from assessments where id = any($1::uuid[]) for update', [fixture.writers.map((w) => w.assessmentId)])
+
   const inFlight: Promise<Outcome>[] = []
   for (let i = 0; i < 24; i++) {
     const w = fixture.writers[i % fixture.writers.length]!
@@ -50,21 +58,20 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { skip: NEEDS_POSTGR
       inFlight.push(send(server.port, 'GET', `/assessments/${w.assessmentId}`, { authorization: w.authorization }))
     }
   }
-  // Let every request reach the app (they queue on the 10-connection pool): wait until the pool is
-  // busy with them (bounded), then a little more for the last ones to be read, then ask it to stop.
+  // Wait (bounded) until writes are blocked on the locks: then they have been accepted by the app.
   const watcher = new pg.Client({ connectionString: withDatabase(serverUrl()!, 'postgres') })
   await watcher.connect()
-  const name = new URL(database.url).pathname.slice(1)
-  for (let i = 0; i < 100; i++) {
+  let blocked = 0
+  for (let i = 0; i < 200 && blocked < fixture.writers.length; i++) {
     const { rows } = await watcher.query(
-      `select count(*)::int as n from pg_stat_activity where datname = $1 and state in ('active', 'idle in transaction')`,
+      `select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`,
       [name],
     )
-    if (rows[0].n >= 8) break
-    await sleep(50)
+    blocked = rows[0].n
+    if (blocked < fixture.writers.length) await sleep(50)
   }
   await watcher.end()
-  await sleep(700)
+  t.ok(blocked >= fixture.writers.length, `${blocked} writes were waiting in their transactions when the signal came`)
   const signalledAt = Date.now()
   server.child.kill('SIGTERM')
   // Requests that arrive after the signal: refused or 503, never a half-answered response.
@@ -73,6 +80,8 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { skip: NEEDS_POSTGR
     late.push(send(server.port, 'GET', '/healthz', {}))
     await sleep(20)
   }
+  await sleep(300)
+  await locker.query('commit')
 
   const outcomes = await Promise.all(inFlight)
   const exit = await server.exited
