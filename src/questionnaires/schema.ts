@@ -58,7 +58,7 @@ const condition = z.strictObject({
 export type Condition = z.infer<typeof condition>
 
 const source = z.strictObject({
-  /** File name in shared/seeds. */
+  /** File name in questionnaires/sources. */
   document: z.string().min(1),
   section: z.string().regex(/^\d+(\.\d+)*$/, 'must be a section number such as 3.2'),
   /** 1-based bullet within the section, when the section is a list. */

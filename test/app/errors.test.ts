@@ -114,6 +114,13 @@ t.test('a body of an unsupported content type is a 415 problem', async (t) => {
   })
   const body = problem(t, res, 415, 'unsupported_media_type')
   t.equal(body.title, 'Unsupported Media Type')
+  const text = await app.inject({
+    method: 'POST',
+    url: '/test/echo',
+    headers: { 'content-type': 'text/plain' },
+    payload: '{"name": "a"}',
+  })
+  problem(t, text, 415, 'unsupported_media_type')
 })
 
 t.test('a zod validation failure lists each offending field with its path', async (t) => {

@@ -1,4 +1,4 @@
-// The questionnaire content against its source texts (shared/seeds, beside the repository; override
+// The questionnaire content against its source texts (questionnaires/sources; override
 // with SEEDS_DIR): every treaty bullet is asked about, forces match the wording, and every
 // Resolution 174 citation points at a paragraph of the final text (struck-through text deleted).
 import { readFile } from 'node:fs/promises'
@@ -9,7 +9,7 @@ import { parseQuestionnaire } from '../../src/questionnaires/catalog.js'
 import { questionsOf, type Force, type LocalizedText, type QuestionnaireFile } from '../../src/questionnaires/schema.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const seedsDir = process.env.SEEDS_DIR ?? path.resolve(root, '../shared/seeds')
+const seedsDir = process.env.SEEDS_DIR ?? path.join(root, 'questionnaires', 'sources')
 const CDC_SEED = '000_54bcb26cc5291690.txt'
 const RES174_SEED = '003_25b15ed7311895ec.txt'
 
