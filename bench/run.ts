@@ -1,7 +1,7 @@
 // Load benchmark: the real server against floors, on loopback.
-//   npm run bench             194 countries × 6 cycles (1,164 assessments × 83 answers)
-//   npm run bench -- --scale  194 countries × 52 cycles (10,088 assessments × 83 answers)
-// Options: --duration=10 (seconds per autocannon run), --connections=32.
+//   npm run bench             194 countries × 2 questionnaires × 3 cycles (1,164 assessments)
+//   npm run bench -- --scale  plus cdc for 52 cycles: 10,670 assessments, ~700k answers
+// Options: --duration=10 (seconds per autocannon run), --connections=32; BENCH_CPU_PROF=<dir> profiles the servers.
 //
 // It creates (drops first) the database treaty_bench on DATABASE_URL's server (default
 // postgres://postgres@127.0.0.1:5432), prepares it (migrations + questionnaire sync), seeds it with
@@ -11,10 +11,10 @@
 //   (b) GET /readiness?questionnaire=cdc&cycle=… (the cross-country aggregate);
 //   (c) GET /exports/answers.csv vs PostgreSQL's own COPY of the same SELECT, with the server's peak RSS.
 //
-// Only one questionnaire (cdc v1, 83 questions) exists, so "194 × 2 questionnaires × 3 cycles" is
-// reached as 194 × 1 × 6 cycles (1,164 assessments) and the scale set as 194 × 52 cycles (2000–2051,
-// 10,088 assessments); an assessment holds at most 83 answers (one per question), not 100.
-import { spawn, type ChildProcess } from 'node:child_process'
+// Every questionnaire version in questionnaires/ is seeded (cdc: 68 questions, res174: 23) for cycles
+// 2024–2026; --scale seeds cdc for 2000–2051 instead (10,088 cdc assessments). An assessment holds
+// at most one answer per question, so "× 100 questions" is reached as × 68 for cdc.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
@@ -40,7 +40,8 @@ const CONNECTIONS = opt('connections', 32)
 const POOL_SIZE = opt('pool', 10) // the app's default DB_POOL_SIZE
 const SERVER = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432'
 const DB_NAME = 'treaty_bench'
-const CYCLES = SCALE ? { from: 2000, to: 2051 } : { from: 2021, to: 2026 }
+const CYCLES = { from: 2024, to: 2026 }
+const SCALE_CYCLES = { from: 2000, to: 2051 } // cdc only
 const DRAFT_CYCLE = 2100 // one draft per country, written to by the upsert scenario
 const PORT = opt('port', 3917)
 const FLOOR_PORT = PORT + 1
@@ -97,35 +98,40 @@ async function seed() {
   await prepareDatabase({ ...loadConfig({}), databaseUrl: DB_URL }, { info() {}, warn: (m: string) => log(m) })
   const db = openKysely(DB_URL)
   try {
-    const content = (
-      await db.selectFrom('questionnaire_versions').select('content').where('questionnaire', '=', 'cdc').where('version', '=', 1).executeTakeFirstOrThrow()
-    ).content as QuestionnaireFile
-    const questions = content.domains.flatMap((d) => d.questions)
-    const qids = questions.map((q) => q.id)
-    const choices = questions.map((q) => JSON.stringify(choicesFor(q)))
-
-    log(`seeding cycles ${CYCLES.from}–${CYCLES.to} × 194 countries × ${qids.length} answers (set-based SQL)`)
-    await sql`
-      insert into assessments (country, questionnaire, version, cycle, status, created_at, updated_at)
-      select c.code, 'cdc', 1, y, case when random() < 0.7 then 'validated' else 'submitted' end,
-             make_date(y, 3, 1), make_date(y, 9, 1)
-      from countries c cross join generate_series(${CYCLES.from}::int, ${CYCLES.to}::int) y`.execute(db)
+    const versions = await db.selectFrom('questionnaire_versions').select(['questionnaire', 'version', 'content']).execute()
+    let cdcQuestions: QuestionnaireFile['domains'][number]['questions'] = []
+    for (const v of versions) {
+      const content = v.content as QuestionnaireFile
+      const questions = content.domains.flatMap((d) => d.questions)
+      if (v.questionnaire === 'cdc') cdcQuestions = questions
+      const qids = questions.map((q) => q.id)
+      const choices = questions.map((q) => JSON.stringify(choicesFor(q)))
+      const cycles = SCALE && v.questionnaire === 'cdc' ? SCALE_CYCLES : CYCLES
+      log(`seeding ${v.questionnaire} v${v.version}: cycles ${cycles.from}–${cycles.to} × 194 countries × ${qids.length} answers (set-based SQL)`)
+      await sql`
+        insert into assessments (country, questionnaire, version, cycle, status, created_at, updated_at)
+        select c.code, ${v.questionnaire}, ${v.version}::int, y, case when random() < 0.7 then 'validated' else 'submitted' end,
+               make_date(y, 3, 1), make_date(y, 9, 1)
+        from countries c cross join generate_series(${cycles.from}::int, ${cycles.to}::int) y`.execute(db)
+      await sql`
+        insert into answers (assessment_id, question_id, value, special, comment, evidence, score, revision, updated_at, updated_by_role)
+        select a.id, q.qid,
+               case when r < 0.05 then null else q.choices -> (floor(random() * jsonb_array_length(q.choices)))::int end,
+               case when r < 0.03 then 'not_applicable' when r < 0.05 then 'unknown' end,
+               case when random() < 0.2 then 'See the national strategy, section 4 ("scope"), adopted after consultation.' end,
+               case when random() < 0.3 then '[{"title": "Official gazette", "url": "https://example.gov/gazette/2024-17"}]'::jsonb else '[]'::jsonb end,
+               case when r < 0.03 then null else round(random()::numeric, 2)::float8 end,
+               1, a.updated_at, 'administration'
+        from assessments a
+        cross join unnest(${qids}::text[], ${choices}::jsonb[]) as q(qid, choices)
+        cross join lateral (select random() + 0 * length(a.id::text) as r) rr
+        where a.questionnaire = ${v.questionnaire} and a.version = ${v.version}::int`.execute(db)
+    }
+    // The upsert scenario writes to one cdc draft per country (answers start empty).
     await sql`
       insert into assessments (country, questionnaire, version, cycle, status)
       select c.code, 'cdc', 1, ${DRAFT_CYCLE}::int, 'draft' from countries c`.execute(db)
-    await sql`
-      insert into answers (assessment_id, question_id, value, special, comment, evidence, score, revision, updated_at, updated_by_role)
-      select a.id, q.qid,
-             case when r < 0.05 then null else q.choices -> (floor(random() * jsonb_array_length(q.choices)))::int end,
-             case when r < 0.03 then 'not_applicable' when r < 0.05 then 'unknown' end,
-             case when random() < 0.2 then 'See the national strategy, section 4 ("scope"), adopted after consultation.' end,
-             case when random() < 0.3 then '[{"title": "Official gazette", "url": "https://example.gov/gazette/2024-17"}]'::jsonb else '[]'::jsonb end,
-             case when r < 0.03 then null else round(random()::numeric, 2)::float8 end,
-             1, a.updated_at, 'administration'
-      from assessments a
-      cross join unnest(${qids}::text[], ${choices}::jsonb[]) as q(qid, choices)
-      cross join lateral (select random() + 0 * length(a.id::text) as r) rr
-      where a.cycle <> ${DRAFT_CYCLE}`.execute(db)
+    const questions = cdcQuestions
     await sql`
       insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by_role)
       select assessment_id, question_id, 1, null,
@@ -140,7 +146,8 @@ async function seed() {
              count(*) filter (where an.value is not null), count(*) filter (where an.special = 'not_applicable'),
              count(*) filter (where an.special = 'unknown'), 0
       from answers an
-      join questionnaire_questions qq on qq.questionnaire = 'cdc' and qq.version = 1 and qq.question_id = an.question_id
+      join assessments a on a.id = an.assessment_id
+      join questionnaire_questions qq on qq.questionnaire = a.questionnaire and qq.version = a.version and qq.question_id = an.question_id
       group by an.assessment_id, qq.domain`.execute(db)
     await sql`
       update assessments a set overall_score = s.score, coverage = 1, answered = s.answered, applicable = s.applicable,
@@ -175,8 +182,12 @@ async function seed() {
 
 // ---- processes ----------------------------------------------------------------------------------
 
+/** Starts a compiled script (dist/…js, as the Docker image runs it), or a TypeScript one through tsx. */
 function start(script: string, port: number, extraEnv: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of each process to dir, for finding where time goes.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : []
+  const child = spawn(process.execPath, [...profile, ...loader, script], {
     env: {
       ...process.env,
       DATABASE_URL: DB_URL,
@@ -349,7 +360,10 @@ async function main() {
   }
 
   log('real server')
-  const server = start('src/server.ts', PORT)
+  // The server as production runs it: compiled by `npm run build`, no TypeScript loader in memory.
+  log('npm run build')
+  execFileSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  const server = start('dist/src/server.js', PORT)
   try {
     await waitReady(PORT, server)
     const base = `http://127.0.0.1:${PORT}`

@@ -4,8 +4,6 @@
 // the directory; command-line tasks connect through it while the server runs.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 
 const ADDRESS_FILE = 'server.json'
 
@@ -46,6 +44,9 @@ export async function startEmbedded(
 ): Promise<EmbeddedDatabase> {
   const dir = path.resolve(dataDir)
   await mkdir(dir, { recursive: true })
+  // Loaded only here: a server on DATABASE_URL never pays for PGlite's WebAssembly module.
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
   const db = await PGlite.create({ dataDir: path.join(dir, 'pgdata') })
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: options.maxConnections ?? 20 })
   await server.start()
