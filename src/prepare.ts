@@ -11,7 +11,7 @@ import { syncCatalog } from './questionnaires/sync.js'
 export async function prepareDatabase(config: Config & { databaseUrl: string }, log: Pick<Logger, 'info' | 'warn'>) {
   // Files are validated before anything touches the database: a bad file changes nothing.
   const catalog = await loadCatalog(path.resolve(config.questionnairesDir))
-  const db = openKysely(config.databaseUrl)
+  const db = openKysely(config.databaseUrl, Math.min(config.poolSize, 4))
   try {
     const results = await migrateToLatest(db)
     const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName)

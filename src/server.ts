@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
   let app
   try {
-    const prepared = { ...config, databaseUrl: connection.url }
+    const prepared = { ...config, databaseUrl: connection.url, poolSize: connection.maxConnections ?? config.poolSize }
     if (config.migrateOnStart) await prepareDatabase(prepared, log)
     app = await buildApp(prepared, { loggerInstance: log })
     await bootstrapAdminToken(app.db, log)

@@ -6,6 +6,14 @@ import { runningEmbedded, startEmbedded, type EmbeddedDatabase } from './embedde
 export interface Connection {
   url: string
   backend: 'postgres' | 'embedded'
+  /**
+   * How many connections a process may open to it. The embedded database gets one: pglite-socket
+   * multiplexes connections onto PGlite's single session message by message, so two connections'
+   * Parse/Bind/Execute batches can interleave ("unnamed prepared statement does not exist") and one
+   * such failure can stall its queue for good (electric-sql/pglite#1046). One connection per
+   * process, with requests queueing in the pool, avoids both.
+   */
+  maxConnections?: number
   /** Set when this process owns the embedded database and must close it. While it is open, its
    * address is published in DATA_DIR so that no other process opens the same directory. */
   embedded?: EmbeddedDatabase
@@ -25,7 +33,7 @@ export async function openForServer(config: Config): Promise<Connection> {
     )
   }
   const embedded = await startEmbedded(config.dataDir)
-  return { url: embedded.url, backend: 'embedded', embedded }
+  return { url: embedded.url, backend: 'embedded', maxConnections: 1, embedded }
 }
 
 /** For command-line tasks: they go through a running server's embedded database when there is one. */
@@ -34,10 +42,10 @@ export async function openForTask(config: Config, log?: Pick<Logger, 'info'>): P
   const running = await runningEmbedded(config.dataDir)
   if (running) {
     log?.info(`using the embedded database of the running server at ${running}`)
-    return { url: running, backend: 'embedded' }
+    return { url: running, backend: 'embedded', maxConnections: 1 }
   }
   const embedded = await startEmbedded(config.dataDir, { maxConnections: 4 })
-  return { url: embedded.url, backend: 'embedded', embedded }
+  return { url: embedded.url, backend: 'embedded', maxConnections: 1, embedded }
 }
 
 export function describe(connection: Connection): string {

@@ -19,7 +19,7 @@ if (server) {
   const socket = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 })
   await socket.start()
   try {
-    await prepareDatabase({ ...loadConfig({}), databaseUrl: `postgres://postgres@${socket.getServerConn()}/postgres` }, quiet)
+    await prepareDatabase({ ...loadConfig({}), poolSize: 1, databaseUrl: `postgres://postgres@${socket.getServerConn()}/postgres` }, quiet)
   } finally {
     await socket.stop()
   }
