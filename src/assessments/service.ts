@@ -37,8 +37,9 @@ export interface Context {
   questionnaires: QuestionnaireStore
 }
 
-async function versionOf(ctx: Context, questionnaire: string, version: number): Promise<LoadedVersion> {
-  const loaded = await ctx.questionnaires.get(questionnaire, version)
+/** A questionnaire version, read through the caller's transaction when it is not cached yet. */
+async function versionOf(ctx: Context, trx: Trx, questionnaire: string, version: number): Promise<LoadedVersion> {
+  const loaded = await ctx.questionnaires.get(questionnaire, version, trx)
   if (!loaded) throw new AppError(500, 'questionnaire_missing', `questionnaire ${questionnaire} v${version} is not published`)
   return loaded
 }
@@ -147,7 +148,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
     const carried: string[] = []
     const notCarried: { questionId: string; reason: string }[] = []
     if (source) {
-      const previous = await versionOf(ctx, source.questionnaire, source.version)
+      const previous = await versionOf(ctx, trx, source.questionnaire, source.version)
       for (const answer of await loadAnswers(trx, source.id)) {
         const reason = carryReason(previous, loaded, answer)
         if (reason) {
@@ -222,7 +223,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     assertCanEdit(actor, assessment)
-    const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
+    const version = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
     const current = new Map((await loadAnswers(trx, assessment.id)).map((a) => [a.question_id, a]))
 
     const problems: FieldProblem[] = []
@@ -375,7 +376,7 @@ export async function transition(
       if (check.reason === 'state') throw conflict(check.message, { assessmentStatus: assessment.status })
       throw unprocessable(check.message, [{ path: '/body/comment', message: 'is required' }])
     }
-    const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
+    const version = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
     const answers = await loadAnswers(trx, assessment.id)
     if (action === 'submit') {
       const missing = missingRequired(version, new Map(answers.map((a) => [a.question_id, stored(a)])))
@@ -409,11 +410,11 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
     if (targetVersion === assessment.version) {
       throw unprocessable(`the assessment already uses version ${targetVersion}`, [{ path: '/body/version', message: 'is the current version' }])
     }
-    const target = await ctx.questionnaires.get(assessment.questionnaire, targetVersion)
+    const target = await ctx.questionnaires.get(assessment.questionnaire, targetVersion, trx)
     if (!target) {
       throw unprocessable(`${assessment.questionnaire} version ${targetVersion} is not published`, [{ path: '/body/version', message: 'is not published' }])
     }
-    const from = await versionOf(ctx, assessment.questionnaire, assessment.version)
+    const from = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
     const kept: string[] = []
     const redo: { questionId: string; reason: string; previous: unknown }[] = []
     for (const answer of await loadAnswers(trx, assessment.id)) {
@@ -449,7 +450,7 @@ export async function addComment(ctx: Context, actor: Actor, assessmentId: strin
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     if (questionId) {
-      const version = await versionOf(ctx, assessment.questionnaire, assessment.version)
+      const version = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
       if (!version.questions.has(questionId)) {
         throw unprocessable(`${questionId} is not a question of this assessment`, [{ path: '/body/questionId', message: 'unknown question' }])
       }

@@ -27,11 +27,15 @@ export class QuestionnaireStore {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  get(questionnaire: string, version: number): Promise<LoadedVersion | undefined> {
+  /**
+   * A version, from the cache or the database. Code holding a transaction passes it as `db`: on the
+   * embedded backend the pool has one connection, which that transaction holds.
+   */
+  get(questionnaire: string, version: number, db: Kysely<Database> = this.db): Promise<LoadedVersion | undefined> {
     const key = `${questionnaire}@${version}`
     let hit = this.cache.get(key)
     if (!hit) {
-      hit = this.load(questionnaire, version)
+      hit = this.load(db, questionnaire, version)
       this.cache.set(key, hit)
       // A miss or failure is not cached: the version may be synced later.
       hit.then((v) => v ?? this.cache.delete(key), () => this.cache.delete(key))
@@ -39,8 +43,8 @@ export class QuestionnaireStore {
     return hit
   }
 
-  private async load(questionnaire: string, version: number): Promise<LoadedVersion | undefined> {
-    const row = await this.db
+  private async load(db: Kysely<Database>, questionnaire: string, version: number): Promise<LoadedVersion | undefined> {
+    const row = await db
       .selectFrom('questionnaire_versions')
       .select(['content', 'hash'])
       .where('questionnaire', '=', questionnaire)
