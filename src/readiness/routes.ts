@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { presentDomainProgress } from '../assessments/present.js'
-import { domainProgress, findVisible } from '../assessments/repository.js'
+import { domainProgress, findVisible, type AssessmentRow, type DomainProgressRow } from '../assessments/repository.js'
 import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filters.js'
 import { forbidden, notFound, problems } from '../errors.js'
@@ -94,6 +94,39 @@ function compare(row: MedianRow | undefined, hide: boolean): Comparison {
 
 const hides = (p: Principal) => p.role === 'administration'
 
+/** One assessment's stored figures, each beside the region's and the world's median. */
+const cycleReadiness = z.object({
+  id: z.string(),
+  version: z.number(),
+  cycle: z.number(),
+  status: z.enum(STATUSES),
+  overall: figures.extend(comparison.shape),
+  domains: z.array(domainFigures.extend(comparison.shape)),
+})
+
+function presentCycle(
+  a: Pick<AssessmentRow, 'id' | 'version' | 'cycle' | 'status' | 'overall_score' | 'coverage' | 'tier' | 'applicable' | 'answered'>,
+  domains: readonly DomainProgressRow[],
+  medianOf: (domain: string) => MedianRow | undefined,
+  hide: boolean,
+) {
+  return {
+    id: a.id,
+    version: a.version,
+    cycle: a.cycle,
+    status: a.status,
+    overall: {
+      score: a.overall_score,
+      coverage: a.coverage,
+      tier: a.tier,
+      applicable: a.applicable,
+      answered: a.answered,
+      ...compare(medianOf(OVERALL), hide),
+    },
+    domains: domains.map((d) => ({ ...presentDomainProgress(d), ...compare(medianOf(d.domain), hide) })),
+  }
+}
+
 export default async function readinessRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
 
@@ -116,17 +149,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         security: [{ bearer: [] }],
         params: z.object({ id: z.uuid({ message: 'must be an assessment id (a UUID)' }) }),
         response: {
-          200: z.object({
-            id: z.string(),
-            country: z.string(),
-            region: z.string(),
-            questionnaire: z.string(),
-            version: z.number(),
-            cycle: z.number(),
-            status: z.enum(STATUSES),
-            overall: figures.extend(comparison.shape),
-            domains: z.array(domainFigures.extend(comparison.shape)),
-          }),
+          200: cycleReadiness.extend({ country: z.string(), region: z.string(), questionnaire: z.string() }),
           ...problems(400, 401, 404),
         },
       },
@@ -143,22 +166,10 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const byDomain = new Map(meds.map((m) => [m.domain ?? OVERALL, m]))
       const hide = hides(actor)
       return {
-        id: a.id,
+        ...presentCycle(a, domains, (domain) => byDomain.get(domain), hide),
         country: a.country,
         region: country.region,
         questionnaire: a.questionnaire,
-        version: a.version,
-        cycle: a.cycle,
-        status: a.status,
-        overall: {
-          score: a.overall_score,
-          coverage: a.coverage,
-          tier: a.tier,
-          applicable: a.applicable,
-          answered: a.answered,
-          ...compare(byDomain.get(OVERALL), hide),
-        },
-        domains: domains.map((d) => ({ ...presentDomainProgress(d), ...compare(byDomain.get(d.domain), hide) })),
       }
     },
   )
@@ -179,16 +190,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
             name: z.string(),
             region: z.string(),
             questionnaire: z.string(),
-            cycles: z.array(
-              z.object({
-                id: z.string(),
-                version: z.number(),
-                cycle: z.number(),
-                status: z.enum(STATUSES),
-                overall: figures.extend(comparison.shape),
-                domains: z.array(domainFigures.extend(comparison.shape)),
-              }),
-            ),
+            cycles: z.array(cycleReadiness),
           }),
           ...problems(400, 401, 404),
         },
@@ -211,23 +213,14 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         name: country.name,
         region: country.region,
         questionnaire,
-        cycles: assessments.map((a) => ({
-          id: a.id,
-          version: a.version,
-          cycle: a.cycle,
-          status: a.status,
-          overall: {
-            score: a.overall_score,
-            coverage: a.coverage,
-            tier: a.tier,
-            applicable: a.applicable,
-            answered: a.answered,
-            ...compare(med.get(`${a.version}/${a.cycle}/${OVERALL}`), hide),
-          },
-          domains: domains
-            .filter((d) => d.assessment_id === a.id)
-            .map((d) => ({ ...presentDomainProgress(d), ...compare(med.get(`${a.version}/${a.cycle}/${d.domain}`), hide) })),
-        })),
+        cycles: assessments.map((a) =>
+          presentCycle(
+            a,
+            domains.filter((d) => d.assessment_id === a.id),
+            (domain) => med.get(`${a.version}/${a.cycle}/${domain}`),
+            hide,
+          ),
+        ),
       }
     },
   )
