@@ -1,5 +1,6 @@
 // buildApp(config): registers the plugins and feature routes; never listens (server.ts does).
 import { randomUUID } from 'node:crypto'
+import path from 'node:path'
 import helmet from '@fastify/helmet'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -14,6 +15,7 @@ import dbPlugin from './plugins/db.js'
 import errorsPlugin, { sendProblem } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
 import questionnairesPlugin from './plugins/questionnaires.js'
+import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
 import questionnaireRoutes from './questionnaires/routes.js'
 import readinessRoutes from './readiness/routes.js'
 import sessionPlugin from './web/session.js'
@@ -93,7 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
   await app.register(sessionPlugin, { secret: config.sessionSecret, rateLimit: config.authRateLimit })
 
-  await app.register(questionnairesPlugin)
+  await app.register(questionnairesPlugin, { translationsDir: path.join(path.resolve(config.questionnairesDir), TRANSLATIONS_DIR) })
 
   await app.register(healthRoutes)
   await app.register(authRoutes)

@@ -4,6 +4,8 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CatalogError, formatCatalogError, loadCatalog, type Catalog } from '../questionnaires/catalog.js'
+import { LANGUAGES } from '../questionnaires/schema.js'
+import { checkTranslation, translatableTexts } from '../questionnaires/translations.js'
 
 export const DEFAULT_DIR = fileURLToPath(new URL('../../questionnaires/', import.meta.url))
 
@@ -38,6 +40,13 @@ export function summarize(catalog: Catalog): string {
         ...rows.map(line),
         rule,
         line(total),
+        `  translations (texts still missing or English, of ${translatableTexts(content).length}):`,
+        ...LANGUAGES.filter((l) => l !== 'en').map((lang) => {
+          const doc = catalog.translations.get(`${content.id}@${content.version}`)?.[lang]
+          const gaps = doc ? checkTranslation(content, lang, doc).filter((p) => p.severity === 'gap') : undefined
+          const first = gaps?.[0]
+          return `    ${lang}: ${gaps === undefined ? 'no file' : gaps.length === 0 ? 'complete' : `${gaps.length} (first: ${first?.path}: ${first?.message})`}`
+        }),
       ].join('\n'),
     )
   }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { readTranslations } from '../questionnaires/catalog.js'
 import { QuestionnaireStore } from '../questionnaires/store.js'
 
 declare module 'fastify' {
@@ -8,8 +9,9 @@ declare module 'fastify' {
   }
 }
 
-async function questionnairesPlugin(app: FastifyInstance): Promise<void> {
-  const store = new QuestionnaireStore(app.db)
+async function questionnairesPlugin(app: FastifyInstance, options: { translationsDir: string }): Promise<void> {
+  // Checked by loadCatalog at start-up and by `npm run questionnaires:check`; read here as they are.
+  const store = new QuestionnaireStore(app.db, await readTranslations(options.translationsDir))
   app.decorate('questionnaires', store)
   // Load every published version before serving: a write's transaction holds a pool connection and
   // reads its version from this cache; on a cold cache a burst of more writes than the pool has

@@ -6,7 +6,8 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
 import type { z } from 'zod'
-import { questionnaireFile, type QuestionnaireFile } from './schema.js'
+import { LANGUAGES, questionnaireFile, type Language, type QuestionnaireFile } from './schema.js'
+import { checkTranslation, type TranslationDoc } from './translations.js'
 
 export type LoadedQuestionnaire = {
   /** File name (without directory), e.g. "cdc.v1.yaml". */
@@ -16,7 +17,10 @@ export type LoadedQuestionnaire = {
   hash: string
 }
 
-export type Catalog = { questionnaires: LoadedQuestionnaire[] }
+/** Translation files by "<id>@<version>", then language. */
+export type TranslationSet = Map<string, Partial<Record<Language, TranslationDoc>>>
+
+export type Catalog = { questionnaires: LoadedQuestionnaire[]; translations: TranslationSet }
 
 export type CatalogIssue = {
   file: string
@@ -167,8 +171,68 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
   if (names.filter((n) => n.endsWith('.yaml')).length === 0 && issues.length === 0) {
     issues.push({ file: dir, path: '', message: 'no questionnaire files (*.yaml) found' })
   }
+  const translations = await readTranslations(path.join(dir, TRANSLATIONS_DIR), issues)
+  for (const [key, byLang] of translations) {
+    const version = questionnaires.find((q) => `${q.content.id}@${q.content.version}` === key)
+    for (const [lang, doc] of Object.entries(byLang) as [Language, TranslationDoc][]) {
+      const file = `${TRANSLATIONS_DIR}/${key.replace('@', '.v')}.${lang}.yaml`
+      if (!version) {
+        // A version whose own file failed has been reported already.
+        if (!contents.some((c) => `${c.content.id}@${c.content.version}` === key)) {
+          issues.push({ file, path: '', message: `there is no questionnaire version ${key.replace('@', ' v')}` })
+        }
+        continue
+      }
+      for (const p of checkTranslation(version.content, lang, doc)) {
+        if (p.severity === 'error') issues.push({ file, path: p.path, message: p.message })
+      }
+    }
+  }
   if (issues.length > 0) throw new CatalogError(issues)
-  return { questionnaires }
+  return { questionnaires, translations }
+}
+
+export const TRANSLATIONS_DIR = 'translations'
+const TRANSLATION_NAME = new RegExp(`^([a-z][a-z0-9_]*)\\.v([1-9][0-9]*)\\.(${LANGUAGES.filter((l) => l !== 'en').join('|')})\\.yaml$`)
+
+/**
+ * The translation files of `dir` (absent directory: none). Only their form is checked here; their
+ * keys are checked against the versions by loadCatalog. The app reads them with this function too.
+ */
+export async function readTranslations(dir: string, issues: CatalogIssue[] = []): Promise<TranslationSet> {
+  const set: TranslationSet = new Map()
+  let names: string[]
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort()
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return set
+    throw err
+  }
+  for (const name of names) {
+    const file = `${TRANSLATIONS_DIR}/${name}`
+    const m = TRANSLATION_NAME.exec(name)
+    if (!m) {
+      issues.push({ file, path: '', message: `translation files are named "<id>.v<version>.<lang>.yaml" with lang one of ${LANGUAGES.filter((l) => l !== 'en').join(', ')}` })
+      continue
+    }
+    const lineCounter = new LineCounter()
+    const doc = parseDocument(await readFile(path.join(dir, name), 'utf8'), { lineCounter, uniqueKeys: true })
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]
+      issues.push({ file, path: '', message: `YAML syntax error: ${(e?.message ?? '').split('\n')[0]}`, ...(e?.linePos ? { line: e.linePos[0].line } : {}) })
+      continue
+    }
+    const data: unknown = doc.toJS()
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      issues.push({ file, path: '', message: 'must be a map of texts' })
+      continue
+    }
+    const key = `${m[1]}@${m[2]}`
+    const byLang = set.get(key) ?? {}
+    byLang[m[3] as Language] = data as TranslationDoc
+    set.set(key, byLang)
+  }
+  return set
 }
 
 /** sha256 hex of the canonical JSON of a parsed questionnaire. */

@@ -3,9 +3,12 @@
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { indexQuestions } from './answers.js'
+import type { TranslationSet } from './catalog.js'
 import { questionnaireFile, type Question, type QuestionnaireFile } from './schema.js'
+import { applyTranslations } from './translations.js'
 
 export interface LoadedVersion {
+  /** With the translation files' texts applied (they are not part of the hashed content). */
   content: QuestionnaireFile
   hash: string
   questions: Map<string, Question>
@@ -25,7 +28,10 @@ export interface VersionSummary {
 export class QuestionnaireStore {
   private readonly cache = new Map<string, Promise<LoadedVersion | undefined>>()
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly translations: TranslationSet = new Map(),
+  ) {}
 
   /**
    * A version, from the cache or the database. Code holding a transaction passes it as `db`: on the
@@ -51,7 +57,7 @@ export class QuestionnaireStore {
       .where('version', '=', version)
       .executeTakeFirst()
     if (!row) return undefined
-    const content = questionnaireFile.parse(row.content)
+    const content = applyTranslations(questionnaireFile.parse(row.content), this.translations.get(`${questionnaire}@${version}`) ?? {})
     const domainOf = new Map(content.domains.flatMap((d) => d.questions.map((q) => [q.id, d.id] as const)))
     return { content, hash: row.hash, questions: indexQuestions(content), domainOf }
   }

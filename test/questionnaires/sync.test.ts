@@ -32,7 +32,7 @@ domains:
 function catalogOf(text: string, version = 1): Catalog {
   const parsed = parseQuestionnaire(text, `demo.v${version}.yaml`)
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues))
-  return { questionnaires: [parsed.questionnaire] }
+  return { questionnaires: [parsed.questionnaire], translations: new Map() }
 }
 
 t.test('the template database holds every questionnaire file, synced once', async (t) => {
