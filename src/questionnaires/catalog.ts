@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml'
+import { isMap, isPair, isScalar, isSeq, LineCounter, parse, parseDocument, type Document } from 'yaml'
 import type { z } from 'zod'
 import { LANGUAGES, questionnaireFile, type Language, type QuestionnaireFile } from './schema.js'
-import { checkTranslation, type TranslationDoc } from './translations.js'
+import { checkTranslation, type Glossary, type TranslationDoc } from './translations.js'
 
 export type LoadedQuestionnaire = {
   /** File name (without directory), e.g. "cdc.v1.yaml". */
@@ -195,6 +195,18 @@ export async function loadCatalog(dir: string): Promise<Catalog> {
 export const TRANSLATIONS_DIR = 'translations'
 const TRANSLATION_NAME = new RegExp(`^([a-z][a-z0-9_]*)\\.v([1-9][0-9]*)\\.(${LANGUAGES.filter((l) => l !== 'en').join('|')})\\.yaml$`)
 
+const GLOSSARY_NAME = new RegExp(`^glossary\\.(${LANGUAGES.filter((l) => l !== 'en').join('|')})\\.yaml$`)
+
+/** A language's glossary file, or undefined when there is none. */
+export async function readGlossary(dir: string, lang: Language): Promise<Glossary | undefined> {
+  try {
+    return parse(await readFile(path.join(dir, `glossary.${lang}.yaml`), 'utf8')) as Glossary
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}
+
 /**
  * The translation files of `dir` (absent directory: none). Only their form is checked here; their
  * keys are checked against the versions by loadCatalog. The app reads them with this function too.
@@ -210,6 +222,7 @@ export async function readTranslations(dir: string, issues: CatalogIssue[] = [])
   }
   for (const name of names) {
     const file = `${TRANSLATIONS_DIR}/${name}`
+    if (GLOSSARY_NAME.test(name)) continue
     const m = TRANSLATION_NAME.exec(name)
     if (!m) {
       issues.push({ file, path: '', message: `translation files are named "<id>.v<version>.<lang>.yaml" with lang one of ${LANGUAGES.filter((l) => l !== 'en').join(', ')}` })

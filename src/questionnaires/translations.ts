@@ -146,3 +146,46 @@ export function skeleton(file: QuestionnaireFile, lang: Language, current?: Tran
   }
   return out
 }
+
+/**
+ * A language's glossary (questionnaires/translations/glossary.<lang>.yaml): English term → the
+ * accepted forms of its translation (the first is the base form; more for inflected languages).
+ */
+export type Glossary = Record<string, string | string[]>
+
+/** Texts where a glossary term occurs in the English but none of its translated forms in the translation. */
+export function glossaryProblems(file: QuestionnaireFile, lang: Language, doc: TranslationDoc, glossary: Glossary): TranslationProblem[] {
+  const problems: TranslationProblem[] = []
+  const terms = Object.entries(glossary).map(([term, forms]) => ({
+    term,
+    pattern: new RegExp(`(^|[^\\p{L}])${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}])`, 'iu'),
+    forms: (Array.isArray(forms) ? forms : [forms]).map((f) => f.toLocaleLowerCase(lang)),
+  }))
+  for (const { path, text } of translatableTexts(file)) {
+    const value = lookup(doc, path)
+    if (typeof value !== 'string') continue
+    const lower = value.toLocaleLowerCase(lang)
+    for (const { term, pattern, forms } of terms) {
+      if (pattern.test(text.en) && !forms.some((f) => lower.includes(f))) {
+        problems.push({ path: displayPath(path), message: `glossary: "${term}" should be "${forms[0]}"`, severity: 'gap' })
+      }
+    }
+  }
+  return problems
+}
+
+/** Translations of an earlier version reused where the English of the same text did not change. */
+export function carryOver(from: QuestionnaireFile, fromDoc: TranslationDoc, to: QuestionnaireFile): TranslationDoc {
+  const before = new Map(translatableTexts(from).map((t) => [JSON.stringify(t.path), t.text.en]))
+  const out: TranslationDoc = {}
+  for (const { path, text } of translatableTexts(to)) {
+    const value = lookup(fromDoc, path)
+    if (typeof value !== 'string' || before.get(JSON.stringify(path)) !== text.en) continue
+    let node = out
+    path.slice(0, -1).forEach((k) => {
+      node = (node[k] ??= {}) as TranslationDoc
+    })
+    node[path[path.length - 1] as string] = value
+  }
+  return out
+}
