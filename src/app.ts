@@ -10,6 +10,7 @@ import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
 import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
+import i18nRoutes from './i18n/routes.js'
 import authPlugin from './plugins/auth.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin, { sendProblem } from './plugins/errors.js'
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes)
   await app.register(authRoutes)
+  await app.register(i18nRoutes)
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)

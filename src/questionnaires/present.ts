@@ -1,16 +1,36 @@
-// A questionnaire version as the API shows it: texts in one language (English where a
-// translation is missing), defaults made explicit. Pure.
-import { DEFAULT_MATURITY_LABELS, localize, type Language, type Question, type QuestionnaireFile } from './schema.js'
+// A questionnaire version as the API shows it: texts in one language, defaults made explicit, and
+// an honest list of the texts that are not yet translated (shown in English), as JSON Pointers
+// (RFC 6901) into the response, so a client can mark them. Built-in labels (yes/partial/no, the
+// default maturity levels) come from the interface catalogs, which exist in all six languages.
+// Pure apart from the catalogs shipped with the code.
+import { t } from '../i18n/catalogs.js'
+import type { Language, LocalizedText, Question, QuestionnaireFile } from './schema.js'
 
-export function presentQuestion(q: Question, domain: string, lang: Language) {
+const LEVELS = [0, 1, 2, 3, 4] as const
+
+/** Picks each text in the language, noting where English has to stand in. */
+class Texts {
+  readonly fallbacks: string[] = []
+  constructor(readonly lang: Language) {}
+
+  pick(text: LocalizedText, pointer: string): string {
+    const value = text[this.lang]
+    if (value !== undefined) return value
+    if (this.lang !== 'en') this.fallbacks.push(pointer)
+    return text.en
+  }
+}
+
+function question(q: Question, domain: string, texts: Texts, at: string) {
+  const { lang } = texts
   const base = {
     id: q.id,
     domain,
     type: q.type,
     force: q.force,
     source: q.source,
-    text: localize(q.text, lang),
-    guidance: localize(q.guidance, lang),
+    text: texts.pick(q.text, `${at}/text`),
+    guidance: texts.pick(q.guidance, `${at}/guidance`),
     weight: q.weight,
     required: q.required,
     allowNotApplicable: q.allow_not_applicable,
@@ -19,29 +39,35 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
   }
   switch (q.type) {
     case 'maturity': {
-      const labels = q.labels ?? DEFAULT_MATURITY_LABELS
-      return { ...base, levels: ([0, 1, 2, 3, 4] as const).map((level) => ({ level, label: localize(labels[level], lang) })) }
+      const labels = q.labels
+      return {
+        ...base,
+        levels: LEVELS.map((level) => ({
+          level,
+          label: labels ? texts.pick(labels[level], `${at}/levels/${level}/label`) : t(lang, `maturity.${level}`),
+        })),
+      }
     }
     case 'yes_no_partial':
       return {
         ...base,
         options: [
-          { id: 'yes', label: 'Yes', score: 1 },
-          { id: 'partial', label: 'Partially', score: 0.5 },
-          { id: 'no', label: 'No', score: 0 },
+          { id: 'yes', label: t(lang, 'answer.yes'), score: 1 },
+          { id: 'partial', label: t(lang, 'answer.partial'), score: 0.5 },
+          { id: 'no', label: t(lang, 'answer.no'), score: 0 },
         ],
       }
     case 'single_choice':
     case 'multi_choice':
       return {
         ...base,
-        options: q.options.map((o) => ({ id: o.id, label: localize(o.label, lang), score: o.score, exclusive: o.exclusive ?? false })),
+        options: q.options.map((o, i) => ({ id: o.id, label: texts.pick(o.label, `${at}/options/${i}/label`), score: o.score, exclusive: o.exclusive ?? false })),
         ...(q.type === 'multi_choice' ? { combine: q.combine } : {}),
       }
     case 'number':
       return {
         ...base,
-        unit: q.unit ? localize(q.unit, lang) : null,
+        unit: q.unit ? texts.pick(q.unit, `${at}/unit`) : null,
         min: q.min ?? null,
         max: q.max ?? null,
         integer: q.integer,
@@ -52,29 +78,43 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
   }
 }
 
-export type PresentedQuestion = ReturnType<typeof presentQuestion>
+export type PresentedQuestion = ReturnType<typeof question>
+
+/** One question on its own; `fallbacks` point into this question. */
+export function presentQuestion(q: Question, domain: string, lang: Language) {
+  const texts = new Texts(lang)
+  return { ...question(q, domain, texts, ''), lang, fallbacks: texts.fallbacks }
+}
 
 export function presentQuestionnaire(file: QuestionnaireFile, hash: string, lang: Language) {
-  return {
+  const texts = new Texts(lang)
+  const body = {
     id: file.id,
     version: file.version,
     lang,
     hash,
-    title: localize(file.title, lang),
-    description: localize(file.description, lang),
+    title: texts.pick(file.title, '/title'),
+    description: texts.pick(file.description, '/description'),
     source: file.source,
     scoring: {
       forceWeights: file.scoring.force_weights,
       unknownScoresZero: file.scoring.unknown_scores_zero,
-      tiers: file.scoring.tiers.map((t) => ({ id: t.id, label: localize(t.label, lang), min: t.min })),
+      tiers: file.scoring.tiers.map((tier, i) => ({ id: tier.id, label: texts.pick(tier.label, `/scoring/tiers/${i}/label`), min: tier.min })),
     },
-    domains: file.domains.map((d) => ({
+    domains: file.domains.map((d, di) => ({
       id: d.id,
-      title: localize(d.title, lang),
-      description: localize(d.description, lang),
+      title: texts.pick(d.title, `/domains/${di}/title`),
+      description: texts.pick(d.description, `/domains/${di}/description`),
       areas: d.areas,
       weight: d.weight,
-      questions: d.questions.map((q) => presentQuestion(q, d.id, lang)),
+      questions: d.questions.map((q, qi) => question(q, d.id, texts, `/domains/${di}/questions/${qi}`)),
     })),
   }
+  return { ...body, fallbacks: texts.fallbacks }
+}
+
+/** A questionnaire's title in the language, and whether English stands in for it. */
+export function presentTitle(file: QuestionnaireFile, lang: Language): { title: string; fallback: boolean } {
+  const texts = new Texts(lang)
+  return { title: texts.pick(file.title, '/title'), fallback: texts.fallbacks.length > 0 }
 }

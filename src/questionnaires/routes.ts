@@ -2,17 +2,15 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { notFound, problems } from '../errors.js'
-import { negotiateLanguage } from './language.js'
-import { presentQuestion, presentQuestionnaire } from './present.js'
+import { langQuery, requestLanguage } from '../i18n/request.js'
+import { presentQuestion, presentQuestionnaire, presentTitle } from './present.js'
 import { ANSWER_TYPES, FORCES, LANGUAGES } from './schema.js'
 
-const langQuery = z.object({
-  lang: z
-    .string()
-    .max(20)
-    .optional()
-    .describe(`One of ${LANGUAGES.join(', ')}; otherwise Accept-Language decides. Missing translations fall back to English.`),
-})
+const fallbacks = z
+  .array(z.string())
+  .describe(
+    'JSON Pointers (RFC 6901) into this response to the texts not yet translated into `lang`, which are given in English. Empty when everything is in `lang`.',
+  )
 
 const questionSchema = z
   .object({
@@ -42,6 +40,10 @@ const questionSchema = z
   })
   .meta({ id: 'Question' })
 
+const questionInLanguage = questionSchema
+  .extend({ lang: z.enum(LANGUAGES), fallbacks })
+  .meta({ id: 'QuestionInLanguage', description: 'One question; `fallbacks` point into it' })
+
 const versionSchema = z
   .object({
     id: z.string(),
@@ -66,10 +68,13 @@ const versionSchema = z
         questions: z.array(questionSchema),
       }),
     ),
+    fallbacks,
   })
   .meta({ id: 'QuestionnaireVersion' })
 
 const listSchema = z.object({
+  lang: z.enum(LANGUAGES),
+  fallbacks,
   items: z.array(
     z.object({
       id: z.string(),
@@ -87,8 +92,16 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
 
   r.get(
     '/questionnaires',
-    { schema: { tags: ['questionnaires'], summary: 'Questionnaires and their published versions', response: { 200: listSchema } } },
-    async () => {
+    {
+      schema: {
+        tags: ['questionnaires'],
+        summary: 'Questionnaires and their published versions; titles (of the latest version) in the language asked for',
+        querystring: langQuery,
+        response: { 200: listSchema, ...problems(400) },
+      },
+    },
+    async (request, reply) => {
+      const lang = requestLanguage(request, reply, request.query.lang)
       const versions = await app.questionnaires.list()
       const byId = new Map<string, z.infer<typeof listSchema>['items'][number]>()
       for (const v of versions) {
@@ -100,7 +113,15 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         }
         byId.set(v.questionnaire, item)
       }
-      return { items: [...byId.values()] }
+      const items = [...byId.values()]
+      const titles = await Promise.all(
+        items.map(async (item) => {
+          const latest = await app.questionnaires.get(item.id, item.latestVersion)
+          return latest ? presentTitle(latest.content, lang) : { title: item.title, fallback: lang !== 'en' }
+        }),
+      )
+      titles.forEach(({ title }, i) => (items[i]!.title = title))
+      return { lang, fallbacks: titles.flatMap(({ fallback }, i) => (fallback ? [`/items/${i}/title`] : [])), items }
     },
   )
 
@@ -118,8 +139,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     async (request, reply) => {
       const loaded = await app.questionnaires.get(request.params.id, request.params.version)
       if (!loaded) throw notFound(`questionnaire ${request.params.id} version ${request.params.version}`)
-      const lang = negotiateLanguage(request.query.lang, request.headers['accept-language'])
-      reply.header('content-language', lang).header('cache-control', 'public, max-age=300')
+      const lang = requestLanguage(request, reply, request.query.lang)
+      reply.header('cache-control', 'public, max-age=300')
       return presentQuestionnaire(loaded.content, loaded.hash, lang)
     },
   )
@@ -132,7 +153,7 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         summary: 'One question of a questionnaire version',
         params: versionParams.extend({ questionId: z.string().max(80) }),
         querystring: langQuery,
-        response: { 200: questionSchema, ...problems(400, 404) },
+        response: { 200: questionInLanguage, ...problems(400, 404) },
       },
     },
     async (request, reply) => {
@@ -140,8 +161,7 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
       const loaded = await app.questionnaires.get(id, version)
       const question = loaded?.questions.get(questionId)
       if (!loaded || !question) throw notFound(`question ${questionId} of questionnaire ${id} version ${version}`)
-      const lang = negotiateLanguage(request.query.lang, request.headers['accept-language'])
-      reply.header('content-language', lang)
+      const lang = requestLanguage(request, reply, request.query.lang)
       return presentQuestion(question, loaded.domainOf.get(questionId) ?? '', lang)
     },
   )
