@@ -6,40 +6,51 @@
 import { applicability } from './applies.js'
 import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
+import { fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
 import { reviewPanel } from './review.js'
-import { clear, debounce, fmtDate, frame, h, message, pct, requireSignIn, statusBadge, STATUS_LABELS } from './ui.js'
+import { clear, debounce, fmtDate, frame, h, message, pct, problemText, requireSignIn, statusBadge } from './ui.js'
 
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
 const id = params.get('id')
 const me = await requireSignIn()
-frame(me, { title: 'Assessment' })
+frame(me, { title: t('assessment.pageTitle') })
 
-const LANG_NAMES = { en: 'English', ar: 'العربية', es: 'Español', fr: 'Français', ru: 'Русский', zh: '中文' }
-const FORCE = { shall: 'Shall – obligation', may: 'May – option', encouraged: 'Encouraged' }
-const SPECIAL_LABELS = { not_applicable: 'Not applicable to my country', unknown: 'Unknown – we do not know yet' }
+const specialLabel = (special) => t(`special.${special}`)
 
 let detail = await api(`/assessments/${id}`)
-const lang = params.get('lang') || 'en'
 const versionUrl = `/questionnaires/${detail.questionnaire}/versions/${detail.version}`
+// The questionnaire in the page's language; the texts not yet translated come in English and are
+// listed (JSON Pointers), so each sits in an element of its own language and direction.
 const questionnaire = await api(`${versionUrl}?lang=${encodeURIComponent(lang)}`)
-// The interface stays in English; the questionnaire's own texts take its language and direction.
-const RTL = new Set(['ar'])
+const fallbacks = new Set(questionnaire.fallbacks ?? [])
+const textAttrs = (pointer) => (fallbacks.has(pointer) ? foreign('en') : {})
+/** Beside a question's or a domain's own text in English: says so, in the page's language. */
+const untranslated = (pointer) => (fallbacks.has(pointer) ? h('span', { class: 'badge untranslated' }, t('language.notTranslatedShort')) : null)
 
 const questions = new Map()
-for (const d of questionnaire.domains) for (const q of d.questions) questions.set(q.id, { ...q, domainTitle: d.title })
+/** question id → its JSON Pointer in the questionnaire response */
+const pointerOf = new Map()
+questionnaire.domains.forEach((d, di) =>
+  d.questions.forEach((q, qi) => {
+    questions.set(q.id, { ...q, domainTitle: d.title })
+    pointerOf.set(q.id, `/domains/${di}/questions/${qi}`)
+  }),
+)
 /** questionId → {value, special, comment, evidence, etag, revision, updatedByRole, carriedForward} */
 const answers = new Map(detail.answers.map((a) => [a.questionId, a]))
 const editable = me.role === 'administration' && detail.status === 'draft'
 const blocks = new Map() // questionId → question UI
 const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
+const domainAttrs = new Map(questionnaire.domains.map((d, di) => [d.id, textAttrs(`/domains/${di}/title`)]))
+const tierLabel = (id) => questionnaire.scoring.tiers.find((tier) => tier.id === id)?.label ?? id
 let pendingSaves = 0
 
 // ---- answer values ---------------------------------------------------------------------------
 
 function formatAnswer(q, a) {
-  if (!a) return 'no answer'
-  if (a.special) return SPECIAL_LABELS[a.special]
+  if (!a) return t('assessment.noAnswer')
+  if (a.special) return specialLabel(a.special)
   const v = a.value
   switch (q.type) {
     case 'maturity':
@@ -50,7 +61,7 @@ function formatAnswer(q, a) {
     case 'multi_choice':
       return (v ?? []).map((x) => q.options.find((o) => o.id === x)?.label ?? x).join('; ')
     case 'number':
-      return `${v}${q.unit ? ` ${q.unit}` : ''}`
+      return `${fmtNumber(v)}${q.unit ? ` ${q.unit}` : ''}`
     default:
       return String(v)
   }
@@ -60,6 +71,7 @@ function formatAnswer(q, a) {
 
 function questionBlock(q) {
   const base = `q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
+  const at = pointerOf.get(q.id)
   const state = { dirty: false }
   const statusEl = h('span', { class: 'save-status', id: `${base}-status`, 'aria-live': 'polite' })
   const conflictEl = h('div', { class: 'conflict', hidden: true })
@@ -78,7 +90,7 @@ function questionBlock(q) {
       'div',
       { class: `choices ${q.type === 'maturity' ? 'ladder' : ''}`, role: 'radiogroup', 'aria-labelledby': legendId },
       options.map((o, i) =>
-        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, String(o.id)) : null, h('span', {}, o.label)),
+        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, fmtNumber(o.id)) : null, h('span', o.attrs ?? {}, o.label)),
       ),
     )
     read = () => {
@@ -91,18 +103,20 @@ function questionBlock(q) {
   }
   switch (q.type) {
     case 'maturity':
-      radios(q.levels.map((l) => ({ id: l.level, label: l.label })))
+      radios(q.levels.map((l, i) => ({ id: l.level, label: l.label, attrs: textAttrs(`${at}/levels/${i}/label`) })))
       break
     case 'yes_no_partial':
     case 'single_choice':
-      radios(q.options)
+      radios(q.options.map((o, i) => ({ ...o, attrs: textAttrs(`${at}/options/${i}/label`) })))
       break
     case 'multi_choice': {
       const inputs = q.options.map((o) => h('input', { type: 'checkbox', id: `${name}-${o.id}`, value: o.id, disabled: !editable }))
       control = h(
         'div',
         { class: 'choices', role: 'group', 'aria-labelledby': legendId },
-        q.options.map((o, i) => h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, o.label, o.exclusive ? h('em', { class: 'muted' }, ' (only on its own)') : ''))),
+        q.options.map((o, i) =>
+          h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, h('span', textAttrs(`${at}/options/${i}/label`), o.label), o.exclusive ? h('em', { class: 'muted' }, ' ', t('assessment.exclusive')) : '')),
+        ),
       )
       read = () => {
         const ids = inputs.filter((i) => i.checked).map((i) => i.value)
@@ -130,13 +144,15 @@ function questionBlock(q) {
         'aria-labelledby': legendId,
         'aria-describedby': `${base}-range`,
       })
-      const range = [q.min !== null && q.min !== undefined ? `from ${q.min}` : '', q.max !== null && q.max !== undefined ? `to ${q.max}` : ''].filter(Boolean).join(' ')
+      const hasMin = q.min !== null && q.min !== undefined
+      const hasMax = q.max !== null && q.max !== undefined
+      const rangeKey = hasMin && hasMax ? 'assessment.number.helpRange' : hasMin ? 'assessment.number.helpMin' : hasMax ? 'assessment.number.helpMax' : 'assessment.number.help'
       control = h(
         'div',
         { class: 'number-field' },
         input,
-        q.unit ? h('span', { class: 'unit' }, q.unit) : null,
-        h('span', { class: 'help', id: `${base}-range` }, `${q.integer ? 'A whole number' : 'A number'}${range ? ` ${range}` : ''}`),
+        q.unit ? h('span', { class: 'unit', ...textAttrs(`${at}/unit`) }, q.unit) : null,
+        h('span', { class: 'help', id: `${base}-range` }, t(rangeKey, { kind: q.integer ? 'integer' : 'decimal', min: hasMin ? fmtNumber(q.min) : '', max: hasMax ? fmtNumber(q.max) : '' })),
       )
       read = () => (input.value === '' || !Number.isFinite(input.valueAsNumber) ? undefined : input.valueAsNumber)
       write = (v) => (input.value = v === null || v === undefined ? '' : String(v))
@@ -183,10 +199,10 @@ function questionBlock(q) {
     const li = h(
       'li',
       {},
-      h('div', { class: 'field' }, h('label', { for: title.id }, `Document ${n} title`), title),
-      h('div', { class: 'field' }, h('label', { for: url.id }, `Document ${n} address (URL)`), url),
+      h('div', { class: 'field' }, h('label', { for: title.id }, t('assessment.evidence.title', { n })), title),
+      h('div', { class: 'field' }, h('label', { for: url.id }, t('assessment.evidence.url', { n })), url),
       editable
-        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, `Remove document ${n}`)
+        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, t('assessment.evidence.remove', { n }))
         : null,
     )
     for (const el of [title, url]) el.addEventListener('input', () => changed(1200))
@@ -209,40 +225,42 @@ function questionBlock(q) {
   const fieldset = h(
     'fieldset',
     { class: 'question', id: base, dataset: { question: q.id } },
-    h('legend', { id: legendId }, h('span', { class: 'q-text', dir: 'auto' }, q.text), q.required ? null : h('span', { class: 'muted' }, ' (optional)')),
+    h('legend', { id: legendId }, h('span', { class: 'q-text', ...textAttrs(`${at}/text`) }, q.text), q.required ? null : h('span', { class: 'muted' }, ' ', t('assessment.optional')), ' ', untranslated(`${at}/text`)),
     h(
       'p',
       { class: 'q-meta' },
-      h('span', { class: `badge force-${q.force}` }, FORCE[q.force] ?? q.force),
-      h('span', { class: 'source' }, `Source: ${q.source.ref}`),
-      a?.carriedForward ? h('span', { class: 'badge carried' }, 'Carried forward – please confirm') : null,
+      h('span', { class: `badge force-${q.force}` }, t(`force.${q.force}`)),
+      // The reference is written as in the source document ("§3.2 bullet 2"): isolated.
+      h('span', { class: 'source' }, tParts('assessment.source', { ref: h('bdi', {}, q.source.ref) })),
+      a?.carriedForward ? h('span', { class: 'badge carried' }, t('assessment.carried')) : null,
     ),
-    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, 'Guidance'), h('p', { dir: 'auto' }, q.guidance)) : null,
-    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': 'Review comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body, h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
+    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, t('assessment.guidance')), h('p', { dir: 'auto', ...textAttrs(`${at}/guidance`) }, q.guidance)) : null,
+    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': t('assessment.reviewComment') }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body), h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
     control,
     specialInputs.length
-      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, SPECIAL_LABELS[input.value]))))
+      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, specialLabel(input.value)))))
       : null,
     h(
       'details',
       { class: 'extras', open: a?.comment || a?.evidence?.length ? true : undefined },
-      h('summary', {}, 'Comment and evidence'),
-      h('label', { for: comment.id }, 'Comment (optional)'),
+      h('summary', {}, t('assessment.extras')),
+      h('label', { for: comment.id }, t('assessment.comment')),
       comment,
-      h('p', { class: 'label-like' }, 'Evidence: documents that support this answer'),
+      h('p', { class: 'label-like' }, t('assessment.evidence')),
       evidenceList,
-      editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, 'Add a document') : null,
+      editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, t('assessment.evidence.add')) : null,
     ),
     h('div', { class: 'q-footer' }, statusEl),
     conflictEl,
     me.role === 'staff' ? staffComment(q, base) : null,
   )
 
+  /** text: a string or the parts of one (a problem's isolated detail). */
   function setStatus(kind, text) {
     statusEl.className = `save-status ${kind}`
-    statusEl.textContent = text
+    clear(statusEl, text)
   }
-  if (a) setStatus('saved', `Saved ${fmtDate(a.updatedAt)}`)
+  if (a) setStatus('saved', t('assessment.save.saved', { time: fmtDate(a.updatedAt) }))
 
   function body() {
     const special = readSpecial()
@@ -275,7 +293,7 @@ function questionBlock(q) {
   async function saveNow(force = false, ifMatch) {
     const payload = body()
     if (!payload) {
-      setStatus('pending', q.type === 'multi_choice' ? 'Not saved yet: select at least one option.' : 'Not saved yet: give an answer first.')
+      setStatus('pending', t(q.type === 'multi_choice' ? 'assessment.save.needOption' : 'assessment.save.needAnswer'))
       return
     }
     const current = answers.get(q.id)
@@ -284,22 +302,22 @@ function questionBlock(q) {
     else if (current) headers['if-match'] = current.etag
     else headers['if-none-match'] = '*'
     pendingSaves++
-    setStatus('saving', 'Saving…')
+    setStatus('saving', t('assessment.save.saving'))
     try {
       const result = await api(`/assessments/${detail.id}/answers/${encodeURIComponent(q.id)}`, { method: 'PUT', body: payload, headers })
       answers.set(q.id, result.answer)
       conflictEl.hidden = true
-      setStatus('saved', `Saved ${new Date().toLocaleTimeString()}`)
+      setStatus('saved', t('assessment.save.saved', { time: fmtTime(Date.now()) }))
       onAnswersChanged()
     } catch (error) {
       if (error instanceof ApiError && (error.status === 412 || error.status === 428)) {
         await showConflict(payload, error.problem)
       } else if (error instanceof ApiError && error.status === 422) {
-        setStatus('failed', `Not saved: ${error.message}`)
+        setStatus('failed', tParts('assessment.save.failed', { reason: h('span', {}, problemText(error)) }))
       } else {
-        setStatus('failed', `Not saved: ${error.message}`)
+        setStatus('failed', tParts('assessment.save.failed', { reason: h('span', {}, problemText(error)) }))
         conflictEl.hidden = false
-        clear(conflictEl, h('button', { type: 'button', class: 'secondary small', onclick: () => save(force) }, 'Try again'))
+        clear(conflictEl, h('button', { type: 'button', class: 'secondary small', onclick: () => save(force) }, t('assessment.save.retry')))
       }
     } finally {
       pendingSaves--
@@ -312,7 +330,7 @@ function questionBlock(q) {
     if (!editable) return
     state.dirty = true
     delay = ms
-    setStatus('pending', 'Changed – saving shortly…')
+    setStatus('pending', t('assessment.save.pending'))
     clearTimeout(changed.timer)
     changed.timer = setTimeout(() => debounced.flush(), delay)
     // Conditions follow the answers on screen at once, before the save completes.
@@ -327,13 +345,13 @@ function questionBlock(q) {
       const fresh = await api(`/assessments/${detail.id}`)
       theirs = fresh.answers.find((x) => x.questionId === q.id) ?? null
     }
-    setStatus('failed', 'Not saved: someone else changed this answer.')
+    setStatus('failed', t('assessment.conflict.status'))
     conflictEl.hidden = false
     const theirEtag = theirs?.etag ?? '"0"'
     clear(
       conflictEl,
-      h('p', { role: 'alert' }, h('strong', {}, 'This answer was changed by someone else while you were editing. '), 'Choose which answer to keep.'),
-      h('dl', { class: 'compare' }, h('dt', {}, 'Their answer'), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, 'Your answer'), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
+      h('p', { role: 'alert' }, h('strong', {}, t('assessment.conflict.alert')), ' ', t('assessment.conflict.choose')),
+      h('dl', { class: 'compare' }, h('dt', {}, t('assessment.conflict.theirs')), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, t('assessment.conflict.yours')), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
       h(
         'div',
         { class: 'button-row' },
@@ -351,14 +369,14 @@ function questionBlock(q) {
               }
               previewAnswers.delete(q.id)
               conflictEl.hidden = true
-              setStatus('saved', 'Kept their answer.')
+              setStatus('saved', t('assessment.save.keptTheirs'))
               onAnswersChanged()
               fieldset.querySelector('input, textarea')?.focus()
             },
           },
-          'Keep theirs',
+          t('assessment.conflict.keepTheirs'),
         ),
-        h('button', { type: 'button', class: 'primary', onclick: () => save(true, theirEtag) }, 'Overwrite with mine'),
+        h('button', { type: 'button', class: 'primary', onclick: () => save(true, theirEtag) }, t('assessment.conflict.overwrite')),
       ),
     )
   }
@@ -375,23 +393,23 @@ function staffComment(q, base) {
     if (!area.value.trim()) return area.focus()
     try {
       const c = await api(`/assessments/${detail.id}/comments`, { method: 'POST', body: { questionId: q.id, body: area.value.trim() } })
-      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body))
+      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body)))
       area.value = ''
       status.className = 'save-status saved'
-      status.textContent = 'Comment added'
+      status.textContent = t('assessment.staff.added')
     } catch (error) {
       status.className = 'save-status failed'
-      status.textContent = `Not added: ${error.message}`
+      clear(status, tParts('assessment.staff.failed', { reason: h('span', {}, problemText(error)) }))
     }
   }
   return h(
     'details',
     { class: 'extras' },
-    h('summary', {}, 'Add a review comment on this question'),
+    h('summary', {}, t('assessment.staff.summary')),
     list,
-    h('label', { for: area.id }, 'Review comment'),
+    h('label', { for: area.id }, t('assessment.staff.label')),
     area,
-    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, 'Add comment'), status),
+    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, t('assessment.staff.add')), status),
   )
 }
 
@@ -424,10 +442,10 @@ function missingNow() {
 
 function refreshSummary() {
   const missing = missingNow()
-  clear(statusLine, statusBadge(detail.status), ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`)
+  clear(statusLine, statusBadge(detail.status), ' ', t('assessment.statusLine', { cycle: String(detail.cycle), version: detail.version, answered: detail.answered, applicable: detail.applicable }))
   clear(
     summary,
-    h('h2', {}, 'Progress'),
+    h('h2', {}, t('assessment.progress.heading')),
     h(
       'ul',
       { class: 'domain-progress' },
@@ -435,25 +453,25 @@ function refreshSummary() {
         h(
           'li',
           {},
-          h('a', { href: `#domain-${d.domain}`, lang: questionnaire.lang, dir: 'auto' }, domainTitle.get(d.domain) ?? d.title),
-          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': `${domainTitle.get(d.domain) ?? d.title}: ${d.answered} of ${d.applicable} answered` }),
-          h('span', { class: 'muted' }, `${d.answered}/${d.applicable}`),
+          h('a', { href: `#domain-${d.domain}`, ...(domainAttrs.get(d.domain) ?? {}) }, domainTitle.get(d.domain) ?? d.title),
+          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': t('assessment.progress.domain', { domain: domainTitle.get(d.domain) ?? d.title, answered: d.answered, applicable: d.applicable }) }),
+          h('span', { class: 'muted' }, `${fmtNumber(d.answered)}/${fmtNumber(d.applicable)}`),
         ),
       ),
     ),
   )
   clear(
     missingBox,
-    h('h2', {}, `Still missing (${missing.length})`),
+    h('h2', {}, t('assessment.missing.heading', { count: missing.length })),
     missing.length
-      ? h('ul', {}, missing.map((q) => h('li', {}, h('a', { href: `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}` }, q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text))))
-      : h('p', {}, 'Every required question is answered.'),
+      ? h('ul', {}, missing.map((q) => h('li', {}, h('a', { href: `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`, ...textAttrs(`${pointerOf.get(q.id)}/text`) }, q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text))))
+      : h('p', {}, t('assessment.missing.none')),
   )
   clear(
     chartBox,
-    h('h2', {}, 'Readiness by domain'),
-    h('p', { class: 'help' }, `Overall: ${pct(detail.overallScore)} / 100${detail.tier ? ` (${detail.tier})` : ''}. Scores count answered questions; unanswered ones lower the coverage.`),
-    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score })), { title: 'Readiness score per domain, 0 to 100' }),
+    h('h2', {}, t('assessment.chart.heading')),
+    h('p', { class: 'help' }, detail.tier ? t('assessment.chart.overallTier', { score: pct(detail.overallScore), tier: tierLabel(detail.tier) }) : t('assessment.chart.overall', { score: pct(detail.overallScore) })),
+    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score, foreign: Boolean(domainAttrs.get(d.domain)?.lang) })), { title: t('assessment.chart.title') }),
   )
   review?.refresh?.()
 }
@@ -469,34 +487,21 @@ function onAnswersChanged() {
   refreshDetail()
 }
 
-// ---- language switch: languages in which the questionnaire has its own title ----------------
-
-async function languageSwitch() {
-  const langs = ['en', 'ar', 'es', 'fr', 'ru', 'zh']
-  const english = lang === 'en' ? questionnaire : await api(`${versionUrl}?lang=en`)
-  const found = await Promise.all(
-    langs.map(async (l) => (l === 'en' || l === questionnaire.lang ? l : (await api(`${versionUrl}?lang=${l}`)).title !== english.title ? l : null)),
-  )
-  const available = found.filter(Boolean)
-  if (available.length < 2) return null
-  const select = h('select', { id: 'lang' }, available.map((l) => h('option', { value: l, selected: l === questionnaire.lang }, LANG_NAMES[l])))
-  select.addEventListener('change', () => {
-    const p = new URLSearchParams(location.search)
-    p.set('lang', select.value)
-    location.search = p.toString()
-  })
-  return h('div', { class: 'field inline' }, h('label', { for: 'lang' }, 'Language of the questionnaire'), select)
-}
-
 // ---- the page --------------------------------------------------------------------------------
 
-const sections = questionnaire.domains.map((d) => {
+const sections = questionnaire.domains.map((d, di) => {
   const qs = d.questions.map((q) => {
     const block = questionBlock(questions.get(q.id))
     blocks.set(q.id, block)
     return block.fieldset
   })
-  return h('section', { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` }, h('h2', { id: `domain-${d.id}-h` }, d.title), h('p', { class: 'domain-desc', dir: 'auto' }, d.description), qs)
+  return h(
+    'section',
+    { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` },
+    h('h2', { id: `domain-${d.id}-h` }, h('span', textAttrs(`/domains/${di}/title`), d.title), ' ', untranslated(`/domains/${di}/title`)),
+    h('p', { class: 'domain-desc', ...textAttrs(`/domains/${di}/description`) }, d.description),
+    qs,
+  )
 })
 
 review = reviewPanel(detail, {
@@ -504,8 +509,8 @@ review = reviewPanel(detail, {
   blockers: () => {
     const why = []
     const n = missingNow().length
-    if (n) why.push(`${n} required question${n === 1 ? ' is' : 's are'} not answered (see “Still missing”)`)
-    if (pendingSaves) why.push('answers are still being saved')
+    if (n) why.push(t('assessment.blocker.missing', { count: n }))
+    if (pendingSaves) why.push(t('assessment.blocker.saving'))
     return why
   },
 })
@@ -515,30 +520,35 @@ const notice = !editable
       'info',
       me.role === 'administration'
         ? detail.status === 'returned'
-          ? 'ITU-D returned this assessment with comments. Reopen it to change answers.'
-          : `This assessment is ${STATUS_LABELS[detail.status].toLowerCase()} and can no longer be changed.`
-        : 'You are viewing this assessment as ITU-D staff: answers are read-only.',
+          ? t('assessment.notice.returned')
+          : t('assessment.notice.locked', { status: detail.status })
+        : t('assessment.notice.staff'),
     )
   : null
 
-document.title = `${detail.countryName} ${detail.cycle} – Treaty readiness`
+document.title = t('app.pageTitle', { page: t('assessment.titleOf', { country: detail.countryName, cycle: String(detail.cycle) }) })
 clear(
   main,
   h(
     'div',
     { class: 'page-head' },
-    h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, me.role === 'administration' ? '← My assessments' : `← ${detail.countryName}`)), h('h1', {}, `${detail.countryName}: `, h('span', { lang: questionnaire.lang, dir: 'auto' }, questionnaire.title)), statusLine),
-    await languageSwitch(),
+    h(
+      'div',
+      {},
+      h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : detail.countryName }))),
+      h('h1', {}, t('assessment.heading', { country: detail.countryName }), ' ', h('span', textAttrs('/title'), questionnaire.title)),
+      statusLine,
+    ),
   ),
   notice,
   generalComments.length
-    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, 'Review comments'), generalComments.map((c) => h('blockquote', {}, h('p', {}, c.body), h('footer', {}, `${c.author}, ${fmtDate(c.createdAt)}`))))
+    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, t('assessment.reviewComments')), generalComments.map((c) => h('blockquote', {}, h('p', { dir: 'auto' }, c.body), h('footer', {}, tParts('assessment.commentFooter', { author: h('bdi', {}, c.author), date: fmtDate(c.createdAt) })))))
     : null,
   h(
     'div',
     { class: 'layout' },
-    h('aside', { class: 'sidebar', 'aria-label': 'Progress and submission' }, summary, h('div', { class: 'card' }, h('h2', {}, 'Workflow'), review), missingBox),
-    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text', lang: questionnaire.lang, dir: RTL.has(questionnaire.lang) ? 'rtl' : 'ltr' }, sections)),
+    h('aside', { class: 'sidebar', 'aria-label': t('assessment.sidebar') }, summary, h('div', { class: 'card' }, h('h2', {}, t('assessment.workflow')), review), missingBox),
+    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text' }, sections)),
   ),
 )
 updateVisibility()

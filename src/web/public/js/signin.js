@@ -1,6 +1,7 @@
 // Sign in with an API token; the server keeps it in an HttpOnly cookie (POST /session).
 import { api, ApiError } from './api.js'
-import { clear, h, message } from './ui.js'
+import { languageSwitcher, t } from './i18n.js'
+import { clear, h, message, problemText } from './ui.js'
 
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
@@ -19,6 +20,8 @@ try {
 }
 
 function render() {
+  document.title = t('app.pageTitle', { page: t('signin.title') })
+  document.querySelector('#site-header .header-inner')?.append(languageSwitcher(h))
   const status = h('div', { id: 'signin-status', 'aria-live': 'polite' })
   const input = h('input', {
     id: 'token',
@@ -32,35 +35,28 @@ function render() {
   const form = h(
     'form',
     { class: 'card signin', novalidate: true },
-    h('h1', {}, 'Sign in'),
-    h(
-      'p',
-      { class: 'lead' },
-      'National administrations assess their readiness for proposed treaty obligations here; ITU-D staff compare countries and review submissions.',
-    ),
-    h('label', { for: 'token' }, 'Access token'),
+    h('h1', {}, t('signin.title')),
+    h('p', { class: 'lead' }, t('signin.lead')),
+    h('label', { for: 'token' }, t('signin.tokenLabel')),
     input,
-    h('p', { id: 'token-help', class: 'help' }, 'The token you received from ITU (it starts with "tr_"). It is kept in this browser until you sign out or for 8 hours.'),
-    h('button', { type: 'submit', class: 'primary' }, 'Sign in'),
+    h('p', { id: 'token-help', class: 'help' }, t('signin.tokenHelp')),
+    h('button', { type: 'submit', class: 'primary' }, t('signin.submit')),
     status,
   )
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
     const token = input.value.trim()
     if (!token) {
-      clear(status, message('error', 'Enter your access token.'))
+      clear(status, message('error', t('signin.empty')))
       input.focus()
       return
     }
-    clear(status, message('info', 'Signing in…'))
+    clear(status, message('info', t('signin.working')))
     try {
       const me = await api('/session', { method: 'POST', body: { token }, redirectOn401: false })
       location.assign(destination(me))
     } catch (error) {
-      const text =
-        error instanceof ApiError && error.status === 401
-          ? 'This token is not valid, has expired or has been revoked. Check it and try again, or ask ITU for a new one.'
-          : error.message
+      const text = error instanceof ApiError && error.status === 401 ? [t('signin.invalid')] : problemText(error)
       clear(status, message('error', text))
       input.focus()
     }

@@ -1,5 +1,7 @@
-// Small DOM helpers and the page frame (header, sign-out). No framework: pages build elements with h().
-import { api } from './api.js'
+// Small DOM helpers and the page frame (header, language switcher, sign-out). No framework: pages
+// build elements with h(). Every word comes from the catalog of the page's language (i18n.js).
+import { api, ApiError } from './api.js'
+import { fmtDateTime, fmtInteger, fmtPercent, foreign, has, label, languageSwitcher, t, tParts } from './i18n.js'
 
 /** h('p', {class: 'x', onclick: fn}, 'text', child) → element. Strings become text nodes (never HTML). */
 export function h(tag, attrs = {}, ...children) {
@@ -37,18 +39,37 @@ export function clear(el, ...children) {
   return el
 }
 
-export const STATUS_LABELS = { draft: 'Draft', submitted: 'Submitted', returned: 'Returned for changes', validated: 'Validated' }
+export const STATUS_LABELS = Object.fromEntries(['draft', 'submitted', 'returned', 'validated'].map((s) => [s, t(`status.${s}`)]))
 
 export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, STATUS_LABELS[status] ?? status)
 }
 
+/** A score 0–100 as a whole number in the page's digits; a dash when there is none. */
 export function pct(x) {
-  return x === null || x === undefined ? '–' : `${Math.round(x)}`
+  return x === null || x === undefined ? '–' : fmtInteger(Math.round(x))
 }
 
 export function coveragePct(c) {
-  return `${Math.round((c ?? 0) * 100)} %`
+  return fmtPercent(c ?? 0)
+}
+
+/** An ITU-D region's name in the page's language. */
+export const regionName = (region) => label('region', region)
+
+/**
+ * What went wrong, for a person: the catalog's words for the problem's code, and where the server's
+ * own detail says more (a refused value), that detail too, isolated as the English it is.
+ */
+export function problemText(error) {
+  if (!(error instanceof ApiError)) return [t('problem.generic', { status: '–' })]
+  const { status, problem } = error
+  if (status === 0) return [t('problem.network')]
+  if (status >= 500 && problem?.code !== 'database_unavailable') return [t('problem.server', { requestId: problem?.requestId ?? '–' })]
+  const key = `problem.${problem?.code}`
+  const words = has(key) ? t(key) : t('problem.generic', { status })
+  const specific = status === 400 || status === 422
+  return specific && problem?.detail ? [words, ' ', h('bdi', foreign('en'), problem.detail)] : [words]
 }
 
 /** A score 0–100 → a colour class step (0–4), for the heat map and bars. Numbers are always shown too. */
@@ -71,11 +92,11 @@ export async function requireSignIn(role) {
   return me
 }
 
-/** Header with the service name, who is signed in, the role's main link and sign-out. */
+/** Header with the service name, who is signed in, the role's main link, the language switcher and sign-out. */
 export function frame(me, { title }) {
-  document.title = `${title} – Treaty readiness`
+  document.title = t('app.pageTitle', { page: title })
   const header = document.getElementById('site-header')
-  const home = me.role === 'administration' ? ['assessments.html', 'My assessments'] : ['dashboard.html', 'Dashboard']
+  const home = me.role === 'administration' ? ['assessments.html', t('assessments.pageTitle')] : ['dashboard.html', t('dashboard.pageTitle')]
   const signOut = h(
     'button',
     {
@@ -86,24 +107,28 @@ export function frame(me, { title }) {
         location.assign('index.html')
       },
     },
-    'Sign out',
+    t('app.signOut'),
   )
   clear(
     header,
     h(
       'div',
       { class: 'header-inner' },
-      h('a', { class: 'brand', href: home[0] }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'TR'), 'Treaty readiness'),
-      h('nav', { 'aria-label': 'Main' }, h('a', { href: home[0] }, home[1])),
-      h('div', { class: 'who' }, h('span', {}, me.label, me.country ? ` · ${me.country}` : '', ` (${me.role})`), signOut),
+      h('a', { class: 'brand', href: home[0] }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'TR'), t('app.name')),
+      h('nav', { 'aria-label': t('app.mainNav') }, h('a', { href: home[0] }, home[1])),
+      languageSwitcher(h),
+      h(
+        'div',
+        { class: 'who' },
+        // The token's label is whatever its creator typed, in any script: isolated.
+        h('span', {}, tParts(me.country ? 'app.whoCountry' : 'app.who', { label: h('bdi', {}, me.label), country: me.country, role: label('role', me.role) })),
+        signOut,
+      ),
     ),
   )
 }
 
-export function fmtDate(iso) {
-  if (!iso) return ''
-  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })
-}
+export const fmtDate = fmtDateTime
 
 export function debounce(fn, ms) {
   let timer
