@@ -88,7 +88,8 @@ export function label(prefix, code) {
 export function foreign(textLang = 'en') {
   if (textLang === lang) return {}
   const entry = languages.find((l) => l.code === textLang)
-  return { lang: textLang, dir: entry?.dir ?? 'ltr', class: 'fallback' }
+  // An element with a dir attribute is bidi-isolated by the browser's own style sheet.
+  return { lang: textLang, dir: entry?.dir ?? 'ltr' }
 }
 
 /** The switcher: remembers the choice (cookie, one year) and reloads the page in it. */
