@@ -119,7 +119,7 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
     t.equal(await second.locator('.q-text').getAttribute('dir'), 'ltr')
     t.equal(await second.locator('.badge.untranslated').textContent(), translate('ar', 'language.notTranslatedShort'))
     t.equal(await page.locator('h2', { hasText: translate('ar', 'assessment.workflow') }).count(), 1, 'interface words in Arabic')
-    t.equal(await page.title(), translate('ar', 'app.pageTitle', { page: translate('ar', 'assessment.titleOf', { country: 'Kenya', cycle: '2026' }) }))
+    t.equal(await page.title(), translate('ar', 'app.pageTitle', { page: translate('ar', 'assessment.titleOf', { country: 'كينيا', cycle: '2026' }) }))
   })
 
   await t.test('the switcher turns the page into Chinese and is remembered', async (t) => {

@@ -8,7 +8,7 @@ import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
 import { fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
 import { reviewPanel } from './review.js'
-import { clear, debounce, fmtDate, frame, h, message, pct, problemText, requireSignIn, statusBadge } from './ui.js'
+import { clear, countryName, debounce, fmtDate, frame, h, loadCountryNames, message, pct, problemText, requireSignIn, statusBadge } from './ui.js'
 
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
@@ -19,6 +19,8 @@ frame(me, { title: t('assessment.pageTitle') })
 const specialLabel = (special) => t(`special.${special}`)
 
 let detail = await api(`/assessments/${id}`)
+await loadCountryNames()
+const country = countryName(detail.country, detail.countryName)
 const versionUrl = `/questionnaires/${detail.questionnaire}/versions/${detail.version}`
 // The questionnaire in the page's language; the texts not yet translated come in English and are
 // listed (JSON Pointers), so each sits in an element of its own language and direction.
@@ -526,7 +528,7 @@ const notice = !editable
     )
   : null
 
-document.title = t('app.pageTitle', { page: t('assessment.titleOf', { country: detail.countryName, cycle: String(detail.cycle) }) })
+document.title = t('app.pageTitle', { page: t('assessment.titleOf', { country, cycle: String(detail.cycle) }) })
 clear(
   main,
   h(
@@ -535,8 +537,8 @@ clear(
     h(
       'div',
       {},
-      h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : detail.countryName }))),
-      h('h1', {}, t('assessment.heading', { country: detail.countryName }), ' ', h('span', textAttrs('/title'), questionnaire.title)),
+      h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : country }))),
+      h('h1', {}, t('assessment.heading', { country }), ' ', h('span', textAttrs('/title'), questionnaire.title)),
       statusLine,
     ),
   ),

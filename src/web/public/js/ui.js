@@ -1,7 +1,7 @@
 // Small DOM helpers and the page frame (header, language switcher, sign-out). No framework: pages
 // build elements with h(). Every word comes from the catalog of the page's language (i18n.js).
 import { api, ApiError } from './api.js'
-import { fmtDateTime, fmtInteger, fmtPercent, foreign, has, label, languageSwitcher, t, tParts } from './i18n.js'
+import { fmtDateTime, fmtInteger, fmtPercent, foreign, has, label, lang, languageSwitcher, t, tParts } from './i18n.js'
 
 /** h('p', {class: 'x', onclick: fn}, 'text', child) → element. Strings become text nodes (never HTML). */
 export function h(tag, attrs = {}, ...children) {
@@ -56,6 +56,25 @@ export function coveragePct(c) {
 
 /** An ITU-D region's name in the page's language. */
 export const regionName = (region) => label('region', region)
+
+// Country names in the page's language come from the browser's Intl.DisplayNames by ISO alpha-2
+// code; English keeps the reference data's names. The code table is the public /countries list,
+// fetched once per page (cached by the browser for an hour) and only when it is needed.
+const displayNames = lang === 'en' ? null : new Intl.DisplayNames([lang], { type: 'region', fallback: 'none' })
+let alpha2 = new Map()
+export async function loadCountryNames() {
+  if (!displayNames) return
+  try {
+    alpha2 = new Map((await api('/countries', { redirectOn401: false })).items.map((c) => [c.code, c.alpha2]))
+  } catch {
+    // Without the table the reference data's (English) names stand in.
+  }
+}
+/** A Member State's name in the page's language; `name` (English) when the browser has none. */
+export function countryName(code, name) {
+  const a2 = alpha2.get(code)
+  return (a2 && displayNames?.of(a2)) || name
+}
 
 /**
  * What went wrong, for a person: the catalog's words for the problem's code, and where the server's
