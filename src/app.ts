@@ -19,6 +19,7 @@ import questionnairesPlugin from './plugins/questionnaires.js'
 import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
 import questionnaireRoutes from './questionnaires/routes.js'
 import readinessRoutes from './readiness/routes.js'
+import { createMailer } from './mail/mailer.js'
 import sessionPlugin from './web/session.js'
 
 export const APP_VERSION = '0.1.0'
@@ -99,7 +100,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authPlugin, { rateLimit: config.authRateLimit })
   await app.register(openapiPlugin, { version: APP_VERSION })
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
-  await app.register(sessionPlugin, { secret: config.sessionSecret, rateLimit: config.authRateLimit })
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
+  app.addHook('onClose', async () => mailer.close())
+  await app.register(sessionPlugin, {
+    policy: { idleSeconds: config.sessionIdleMinutes * 60, absoluteSeconds: config.sessionHours * 3600 },
+    rateLimit: config.authRateLimit,
+    accountLimit: config.authRateLimit * 5,
+    mailer,
+  })
 
   await app.register(questionnairesPlugin, { translationsDir: path.join(path.resolve(config.questionnairesDir), TRANSLATIONS_DIR) })
 

@@ -126,7 +126,7 @@ export async function recordTransition(
 ): Promise<void> {
   await db
     .insertInto('transitions')
-    .values({ assessment_id: assessmentId, from_status: from, to_status: to, comment, actor: actor.tokenId, actor_role: actor.role })
+    .values({ assessment_id: assessmentId, from_status: from, to_status: to, comment, actor: actor.personId, actor_role: actor.role })
     .execute()
 }
 

@@ -192,8 +192,8 @@ t.test('full workflow', async (t) => {
   const rows = await app.db.selectFrom('transitions').select(['actor', 'actor_role']).where('assessment_id', '=', a.id).orderBy('id').execute()
   t.same(
     rows.map((r) => r.actor),
-    [admin, admin, staff, admin, admin, staff].map((p) => p.principal.tokenId),
-    'each transition records the token that made it',
+    [admin, admin, staff, admin, admin, staff].map((p) => p.principal.personId),
+    'each transition records the person who made it',
   )
   t.equal(final.status, 'validated')
   t.same(final.actions, [])
