@@ -38,6 +38,7 @@ const T = {
   confirming: 'Confirming…',
   confirmFailed: (why) => `Not confirmed: ${why}`,
   toConfirm: (n) => `To confirm (${n})`,
+  statusUnconfirmed: (n) => `, ${n} of them carried forward and not confirmed yet`,
   allConfirmed: 'Every answer carried forward from the previous cycle is confirmed or changed.',
   blockedUnconfirmed: (n) => `${n} answer${n === 1 ? '' : 's'} carried forward from the previous cycle ${n === 1 ? 'is' : 'are'} not confirmed (see “To confirm”)`,
   firstMissing: 'Go to the first missing question',
@@ -614,7 +615,13 @@ function listLink(box, text) {
 
 function refreshSummary() {
   const missing = missingNow()
-  clear(statusLine, statusBadge(detail.status), ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`)
+  const toConfirm = unconfirmedNow().length
+  clear(
+    statusLine,
+    statusBadge(detail.status),
+    ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`,
+    toConfirm ? T.statusUnconfirmed(toConfirm) : '',
+  )
   clear(
     summary,
     h('h2', {}, 'Progress'),
