@@ -231,6 +231,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     await page.getByRole('button', { name: 'Validate' }).click()
     const ask = page.getByRole('alertdialog')
     await ask.waitFor()
+    await shotMain('08b-validate-confirm')
     t.match(await ask.textContent(), /final/, 'validating asks first and says it is final')
     t.equal((await api('GET', `/assessments/${id}`)).json().status, 'submitted', 'nothing happens before the confirmation')
     await ask.getByRole('button', { name: 'Yes, validate' }).click()
@@ -300,6 +301,9 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
       'the button follows the questions it confirms',
     )
     await shot(page, '09-carried-forward')
+    // One answer confirmed on its own (saved again as it is).
+    await page.getByRole('button', { name: 'Confirm this answer' }).first().click()
+    await page.getByRole('heading', { name: `To confirm (${answered.length - 1})` }).waitFor()
     for (let left = domains; left > 0; left--) {
       await confirmAll.first().click()
       await page.waitForFunction((n) => document.querySelectorAll('button.confirm-domain').length === n, left - 1)
@@ -337,6 +341,8 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     t.equal(await input.getAttribute('aria-invalid'), 'true')
     await input.fill('2.5')
     await error.filter({ hasText: 'whole number' }).waitFor()
+    await block.scrollIntoViewIfNeeded()
+    await shot(page, '11-number-error')
     await page.waitForTimeout(2000)
     t.notMatch(await block.locator('.save-status').textContent(), /Saved/)
     t.same(await stored(), [], 'nothing was stored')

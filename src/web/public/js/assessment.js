@@ -122,7 +122,8 @@ function questionBlock(q) {
   let write
   let valueProblem = () => null
   let valueInput = null
-  const valueError = h('p', { class: 'field-error', id: `${base}-error`, role: 'alert', hidden: true })
+  // Read with the field (aria-describedby); the save status, a live region, says to look there.
+  const valueError = h('p', { class: 'field-error', id: `${base}-error`, hidden: true })
   function showValueError(text) {
     valueError.hidden = !text
     valueError.textContent = text ?? ''
@@ -455,7 +456,9 @@ function questionBlock(q) {
     previewAnswers.set(q.id, payload ? { value: payload.value ?? null, special: payload.special ?? null } : undefined)
     updateVisibility()
     // A number outside what is allowed is said at once, not after the save delay.
-    showValueError(readSpecial() ? null : valueProblem())
+    const issue = readSpecial() ? null : valueProblem()
+    showValueError(issue)
+    if (issue) setStatus('failed', T.notSavedSeeField)
   }
 
   async function showConflict(mine, problem) {

@@ -15,7 +15,7 @@ const T = {
   commentLabel: 'Review comment (required to return)',
   commentNeeded: 'Write a comment that tells the administration what to change.',
   confirmValidate: (d) =>
-    `Validating is final: the assessment of ${d.countryName} for cycle ${d.cycle} can no longer be returned or changed, and it counts in the published figures. Validate it?`,
+    `Validating is final: the assessment of ${d.countryName} for cycle ${d.cycle} can then no longer be returned to the administration or changed. Validate it?`,
   yesValidate: 'Yes, validate',
   cancel: 'Cancel',
   nothing: 'No workflow action is available to you in this state.',
