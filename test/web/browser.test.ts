@@ -301,6 +301,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
       'the button follows the questions it confirms',
     )
     await shot(page, '09-carried-forward')
+    t.same(await axe(page), [], 'axe: no violations on the form with answers to confirm')
     // One answer confirmed on its own (saved again as it is).
     await page.getByRole('button', { name: 'Confirm this answer' }).first().click()
     await page.getByRole('heading', { name: `To confirm (${answered.length - 1})` }).waitFor()
@@ -371,6 +372,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     await q1.locator('.save-status.failed').waitFor()
     t.match(await q1.locator('.save-status').textContent(), /Not saved: .*address/)
     t.match(await q1.locator('.field-error:visible').textContent(), /web address/)
+    t.same(await axe(page), [], 'axe: no violations on the form with errors beside fields')
     t.same((await stored()).find((x) => x.questionId === first.id)?.evidence, [{ title: 'Cybersecurity Act', url: 'https://www.parliament.go.tz/c.pdf' }], 'the stored evidence is unchanged')
     // A title without an address (or the reverse) is not silently dropped either.
     await url.fill('')
