@@ -1,6 +1,7 @@
 // buildApp(config): registers the plugins and feature routes; never listens (server.ts does).
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
+import compress from '@fastify/compress'
 import helmet from '@fastify/helmet'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -77,6 +78,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
 
   await app.register(errorsPlugin)
+  // Before every route (it attaches itself to routes as they are added): JSON, pages and CSV go
+  // compressed to any client that accepts it (brotli at a fast quality, else gzip).
+  await app.register(compress, { encodings: ['br', 'gzip'] })
   await app.register(helmet, {
     // The docs page and the web interface use only same-origin scripts and styles.
     contentSecurityPolicy: {

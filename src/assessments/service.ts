@@ -376,6 +376,22 @@ export function missingRequired(version: LoadedVersion, answers: ReadonlyMap<str
   return missing
 }
 
+/**
+ * Answers carried forward from the previous cycle, not yet confirmed or changed, to questions that
+ * apply: each is last cycle's claim, so submission waits until the administration has looked at it.
+ * One that no longer applies is neither counted nor asked for, like any answer to such a question.
+ */
+export function unconfirmedCarried(version: LoadedVersion, answers: readonly Pick<AnswerRow, 'question_id' | 'value' | 'special' | 'carried_forward'>[]): string[] {
+  const map = new Map(answers.map((a) => [a.question_id, stored(a)]))
+  return answers
+    .filter((a) => a.carried_forward)
+    .filter((a) => {
+      const question = version.questions.get(a.question_id)
+      return question !== undefined && applies(question, map, version.questions)
+    })
+    .map((a) => a.question_id)
+}
+
 export async function transition(
   ctx: Context,
   actor: Actor,
@@ -403,11 +419,19 @@ export async function transition(
     const answers = await loadAnswers(trx, assessment.id)
     if (action === 'submit') {
       const missing = missingRequired(version, new Map(answers.map((a) => [a.question_id, stored(a)])))
-      if (missing.length) {
+      const unconfirmed = unconfirmedCarried(version, answers)
+      if (missing.length || unconfirmed.length) {
+        const parts = [
+          missing.length ? `${missing.length} required question(s) are not answered yet` : '',
+          unconfirmed.length ? `${unconfirmed.length} answer(s) carried forward from the previous cycle are not confirmed or changed yet` : '',
+        ]
         throw unprocessable(
-          `${missing.length} required question(s) are not answered yet`,
-          missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
-          { missing },
+          parts.filter(Boolean).join('; '),
+          [
+            ...missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
+            ...unconfirmed.map((id) => ({ path: `/answers/${id}`, message: 'carried forward from the previous cycle: confirm it (save it again) or change it' })),
+          ],
+          { missing, unconfirmed },
         )
       }
     }
