@@ -6,53 +6,91 @@
 import { applicability } from './applies.js'
 import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
-import { fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
+import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
-import { clear, countryName, debounce, fmtDate, frame, h, loadCountryNames, message, pct, problemText, requireSignIn, statusBadge } from './ui.js'
+import { clear, debounce, fmtDate, frame, h, message, pct, requireSignIn, setFlash, statusBadge, STATUS_LABELS, takeFlash } from './ui.js'
+
+// Interface words added to this page since the catalogs were planned, kept together so they can
+// move into them with the rest.
+const T = {
+  numberAllowed: (q) => {
+    const kind = q.integer ? 'a whole number' : 'a number'
+    const hasMin = q.min !== null && q.min !== undefined
+    const hasMax = q.max !== null && q.max !== undefined
+    if (hasMin && hasMax) return `${kind} from ${q.min} to ${q.max}`
+    if (hasMin) return `${kind} of ${q.min} or more`
+    if (hasMax) return `${kind} of ${q.max} or less`
+    return kind
+  },
+  notANumber: (allowed) => `This is not a number. Give ${allowed}.`,
+  notWhole: (v, allowed) => `${v} is not a whole number. Give ${allowed}.`,
+  tooSmall: (v, allowed) => `${v} is too small. Give ${allowed}.`,
+  tooLarge: (v, allowed) => `${v} is too large. Give ${allowed}.`,
+  notSavedSeeField: 'Not saved: see the message beside the field.',
+  evidenceNoTitle: (n) => `document ${n} has no title`,
+  evidenceNoUrl: (n) => `document ${n} has no address (URL)`,
+  evidenceBadUrl: (n, url) => `document ${n}: “${url}” is not a web address (it should look like https://www.example.org/law.pdf)`,
+  notSaved: (why) => `Not saved: ${why}.`,
+  confirmOne: 'Confirm this answer',
+  confirmed: 'Confirmed',
+  confirmDomain: (n) => `Confirm all ${n} carried-forward answer${n === 1 ? '' : 's'} in this domain`,
+  confirmDomainHelp: (n) => `${n} answer${n === 1 ? '' : 's'} in this domain ${n === 1 ? 'was' : 'were'} copied from the previous cycle. Check them above, change what is no longer true, then confirm the rest here.`,
+  confirming: 'Confirming…',
+  confirmFailed: (why) => `Not confirmed: ${why}`,
+  toConfirm: (n) => `To confirm (${n})`,
+  statusUnconfirmed: (n) => `, ${n} of them carried forward and not confirmed yet`,
+  allConfirmed: 'Every answer carried forward from the previous cycle is confirmed or changed.',
+  blockedUnconfirmed: (n) => `${n} answer${n === 1 ? '' : 's'} carried forward from the previous cycle ${n === 1 ? 'is' : 'are'} not confirmed (see “To confirm”)`,
+  firstMissing: 'Go to the first missing question',
+  allMissing: (n) => `See all ${n} missing question${n === 1 ? '' : 's'}`,
+  firstUnconfirmed: 'Go to the first answer to confirm',
+  allUnconfirmed: (n) => `See all ${n} answer${n === 1 ? '' : 's'} to confirm`,
+}
 
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
 const id = params.get('id')
 const me = await requireSignIn()
-frame(me, { title: t('assessment.pageTitle') })
+frame(me, { title: 'Assessment' })
 
-const specialLabel = (special) => t(`special.${special}`)
+const LANG_NAMES = { en: 'English', ar: 'العربية', es: 'Español', fr: 'Français', ru: 'Русский', zh: '中文' }
+const FORCE = { shall: 'Shall – obligation', may: 'May – option', encouraged: 'Encouraged' }
+const SPECIAL_LABELS = { not_applicable: 'Not applicable to my country', unknown: 'Unknown – we do not know yet' }
 
 let detail = await api(`/assessments/${id}`)
-await loadCountryNames()
-const country = countryName(detail.country, detail.countryName)
 const versionUrl = `/questionnaires/${detail.questionnaire}/versions/${detail.version}`
-// The questionnaire in the page's language; the texts not yet translated come in English and are
-// listed (JSON Pointers), so each sits in an element of its own language and direction.
-const questionnaire = await api(`${versionUrl}?lang=${encodeURIComponent(lang)}`)
-const fallbacks = new Set(questionnaire.fallbacks ?? [])
-const textAttrs = (pointer) => (fallbacks.has(pointer) ? foreign('en') : {})
-/** Beside a question's or a domain's own text in English: says so, in the page's language. */
-const untranslated = (pointer) => (fallbacks.has(pointer) ? h('span', { class: 'badge untranslated' }, t('language.notTranslatedShort')) : null)
+// The language list is small and carries, per language, the digest that addresses its texts: the
+// questionnaire itself then comes once, and from the browser's cache on later visits.
+const { items: languages } = await api(`${versionUrl}/languages`)
+const wanted = languages.find((l) => l.lang === (params.get('lang') || 'en')) ?? languages.find((l) => l.lang === 'en')
+const questionnaire = await api(`${versionUrl}?lang=${wanted.lang}&digest=${wanted.digest}`)
+// The interface stays in English; the questionnaire's own texts take its language and direction.
+const RTL = new Set(['ar'])
 
 const questions = new Map()
-/** question id → its JSON Pointer in the questionnaire response */
-const pointerOf = new Map()
-questionnaire.domains.forEach((d, di) =>
-  d.questions.forEach((q, qi) => {
-    questions.set(q.id, { ...q, domainTitle: d.title })
-    pointerOf.set(q.id, `/domains/${di}/questions/${qi}`)
-  }),
-)
+for (const d of questionnaire.domains) for (const q of d.questions) questions.set(q.id, { ...q, domainTitle: d.title })
 /** questionId → {value, special, comment, evidence, etag, revision, updatedByRole, carriedForward} */
 const answers = new Map(detail.answers.map((a) => [a.questionId, a]))
 const editable = me.role === 'administration' && detail.status === 'draft'
 const blocks = new Map() // questionId → question UI
 const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
-const domainAttrs = new Map(questionnaire.domains.map((d, di) => [d.id, textAttrs(`/domains/${di}/title`)]))
-const tierLabel = (id) => questionnaire.scoring.tiers.find((tier) => tier.id === id)?.label ?? id
 let pendingSaves = 0
 
 // ---- answer values ---------------------------------------------------------------------------
 
+/** An http(s) address with a host, as the API accepts it. */
+function isWebAddress(text) {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0
+  } catch {
+    return false
+  }
+}
+
 function formatAnswer(q, a) {
-  if (!a) return t('assessment.noAnswer')
-  if (a.special) return specialLabel(a.special)
+  if (!a) return 'no answer'
+  if (a.special) return SPECIAL_LABELS[a.special]
   const v = a.value
   switch (q.type) {
     case 'maturity':
@@ -63,7 +101,7 @@ function formatAnswer(q, a) {
     case 'multi_choice':
       return (v ?? []).map((x) => q.options.find((o) => o.id === x)?.label ?? x).join('; ')
     case 'number':
-      return `${fmtNumber(v)}${q.unit ? ` ${q.unit}` : ''}`
+      return `${v}${q.unit ? ` ${q.unit}` : ''}`
     default:
       return String(v)
   }
@@ -73,7 +111,6 @@ function formatAnswer(q, a) {
 
 function questionBlock(q) {
   const base = `q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
-  const at = pointerOf.get(q.id)
   const state = { dirty: false }
   const statusEl = h('span', { class: 'save-status', id: `${base}-status`, 'aria-live': 'polite' })
   const conflictEl = h('div', { class: 'conflict', hidden: true })
@@ -83,6 +120,17 @@ function questionBlock(q) {
   let control
   let read
   let write
+  let valueProblem = () => null
+  let valueInput = null
+  // Read with the field (aria-describedby); the save status, a live region, says to look there.
+  const valueError = h('p', { class: 'field-error', id: `${base}-error`, hidden: true })
+  function showValueError(text) {
+    valueError.hidden = !text
+    valueError.textContent = text ?? ''
+    if (!valueInput) return
+    if (text) valueInput.setAttribute('aria-invalid', 'true')
+    else valueInput.removeAttribute('aria-invalid')
+  }
   const name = `${base}-value`
   const radios = (options) => {
     const inputs = options.map((o) =>
@@ -92,7 +140,7 @@ function questionBlock(q) {
       'div',
       { class: `choices ${q.type === 'maturity' ? 'ladder' : ''}`, role: 'radiogroup', 'aria-labelledby': legendId },
       options.map((o, i) =>
-        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, fmtNumber(o.id)) : null, h('span', o.attrs ?? {}, o.label)),
+        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, String(o.id)) : null, h('span', {}, o.label)),
       ),
     )
     read = () => {
@@ -105,20 +153,18 @@ function questionBlock(q) {
   }
   switch (q.type) {
     case 'maturity':
-      radios(q.levels.map((l, i) => ({ id: l.level, label: l.label, attrs: textAttrs(`${at}/levels/${i}/label`) })))
+      radios(q.levels.map((l) => ({ id: l.level, label: l.label })))
       break
     case 'yes_no_partial':
     case 'single_choice':
-      radios(q.options.map((o, i) => ({ ...o, attrs: textAttrs(`${at}/options/${i}/label`) })))
+      radios(q.options)
       break
     case 'multi_choice': {
       const inputs = q.options.map((o) => h('input', { type: 'checkbox', id: `${name}-${o.id}`, value: o.id, disabled: !editable }))
       control = h(
         'div',
         { class: 'choices', role: 'group', 'aria-labelledby': legendId },
-        q.options.map((o, i) =>
-          h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, h('span', textAttrs(`${at}/options/${i}/label`), o.label), o.exclusive ? h('em', { class: 'muted' }, ' ', t('assessment.exclusive')) : '')),
-        ),
+        q.options.map((o, i) => h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, o.label, o.exclusive ? h('em', { class: 'muted' }, ' (only on its own)') : ''))),
       )
       read = () => {
         const ids = inputs.filter((i) => i.checked).map((i) => i.value)
@@ -144,20 +190,29 @@ function questionBlock(q) {
         max: q.max ?? undefined,
         disabled: !editable,
         'aria-labelledby': legendId,
-        'aria-describedby': `${base}-range`,
+        'aria-describedby': `${base}-range ${base}-error`,
       })
-      const hasMin = q.min !== null && q.min !== undefined
-      const hasMax = q.max !== null && q.max !== undefined
-      const rangeKey = hasMin && hasMax ? 'assessment.number.helpRange' : hasMin ? 'assessment.number.helpMin' : hasMax ? 'assessment.number.helpMax' : 'assessment.number.help'
+      const allowed = T.numberAllowed(q)
       control = h(
         'div',
         { class: 'number-field' },
         input,
-        q.unit ? h('span', { class: 'unit', ...textAttrs(`${at}/unit`) }, q.unit) : null,
-        h('span', { class: 'help', id: `${base}-range` }, t(rangeKey, { kind: q.integer ? 'integer' : 'decimal', min: hasMin ? fmtNumber(q.min) : '', max: hasMax ? fmtNumber(q.max) : '' })),
+        q.unit ? h('span', { class: 'unit' }, q.unit) : null,
+        h('span', { class: 'help', id: `${base}-range` }, allowed[0].toUpperCase() + allowed.slice(1)),
       )
       read = () => (input.value === '' || !Number.isFinite(input.valueAsNumber) ? undefined : input.valueAsNumber)
       write = (v) => (input.value = v === null || v === undefined ? '' : String(v))
+      // What the question allows, said beside the field as soon as a number falls outside it.
+      valueProblem = () => {
+        if (input.validity.badInput) return T.notANumber(allowed)
+        const v = read()
+        if (v === undefined) return null
+        if (q.integer && !Number.isInteger(v)) return T.notWhole(input.value, allowed)
+        if (q.min !== null && q.min !== undefined && v < q.min) return T.tooSmall(input.value, allowed)
+        if (q.max !== null && q.max !== undefined && v > q.max) return T.tooLarge(input.value, allowed)
+        return null
+      }
+      valueInput = input
       input.addEventListener('input', () => changed(900))
       break
     }
@@ -197,14 +252,16 @@ function questionBlock(q) {
     const n = evidenceRows.length + 1
     const title = h('input', { type: 'text', id: `${base}-ev-title-${n}`, value: item.title, maxlength: 300, disabled: !editable })
     const url = h('input', { type: 'url', id: `${base}-ev-url-${n}`, value: item.url, placeholder: 'https://', disabled: !editable })
-    const row = { title, url }
+    const error = h('p', { class: 'field-error', id: `${url.id}-error`, hidden: true })
+    url.setAttribute('aria-describedby', error.id)
+    const row = { title, url, error }
     const li = h(
       'li',
       {},
-      h('div', { class: 'field' }, h('label', { for: title.id }, t('assessment.evidence.title', { n })), title),
-      h('div', { class: 'field' }, h('label', { for: url.id }, t('assessment.evidence.url', { n })), url),
+      h('div', { class: 'field' }, h('label', { for: title.id }, `Document ${n} title`), title),
+      h('div', { class: 'field' }, h('label', { for: url.id }, `Document ${n} address (URL)`), url, error),
       editable
-        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, t('assessment.evidence.remove', { n }))
+        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, `Remove document ${n}`)
         : null,
     )
     for (const el of [title, url]) el.addEventListener('input', () => changed(1200))
@@ -212,8 +269,37 @@ function questionBlock(q) {
     evidenceList.append(li)
     if (focus) title.focus()
   }
-  const readEvidence = () =>
-    evidenceRows.map((r) => ({ title: r.title.value.trim(), url: r.url.value.trim() })).filter((e) => e.title && /^https?:\/\/\S+$/i.test(e.url))
+  /**
+   * The evidence as it will be stored, or the first problem. An address typed without its scheme
+   * (www.parliament.go.tz/c.pdf) gets https:// in the field itself, so what is shown is what is saved;
+   * anything else that is not a web address is refused here, never dropped in silence.
+   */
+  function readEvidence() {
+    const items = []
+    let problem = null
+    evidenceRows.forEach((r, i) => {
+      const n = i + 1
+      const title = r.title.value.trim()
+      let url = r.url.value.trim()
+      let rowProblem = null
+      if (title || url) {
+        if (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) && /^[^\s/:@]+\.[^\s/:@]+(:\d+)?(\/\S*)?$/.test(url)) {
+          url = `https://${url}`
+          r.url.value = url
+        }
+        if (!url) rowProblem = T.evidenceNoUrl(n)
+        else if (!isWebAddress(url)) rowProblem = T.evidenceBadUrl(n, url)
+        else if (!title) rowProblem = T.evidenceNoTitle(n)
+      }
+      r.error.hidden = !rowProblem
+      r.error.textContent = rowProblem ?? ''
+      if (rowProblem) r.url.setAttribute('aria-invalid', 'true')
+      else r.url.removeAttribute('aria-invalid')
+      problem ??= rowProblem
+      if (!rowProblem && title) items.push({ title, url })
+    })
+    return { items, problem }
+  }
 
   const a = answers.get(q.id)
   if (a) {
@@ -223,52 +309,73 @@ function questionBlock(q) {
     for (const e of a.evidence ?? []) addEvidence(e)
   }
 
+  // "Carried forward – please confirm", with a button that confirms this one answer (saves it again).
+  const carriedBox = h('span', { class: 'carried-box' })
+  function refreshCarried() {
+    const current = answers.get(q.id)
+    clear(
+      carriedBox,
+      current?.carriedForward ? h('span', { class: 'badge carried' }, 'Carried forward – please confirm') : null,
+      current?.carriedForward && editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => save() }, T.confirmOne) : null,
+    )
+  }
+  refreshCarried()
+
   const reviewComments = detail.comments.filter((c) => c.questionId === q.id)
   const fieldset = h(
     'fieldset',
     { class: 'question', id: base, dataset: { question: q.id } },
-    h('legend', { id: legendId }, h('span', { class: 'q-text', ...textAttrs(`${at}/text`) }, q.text), q.required ? null : h('span', { class: 'muted' }, ' ', t('assessment.optional')), ' ', untranslated(`${at}/text`)),
+    h('legend', { id: legendId }, h('span', { class: 'q-text', dir: 'auto' }, q.text), q.required ? null : h('span', { class: 'muted' }, ' (optional)')),
     h(
       'p',
       { class: 'q-meta' },
-      h('span', { class: `badge force-${q.force}` }, t(`force.${q.force}`)),
-      // The reference is written as in the source document ("§3.2 bullet 2"): isolated.
-      h('span', { class: 'source' }, tParts('assessment.source', { ref: h('bdi', {}, q.source.ref) })),
-      a?.carriedForward ? h('span', { class: 'badge carried' }, t('assessment.carried')) : null,
+      h('span', { class: `badge force-${q.force}` }, FORCE[q.force] ?? q.force),
+      h('span', { class: 'source' }, `Source: ${q.source.ref}`),
+      carriedBox,
     ),
-    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, t('assessment.guidance')), h('p', { dir: 'auto', ...textAttrs(`${at}/guidance`) }, q.guidance)) : null,
-    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': t('assessment.reviewComment') }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body), h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
+    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, 'Guidance'), h('p', { dir: 'auto' }, q.guidance)) : null,
+    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': 'Review comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body, h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
     control,
+    valueError,
     specialInputs.length
-      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, specialLabel(input.value)))))
+      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, SPECIAL_LABELS[input.value]))))
       : null,
     h(
       'details',
       { class: 'extras', open: a?.comment || a?.evidence?.length ? true : undefined },
-      h('summary', {}, t('assessment.extras')),
-      h('label', { for: comment.id }, t('assessment.comment')),
+      h('summary', {}, 'Comment and evidence'),
+      h('label', { for: comment.id }, 'Comment (optional)'),
       comment,
-      h('p', { class: 'label-like' }, t('assessment.evidence')),
+      h('p', { class: 'label-like' }, 'Evidence: documents that support this answer'),
       evidenceList,
-      editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, t('assessment.evidence.add')) : null,
+      editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, 'Add a document') : null,
     ),
     h('div', { class: 'q-footer' }, statusEl),
     conflictEl,
     me.role === 'staff' ? staffComment(q, base) : null,
   )
 
-  /** text: a string or the parts of one (a problem's isolated detail). */
   function setStatus(kind, text) {
     statusEl.className = `save-status ${kind}`
-    clear(statusEl, text)
+    statusEl.textContent = text
   }
-  if (a) setStatus('saved', t('assessment.save.saved', { time: fmtDate(a.updatedAt) }))
+  if (a) setStatus('saved', `Saved ${fmtDate(a.updatedAt)}`)
 
   function body() {
     const special = readSpecial()
     const value = special ? undefined : read()
     if (!special && value === undefined) return null
-    return special ? { special, comment: comment.value.trim() || null, evidence: readEvidence() } : { value, comment: comment.value.trim() || null, evidence: readEvidence() }
+    const evidence = readEvidence().items
+    return special ? { special, comment: comment.value.trim() || null, evidence } : { value, comment: comment.value.trim() || null, evidence }
+  }
+
+  /** Why what is on screen cannot be saved as it stands (said beside the field too), or null. */
+  function problem() {
+    const value = readSpecial() ? null : valueProblem()
+    showValueError(value)
+    if (value) return T.notSavedSeeField
+    const evidence = readEvidence().problem
+    return evidence ? T.notSaved(evidence) : null
   }
 
   // One save at a time per question: a change made while a save is in flight is sent after it,
@@ -293,9 +400,14 @@ function questionBlock(q) {
   }
 
   async function saveNow(force = false, ifMatch) {
+    const refused = problem()
+    if (refused) {
+      setStatus('failed', refused)
+      return
+    }
     const payload = body()
     if (!payload) {
-      setStatus('pending', t(q.type === 'multi_choice' ? 'assessment.save.needOption' : 'assessment.save.needAnswer'))
+      setStatus('pending', q.type === 'multi_choice' ? 'Not saved yet: select at least one option.' : 'Not saved yet: give an answer first.')
       return
     }
     const current = answers.get(q.id)
@@ -304,22 +416,26 @@ function questionBlock(q) {
     else if (current) headers['if-match'] = current.etag
     else headers['if-none-match'] = '*'
     pendingSaves++
-    setStatus('saving', t('assessment.save.saving'))
+    setStatus('saving', 'Saving…')
     try {
       const result = await api(`/assessments/${detail.id}/answers/${encodeURIComponent(q.id)}`, { method: 'PUT', body: payload, headers })
       answers.set(q.id, result.answer)
       conflictEl.hidden = true
-      setStatus('saved', t('assessment.save.saved', { time: fmtTime(Date.now()) }))
+      setStatus('saved', `Saved ${new Date().toLocaleTimeString()}`)
+      refreshCarried()
       onAnswersChanged()
     } catch (error) {
       if (error instanceof ApiError && (error.status === 412 || error.status === 428)) {
         await showConflict(payload, error.problem)
-      } else if (error instanceof ApiError && error.status === 422) {
-        setStatus('failed', tParts('assessment.save.failed', { reason: h('span', {}, problemText(error)) }))
+      } else if (error instanceof ApiError && (error.status === 422 || error.status === 400)) {
+        // The server's own words on what is wrong, beside the field (without the question id it repeats).
+        const first = error.problem.errors?.[0]?.message?.replace(/^[\w.-]+: /, '')
+        showValueError(first ?? null)
+        setStatus('failed', `Not saved: ${error.message}`)
       } else {
-        setStatus('failed', tParts('assessment.save.failed', { reason: h('span', {}, problemText(error)) }))
+        setStatus('failed', `Not saved: ${error.message}`)
         conflictEl.hidden = false
-        clear(conflictEl, h('button', { type: 'button', class: 'secondary small', onclick: () => save(force) }, t('assessment.save.retry')))
+        clear(conflictEl, h('button', { type: 'button', class: 'secondary small', onclick: () => save(force) }, 'Try again'))
       }
     } finally {
       pendingSaves--
@@ -332,13 +448,17 @@ function questionBlock(q) {
     if (!editable) return
     state.dirty = true
     delay = ms
-    setStatus('pending', t('assessment.save.pending'))
+    setStatus('pending', 'Changed – saving shortly…')
     clearTimeout(changed.timer)
     changed.timer = setTimeout(() => debounced.flush(), delay)
     // Conditions follow the answers on screen at once, before the save completes.
     const payload = body()
     previewAnswers.set(q.id, payload ? { value: payload.value ?? null, special: payload.special ?? null } : undefined)
     updateVisibility()
+    // A number outside what is allowed is said at once, not after the save delay.
+    const issue = readSpecial() ? null : valueProblem()
+    showValueError(issue)
+    if (issue) setStatus('failed', T.notSavedSeeField)
   }
 
   async function showConflict(mine, problem) {
@@ -347,13 +467,13 @@ function questionBlock(q) {
       const fresh = await api(`/assessments/${detail.id}`)
       theirs = fresh.answers.find((x) => x.questionId === q.id) ?? null
     }
-    setStatus('failed', t('assessment.conflict.status'))
+    setStatus('failed', 'Not saved: someone else changed this answer.')
     conflictEl.hidden = false
     const theirEtag = theirs?.etag ?? '"0"'
     clear(
       conflictEl,
-      h('p', { role: 'alert' }, h('strong', {}, t('assessment.conflict.alert')), ' ', t('assessment.conflict.choose')),
-      h('dl', { class: 'compare' }, h('dt', {}, t('assessment.conflict.theirs')), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, t('assessment.conflict.yours')), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
+      h('p', { role: 'alert' }, h('strong', {}, 'This answer was changed by someone else while you were editing. '), 'Choose which answer to keep.'),
+      h('dl', { class: 'compare' }, h('dt', {}, 'Their answer'), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, 'Your answer'), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
       h(
         'div',
         { class: 'button-row' },
@@ -370,20 +490,35 @@ function questionBlock(q) {
                 comment.value = theirs.comment ?? ''
               }
               previewAnswers.delete(q.id)
+              refreshCarried()
               conflictEl.hidden = true
-              setStatus('saved', t('assessment.save.keptTheirs'))
+              setStatus('saved', 'Kept their answer.')
               onAnswersChanged()
               fieldset.querySelector('input, textarea')?.focus()
             },
           },
-          t('assessment.conflict.keepTheirs'),
+          'Keep theirs',
         ),
-        h('button', { type: 'button', class: 'primary', onclick: () => save(true, theirEtag) }, t('assessment.conflict.overwrite')),
+        h('button', { type: 'button', class: 'primary', onclick: () => save(true, theirEtag) }, 'Overwrite with mine'),
       ),
     )
   }
 
-  return { q, fieldset, setVisible: (v) => (fieldset.hidden = !v) }
+  return {
+    q,
+    fieldset,
+    setVisible: (v) => (fieldset.hidden = !v),
+    /** After a confirmation made for the whole domain. */
+    confirmed(answer) {
+      answers.set(q.id, answer)
+      refreshCarried()
+      setStatus('saved', T.confirmed)
+    },
+    focus() {
+      fieldset.scrollIntoView({ block: 'start' })
+      fieldset.querySelector('input:not([disabled]), textarea:not([disabled]), button')?.focus({ preventScroll: true })
+    },
+  }
 }
 
 /** Staff: a review comment on one question (shown to the administration beside the question). */
@@ -395,23 +530,23 @@ function staffComment(q, base) {
     if (!area.value.trim()) return area.focus()
     try {
       const c = await api(`/assessments/${detail.id}/comments`, { method: 'POST', body: { questionId: q.id, body: area.value.trim() } })
-      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body)))
+      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body))
       area.value = ''
       status.className = 'save-status saved'
-      status.textContent = t('assessment.staff.added')
+      status.textContent = 'Comment added'
     } catch (error) {
       status.className = 'save-status failed'
-      clear(status, tParts('assessment.staff.failed', { reason: h('span', {}, problemText(error)) }))
+      status.textContent = `Not added: ${error.message}`
     }
   }
   return h(
     'details',
     { class: 'extras' },
-    h('summary', {}, t('assessment.staff.summary')),
+    h('summary', {}, 'Add a review comment on this question'),
     list,
-    h('label', { for: area.id }, t('assessment.staff.label')),
+    h('label', { for: area.id }, 'Review comment'),
     area,
-    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, t('assessment.staff.add')), status),
+    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, 'Add comment'), status),
   )
 }
 
@@ -432,7 +567,8 @@ function updateVisibility() {
 }
 
 const summary = h('div', { class: 'summary' })
-const missingBox = h('div', { class: 'missing' })
+const missingBox = h('div', { class: 'missing', id: 'missing-list', tabindex: '-1' })
+const unconfirmedBox = h('div', { class: 'missing', id: 'unconfirmed-list', tabindex: '-1' })
 const chartBox = h('div', { class: 'chart-box' })
 const statusLine = h('p', { class: 'status-line' })
 let review
@@ -442,12 +578,56 @@ function missingNow() {
   return [...questions.values()].filter((q) => q.required && applies.get(q.id) && !answers.has(q.id))
 }
 
+/** Answers carried forward from the previous cycle, not yet confirmed or changed, to questions that apply (as the API counts them). */
+function unconfirmedNow() {
+  const applies = applicability(questions, currentAnswers())
+  return [...questions.values()].filter((q) => applies.get(q.id) && answers.get(q.id)?.carriedForward)
+}
+
+const anchor = (q) => `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
+const shortText = (q) => (q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text)
+/** A link to a question that also moves the keyboard focus into it. */
+function questionLink(q, text) {
+  return h(
+    'a',
+    {
+      href: anchor(q),
+      onclick: (e) => {
+        e.preventDefault()
+        blocks.get(q.id)?.focus()
+      },
+    },
+    text,
+  )
+}
+/** A link to one of the side lists, which takes the focus. */
+function listLink(box, text) {
+  return h(
+    'a',
+    {
+      href: `#${box.id}`,
+      onclick: (e) => {
+        e.preventDefault()
+        box.scrollIntoView({ block: 'start' })
+        box.focus({ preventScroll: true })
+      },
+    },
+    text,
+  )
+}
+
 function refreshSummary() {
   const missing = missingNow()
-  clear(statusLine, statusBadge(detail.status), ' ', t('assessment.statusLine', { cycle: String(detail.cycle), version: detail.version, answered: detail.answered, applicable: detail.applicable }))
+  const toConfirm = unconfirmedNow().length
+  clear(
+    statusLine,
+    statusBadge(detail.status),
+    ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`,
+    toConfirm ? T.statusUnconfirmed(toConfirm) : '',
+  )
   clear(
     summary,
-    h('h2', {}, t('assessment.progress.heading')),
+    h('h2', {}, 'Progress'),
     h(
       'ul',
       { class: 'domain-progress' },
@@ -455,25 +635,31 @@ function refreshSummary() {
         h(
           'li',
           {},
-          h('a', { href: `#domain-${d.domain}`, ...(domainAttrs.get(d.domain) ?? {}) }, domainTitle.get(d.domain) ?? d.title),
-          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': t('assessment.progress.domain', { domain: domainTitle.get(d.domain) ?? d.title, answered: d.answered, applicable: d.applicable }) }),
-          h('span', { class: 'muted' }, `${fmtNumber(d.answered)}/${fmtNumber(d.applicable)}`),
+          h('a', { href: `#domain-${d.domain}`, lang: questionnaire.lang, dir: 'auto' }, domainTitle.get(d.domain) ?? d.title),
+          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': `${domainTitle.get(d.domain) ?? d.title}: ${d.answered} of ${d.applicable} answered` }),
+          h('span', { class: 'muted' }, `${d.answered}/${d.applicable}`),
         ),
       ),
     ),
   )
   clear(
     missingBox,
-    h('h2', {}, t('assessment.missing.heading', { count: missing.length })),
-    missing.length
-      ? h('ul', {}, missing.map((q) => h('li', {}, h('a', { href: `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`, ...textAttrs(`${pointerOf.get(q.id)}/text`) }, q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text))))
-      : h('p', {}, t('assessment.missing.none')),
+    h('h2', {}, `Still missing (${missing.length})`),
+    missing.length ? h('ul', {}, missing.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, 'Every required question is answered.'),
   )
+  const unconfirmed = unconfirmedNow()
+  unconfirmedBox.hidden = !detail.carriedFrom && !unconfirmed.length
+  clear(
+    unconfirmedBox,
+    h('h2', {}, T.toConfirm(unconfirmed.length)),
+    unconfirmed.length ? h('ul', {}, unconfirmed.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, T.allConfirmed),
+  )
+  for (const footer of domainFooters) footer.refresh()
   clear(
     chartBox,
-    h('h2', {}, t('assessment.chart.heading')),
-    h('p', { class: 'help' }, detail.tier ? t('assessment.chart.overallTier', { score: pct(detail.overallScore), tier: tierLabel(detail.tier) }) : t('assessment.chart.overall', { score: pct(detail.overallScore) })),
-    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score, foreign: Boolean(domainAttrs.get(d.domain)?.lang) })), { title: t('assessment.chart.title') }),
+    h('h2', {}, 'Readiness by domain'),
+    h('p', { class: 'help' }, `Overall: ${pct(detail.overallScore)} / 100${detail.tier ? ` (${detail.tier})` : ''}. Scores count answered questions; unanswered ones lower the coverage.`),
+    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score })), { title: 'Readiness score per domain, 0 to 100' }),
   )
   review?.refresh?.()
 }
@@ -489,9 +675,65 @@ function onAnswersChanged() {
   refreshDetail()
 }
 
+// ---- language switch: languages in which the questionnaire has its own title ----------------
+
+function languageSwitch() {
+  const available = languages.filter((l) => l.translated || l.lang === questionnaire.lang).map((l) => l.lang)
+  if (available.length < 2) return null
+  const select = h('select', { id: 'lang' }, available.map((l) => h('option', { value: l, selected: l === questionnaire.lang }, LANG_NAMES[l])))
+  select.addEventListener('change', () => {
+    const p = new URLSearchParams(location.search)
+    p.set('lang', select.value)
+    location.search = p.toString()
+  })
+  return h('div', { class: 'field inline' }, h('label', { for: 'lang' }, 'Language of the questionnaire'), select)
+}
+
 // ---- the page --------------------------------------------------------------------------------
 
-const sections = questionnaire.domains.map((d, di) => {
+/**
+ * Under a domain's questions (so they are seen first): "confirm all" for the answers carried forward
+ * in that domain. One PATCH with each answer as it stands and its ETag: all or nothing, and a change
+ * made meanwhile elsewhere (412) is not confirmed blindly.
+ */
+const domainFooters = []
+function domainFooter(d) {
+  const box = h('div', { class: 'domain-confirm', 'aria-live': 'polite' })
+  const status = h('p', { class: 'save-status' })
+  const pending = () => d.questions.map((q) => questions.get(q.id)).filter((q) => unconfirmedNow().includes(q))
+  async function confirmAll() {
+    const list = pending()
+    clear(status, T.confirming)
+    status.className = 'save-status saving'
+    pendingSaves++
+    try {
+      const items = list.map((q) => {
+        const a = answers.get(q.id)
+        return { questionId: q.id, ...(a.special ? { special: a.special } : { value: a.value }), ifMatch: a.etag }
+      })
+      const result = await api(`/assessments/${detail.id}/answers`, { method: 'PATCH', body: { answers: items } })
+      for (const a of result.answers) blocks.get(a.questionId)?.confirmed(a)
+      status.textContent = ''
+      onAnswersChanged()
+    } catch (error) {
+      status.className = 'save-status failed'
+      status.textContent = T.confirmFailed(error.message)
+      if (error instanceof ApiError && (error.status === 412 || error.status === 428)) refreshDetail.flush()
+    } finally {
+      pendingSaves--
+      refreshSummary()
+    }
+  }
+  box.refresh = () => {
+    const n = editable ? pending().length : 0
+    box.hidden = n === 0 && !status.textContent
+    clear(box, n ? [h('p', { class: 'help' }, T.confirmDomainHelp(n)), h('button', { type: 'button', class: 'secondary confirm-domain', onclick: confirmAll }, T.confirmDomain(n))] : null, status)
+  }
+  domainFooters.push(box)
+  return box
+}
+
+const sections = questionnaire.domains.map((d) => {
   const qs = d.questions.map((q) => {
     const block = questionBlock(questions.get(q.id))
     blocks.set(q.id, block)
@@ -500,20 +742,37 @@ const sections = questionnaire.domains.map((d, di) => {
   return h(
     'section',
     { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` },
-    h('h2', { id: `domain-${d.id}-h` }, h('span', textAttrs(`/domains/${di}/title`), d.title), ' ', untranslated(`/domains/${di}/title`)),
-    h('p', { class: 'domain-desc', ...textAttrs(`/domains/${di}/description`) }, d.description),
+    h('h2', { id: `domain-${d.id}-h` }, d.title),
+    h('p', { class: 'domain-desc', dir: 'auto' }, d.description),
     qs,
+    domainFooter(d),
   )
 })
 
 review = reviewPanel(detail, {
-  onDone: () => location.reload(),
+  onDone: (_row, text) => {
+    setFlash(text)
+    location.reload()
+  },
   blockers: () => {
     const why = []
     const n = missingNow().length
-    if (n) why.push(t('assessment.blocker.missing', { count: n }))
-    if (pendingSaves) why.push(t('assessment.blocker.saving'))
+    if (n) why.push(`${n} required question${n === 1 ? ' is' : 's are'} not answered (see “Still missing”)`)
+    const c = unconfirmedNow().length
+    if (c) why.push(T.blockedUnconfirmed(c))
+    if (pendingSaves) why.push('answers are still being saved')
     return why
+  },
+  // What stands in the way, one step away: the first question to deal with, and the whole list.
+  leads: () => {
+    const missing = missingNow()
+    const unconfirmed = unconfirmedNow()
+    return [
+      missing.length ? questionLink(missing[0], T.firstMissing) : null,
+      missing.length ? listLink(missingBox, T.allMissing(missing.length)) : null,
+      unconfirmed.length ? questionLink(unconfirmed[0], T.firstUnconfirmed) : null,
+      unconfirmed.length ? listLink(unconfirmedBox, T.allUnconfirmed(unconfirmed.length)) : null,
+    ].filter(Boolean)
   },
 })
 const generalComments = detail.comments.filter((c) => !c.questionId)
@@ -522,35 +781,37 @@ const notice = !editable
       'info',
       me.role === 'administration'
         ? detail.status === 'returned'
-          ? t('assessment.notice.returned')
-          : t('assessment.notice.locked', { status: detail.status })
-        : t('assessment.notice.staff'),
+          ? 'ITU-D returned this assessment with comments. Reopen it to change answers.'
+          : `This assessment is ${STATUS_LABELS[detail.status].toLowerCase()} and can no longer be changed.`
+        : 'You are viewing this assessment as ITU-D staff: answers are read-only.',
     )
   : null
 
-document.title = t('app.pageTitle', { page: t('assessment.titleOf', { country, cycle: String(detail.cycle) }) })
+document.title = `${detail.countryName} ${detail.cycle} – Treaty readiness`
 clear(
   main,
   h(
     'div',
     { class: 'page-head' },
-    h(
-      'div',
-      {},
-      h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : country }))),
-      h('h1', {}, t('assessment.heading', { country }), ' ', h('span', textAttrs('/title'), questionnaire.title)),
-      statusLine,
-    ),
+    h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, me.role === 'administration' ? '← My assessments' : `← ${detail.countryName}`)), h('h1', {}, `${detail.countryName}: `, h('span', { lang: questionnaire.lang, dir: 'auto' }, questionnaire.title)), statusLine),
+    languageSwitch(),
   ),
+  takeFlash(),
   notice,
   generalComments.length
-    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, t('assessment.reviewComments')), generalComments.map((c) => h('blockquote', {}, h('p', { dir: 'auto' }, c.body), h('footer', {}, tParts('assessment.commentFooter', { author: h('bdi', {}, c.author), date: fmtDate(c.createdAt) })))))
+    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, 'Review comments'), generalComments.map((c) => h('blockquote', {}, h('p', {}, c.body), h('footer', {}, `${c.author}, ${fmtDate(c.createdAt)}`))))
     : null,
   h(
     'div',
     { class: 'layout' },
-    h('aside', { class: 'sidebar', 'aria-label': t('assessment.sidebar') }, summary, h('div', { class: 'card' }, h('h2', {}, t('assessment.workflow')), review), missingBox),
-    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text' }, sections)),
+    h('aside', { class: 'sidebar', 'aria-label': 'Progress and submission' }, h('div', { class: 'card' }, h('h2', {}, 'Workflow'), review), missingBox, unconfirmedBox, summary),
+    h(
+      'div',
+      { class: 'questions' },
+      chartBox,
+      h('div', { id: 'questionnaire-text', lang: questionnaire.lang, dir: RTL.has(questionnaire.lang) ? 'rtl' : 'ltr' }, sections),
+      historySection(detail.transitions),
+    ),
   ),
 )
 updateVisibility()
