@@ -1,15 +1,15 @@
 // The language of one HTTP request, the same way for the API and the pages' catalogs: ?lang= (one
-// of the six, validated by the route's schema), then the reader's saved preference, then
-// Accept-Language, then English.
+// of the six, validated by the route's schema), then the signed-in person's language, then the
+// switcher's choice in this browser, then Accept-Language, then English.
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { LANGUAGES, type Language } from './languages.js'
 import { negotiate } from './negotiate.js'
 
 /**
- * The switcher's choice, remembered per browser. Not a credential: readable by the pages' script,
- * and a value that is not one of the six is ignored. When people have accounts, their saved
- * preference takes this cookie's place.
+ * The switcher's choice, remembered per browser for pages seen before signing in (a signed-in
+ * person's choice is saved with the person). Not a credential: readable by the pages' script, and a
+ * value that is not one of the six is ignored.
  */
 export const PREFERENCE_COOKIE = 'tr_lang'
 
@@ -22,7 +22,7 @@ export const langQuery = z.object({
   lang: langParam
     .optional()
     .describe(
-      `One of ${[...LANGUAGES].sort().join(', ')} (anything else is a 400). Without it: the reader's saved choice (cookie ${PREFERENCE_COOKIE}), then Accept-Language, then English.`,
+      `One of ${[...LANGUAGES].sort().join(', ')} (anything else is a 400). Without it: the signed-in person's language, then the browser's saved choice (cookie ${PREFERENCE_COOKIE}), then Accept-Language, then English.`,
     ),
 })
 
@@ -39,7 +39,7 @@ function cookie(header: string | undefined, name: string): string | undefined {
 export function requestLanguage(request: FastifyRequest, reply: FastifyReply, query: Language | undefined): Language {
   const result = negotiate({
     query,
-    preference: cookie(request.headers.cookie, PREFERENCE_COOKIE),
+    preference: request.principal?.language ?? cookie(request.headers.cookie, PREFERENCE_COOKIE),
     acceptLanguage: request.headers['accept-language'],
   })
   // The schema already refused any other value, so a failed negotiation cannot happen here.
@@ -47,7 +47,9 @@ export function requestLanguage(request: FastifyRequest, reply: FastifyReply, qu
   reply.header('content-language', lang)
   if (query === undefined) {
     const vary = reply.getHeader('vary')
-    reply.header('vary', vary ? `${String(vary)}, Accept-Language, Cookie` : 'Accept-Language, Cookie')
+    // The credential decides too (the person's language): a shared cache must key on it as well.
+    const on = 'Accept-Language, Cookie, Authorization'
+    reply.header('vary', vary ? `${String(vary)}, ${on}` : on)
   }
   return lang
 }

@@ -1,15 +1,16 @@
 // The interface catalogs for the pages (and any client that shows the service's words): one JSON
-// document per language, revalidated by ETag; and the ICU formatter the pages run, served from the
-// installed intl-messageformat package (one self-contained ES module, no CDN, allowed by the CSP).
+// document per language, revalidated by ETag; the ICU formatter the pages run, served from the
+// installed intl-messageformat package (one self-contained ES module, no CDN, allowed by the CSP);
+// and the signed-in person's choice of language.
 import { createHash } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import path from 'node:path'
-import { gzipSync } from 'node:zlib'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { problems } from '../errors.js'
+import { requirePrincipal } from '../plugins/auth.js'
 import { CATALOG_ETAGS, CATALOGS } from './catalogs.js'
 import { direction, LANGUAGE_NAMES, LANGUAGES, type Language } from './languages.js'
 import { langParam, langQuery, requestLanguage } from './request.js'
@@ -31,13 +32,13 @@ function sendCatalog(request: FastifyRequest, reply: FastifyReply, lang: Languag
   return { lang, dir: direction(lang), languages: LANGUAGE_LIST, messages: CATALOGS[lang] }
 }
 
-/** The formatter's bundle, read once; gzip-compressed too, for the browsers that accept it (all). */
+/** The formatter's bundle, read once (compressed on the wire like every response). */
 async function formatterModule() {
   const require = createRequire(import.meta.url)
   const file = path.join(path.dirname(require.resolve('intl-messageformat')), 'intl-messageformat.iife.js')
   // The bundle names a source map the package does not ship: drop the reference, not the code.
-  const source = Buffer.from((await readFile(file, 'utf8')).replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'))
-  return { source, gzip: gzipSync(source, { level: 9 }), etag: `"${createHash('sha256').update(source).digest('base64url').slice(0, 22)}"` }
+  const source = (await readFile(file, 'utf8')).replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n')
+  return { source, etag: `"${createHash('sha256').update(source).digest('base64url').slice(0, 22)}"` }
 }
 
 export default async function i18nRoutes(app: FastifyInstance): Promise<void> {
@@ -79,15 +80,25 @@ export default async function i18nRoutes(app: FastifyInstance): Promise<void> {
   )
 
   app.get('/i18n/intl-messageformat.js', { schema: { hide: true } }, async (request, reply) => {
-    reply
-      .header('content-type', 'text/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=86400')
-      .header('etag', formatter.etag)
-      .header('vary', 'Accept-Encoding')
+    reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').header('etag', formatter.etag)
     if (request.headers['if-none-match'] === formatter.etag) return reply.code(304).send()
-    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
-      return reply.header('content-encoding', 'gzip').send(formatter.gzip)
-    }
     return reply.send(formatter.source)
   })
+
+  r.put(
+    '/me/language',
+    {
+      schema: {
+        tags: ['i18n'],
+        summary: "The signed-in person's language: pages, API answers and mails come in it unless a request asks otherwise",
+        body: z.object({ language: langParam }),
+        response: { 204: z.null().describe('Saved'), ...problems(400, 401, 403) },
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request)
+      await app.db.updateTable('persons').set({ language: request.body.language }).where('id', '=', principal.personId).execute()
+      return reply.code(204).send(null)
+    },
+  )
 }
