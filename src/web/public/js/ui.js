@@ -70,6 +70,25 @@ export async function loadCountryNames() {
     // Without the table the reference data's (English) names stand in.
   }
 }
+/**
+ * A questionnaire version's domain titles and tier labels in the page's language (tiers are shown
+ * by label, never by id), each with the attributes of its text (an English fallback is isolated).
+ * The version comes by its digest, so from the browser's cache after the first time.
+ */
+export async function versionTexts(questionnaire, version) {
+  const url = `/questionnaires/${encodeURIComponent(questionnaire)}/versions/${version}`
+  const { items } = await api(`${url}/languages`)
+  const entry = items.find((l) => l.lang === lang) ?? items.find((l) => l.lang === 'en')
+  const body = await api(`${url}?lang=${entry.lang}&digest=${entry.digest}`)
+  const fallbacks = new Set(body.fallbacks ?? [])
+  const text = (value, pointer) => ({ label: value, attrs: fallbacks.has(pointer) ? foreign('en') : {} })
+  return {
+    body,
+    tiers: new Map(body.scoring.tiers.map((tier, i) => [tier.id, text(tier.label, `/scoring/tiers/${i}/label`)])),
+    domains: new Map(body.domains.map((d, i) => [d.id, text(d.title, `/domains/${i}/title`)])),
+  }
+}
+
 /** A Member State's name in the page's language; `name` (English) when the browser has none. */
 export function countryName(code, name) {
   const a2 = alpha2.get(code)
