@@ -7,6 +7,7 @@
 // detail from the server) goes through foreign(): its own element with lang and dir, so Arabic
 // pages never reorder its punctuation.
 import { IntlMessageFormat } from '/i18n/intl-messageformat.js'
+import { api } from './api.js'
 
 export const PREFERENCE_COOKIE = 'tr_lang'
 
@@ -92,15 +93,21 @@ export function foreign(textLang = 'en') {
   return { lang: textLang, dir: entry?.dir ?? 'ltr' }
 }
 
-/** The switcher: remembers the choice (cookie, one year) and reloads the page in it. */
+/**
+ * The switcher: remembers the choice in this browser (cookie, one year) and, when someone is signed
+ * in, as their own language (PUT /me/language: their other devices and their mails follow), then
+ * reloads the page in it.
+ */
 export function languageSwitcher(h) {
   const select = h(
     'select',
     { id: 'language-switch', name: 'language' },
     languages.map((l) => h('option', { value: l.code, lang: l.code, selected: l.code === lang }, l.name)),
   )
-  select.addEventListener('change', () => {
+  select.addEventListener('change', async () => {
     document.cookie = `${PREFERENCE_COOKIE}=${select.value}; Path=/; Max-Age=31536000; SameSite=Lax`
+    // Signed out (the sign-in page) this is a 401, and the cookie alone keeps the choice.
+    await api('/me/language', { method: 'PUT', body: { language: select.value }, redirectOn401: false }).catch(() => undefined)
     const params = new URLSearchParams(location.search)
     params.delete('lang')
     const query = params.toString()
