@@ -86,7 +86,7 @@ const detailSchema = assessmentSchema
         to: z.string(),
         comment: z.string().nullable(),
         role: z.string().nullable(),
-        by: z.string().nullable().describe('The label of the token that made the transition'),
+        by: z.string().nullable().describe('The name of the person who made the transition'),
         at: z.string(),
       }),
     ),
