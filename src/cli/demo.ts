@@ -56,17 +56,19 @@ export function inventAnswer(q: Question, capacity: number, random: () => number
     case 'yes_no_partial':
       return { value: level > 0.66 ? 'yes' : level > 0.33 ? 'partial' : 'no', special: null }
     case 'single_choice': {
-      const best = [...q.options].sort((a, b) => Math.abs(a.score - level) - Math.abs(b.score - level))[0]!
+      const best = [...q.options].sort((a, b) => Math.abs((a.score ?? 0) - level) - Math.abs((b.score ?? 0) - level))[0]!
       return { value: best.id, special: null }
     }
     case 'multi_choice': {
-      const picked = q.options.filter((o) => !o.exclusive && o.score > 0 && random() < level)
+      const picked = q.options.filter((o) => !o.exclusive && (o.score ?? 1) > 0 && random() < level)
       if (picked.length) return { value: picked.map((o) => o.id), special: null }
       const none = q.options.find((o) => o.exclusive) ?? q.options[0]!
       return { value: [none.id], special: null }
     }
     case 'number': {
-      const band = q.bands[Math.min(q.bands.length - 1, Math.floor(level * q.bands.length))]!
+      // An unscored number has no bands: any value from its minimum up will do.
+      const bands = q.bands ?? [{ min: q.min ?? 0, score: 0 }]
+      const band = bands[Math.min(bands.length - 1, Math.floor(level * bands.length))]!
       let value = band.min + (q.integer ? Math.round(random() * 3) : Math.round(random() * 30) / 10)
       if (q.min !== undefined) value = Math.max(q.min, value)
       if (q.max !== undefined) value = Math.min(q.max, value)

@@ -16,13 +16,13 @@ function best(q: Question): unknown {
     case 'yes_no_partial':
       return 'yes'
     case 'single_choice':
-      return [...q.options].sort((a, b) => b.score - a.score)[0]!.id
+      return [...q.options].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0]!.id
     case 'multi_choice':
       return q.combine === 'max'
-        ? [[...q.options].sort((a, b) => b.score - a.score)[0]!.id]
+        ? [[...q.options].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0]!.id]
         : q.options.filter((o) => !o.exclusive).map((o) => o.id)
     case 'number':
-      return [...q.bands].sort((a, b) => b.score - a.score)[0]!.min
+      return [...(q.bands ?? [{ min: q.min ?? 0, score: 0 }])].sort((a, b) => b.score - a.score)[0]!.min
     case 'text':
       return 'Loi n° 2026-01, art. 3'
   }

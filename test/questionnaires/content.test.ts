@@ -205,12 +205,12 @@ t.test('cdc shape: size, conditions, answer types', async (t) => {
       t.ok(exclusive.length <= 1, `${q.id}: at most one exclusive option`)
       for (const o of exclusive) t.equal(o.score, 0, `${q.id}: the exclusive "${o.id}" option scores 0`)
       if (q.combine === 'sum') {
-        const best = q.options.filter((o) => !o.exclusive).reduce((s, o) => s + o.score, 0)
+        const best = q.options.filter((o) => !o.exclusive).reduce((s, o) => s + (o.score ?? 0), 0)
         t.ok(best >= 0.999, `${q.id}: ticking every option reaches full score (${best})`)
       }
     }
-    if (q.type === 'single_choice') t.equal(Math.max(...q.options.map((o) => o.score)), 1, `${q.id}: best option scores 1`)
-    if (q.type === 'number') t.equal(Math.max(...q.bands.map((b) => b.score)), 1, `${q.id}: best band scores 1`)
+    if (q.type === 'single_choice') t.equal(Math.max(...q.options.map((o) => o.score ?? 0)), 1, `${q.id}: best option scores 1`)
+    if (q.type === 'number') t.equal(Math.max(...(q.bands ?? []).map((b) => b.score)), 1, `${q.id}: best band scores 1`)
     t.ok(q.weight >= 1 && q.weight <= 2, `${q.id}: weight ${q.weight} in 1..2`)
   }
 })

@@ -195,7 +195,7 @@ function leaves(file: QuestionnaireFile): Question[] {
 
 /** The score of the band a number falls in, computed independently of the module under test. */
 function bandScore(q: Extract<Question, { type: 'number' }>, v: number): number {
-  const fitting = q.bands.filter((b) => b.min <= v)
+  const fitting = (q.bands ?? []).filter((b) => b.min <= v)
   return fitting.length ? fitting[fitting.length - 1]!.score : 0
 }
 
@@ -220,19 +220,19 @@ function improvements(q: Question, current: StoredAnswer | undefined, unknownSco
     }
     case 'single_choice': {
       const now = q.options.find((o) => o.id === v)
-      return q.options.filter((o) => v === null || (o.id !== v && o.score >= now!.score)).map((o) => o.id)
+      return q.options.filter((o) => v === null || (o.id !== v && (o.score ?? 0) >= (now!.score ?? 0))).map((o) => o.id)
     }
     case 'multi_choice': {
       const plain = q.options.filter((o) => !o.exclusive)
       if (v === null) return q.options.map((o) => [o.id])
       const selected = v as string[]
       const exclusive = q.options.find((o) => o.exclusive && selected.includes(o.id))
-      if (exclusive) return plain.filter((o) => o.score >= exclusive.score).map((o) => [o.id])
+      if (exclusive) return plain.filter((o) => (o.score ?? 0) >= (exclusive.score ?? 0)).map((o) => [o.id])
       return plain.filter((o) => !selected.includes(o.id)).map((o) => [...selected, o.id])
     }
     case 'number': {
       const inRange = (x: number) => (q.min === undefined || x >= q.min) && (q.max === undefined || x <= q.max)
-      const candidates = [...q.bands.map((b) => b.min), q.min, q.max, 0, 1000].filter(
+      const candidates = [...(q.bands ?? []).map((b) => b.min), q.min, q.max, 0, 1000].filter(
         (x): x is number => x !== undefined && inRange(x) && (!q.integer || Number.isInteger(x)),
       )
       return candidates.filter((x) => v === null || (x !== v && bandScore(q, x) >= bandScore(q, v as number)))
