@@ -67,7 +67,7 @@ export async function seedAssessment(
     method: 'POST',
     url: '/assessments',
     headers: { authorization: admin },
-    payload: { questionnaire: 'cdc', country, cycle: options.cycle ?? 2026 },
+    payload: { questionnaire: 'cdc', version: 1, country, cycle: options.cycle ?? 2026 },
   })
   if (created.statusCode !== 201) throw new Error(`create ${country}: ${created.statusCode} ${created.body}`)
   const id = created.json().assessment.id as string
