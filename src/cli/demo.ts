@@ -49,7 +49,8 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 export function inventAnswer(q: Question, capacity: number, random: () => number): StoredAnswer {
   const level = clamp(capacity + (random() - 0.5) * 0.5, 0, 1)
   if (q.allow_unknown && random() < 0.04) return { value: null, special: 'unknown' }
-  if (q.allow_not_applicable && random() < 0.04) return { value: null, special: 'not_applicable' }
+  // Demo answers carry no comment, so never a not_applicable that needs a justification.
+  if (q.allow_not_applicable && !q.not_applicable_requires_comment && random() < 0.04) return { value: null, special: 'not_applicable' }
   switch (q.type) {
     case 'maturity':
       return { value: Math.round(level * 4), special: null }
