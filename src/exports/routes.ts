@@ -48,7 +48,7 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
       throw new AppError(503, 'exports_busy', 'all export connections are in use; try again shortly')
     }
     try {
-      await takeSlot(client, who.tokenId, config.exportsPerPerson)
+      await takeSlot(client, who.personId, config.exportsPerPerson)
     } catch (error) {
       client.release()
       if (error instanceof AppError && error.status === 429) reply.header('retry-after', '10')
