@@ -326,7 +326,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const admin = await testToken(app, 'administration', 'UGA')
     const a = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', country: 'UGA', cycle: 2026 })
     const stored = async () => (await app.inject({ url: `/assessments/${a.id}`, headers: { authorization: admin.authorization } })).json().answers as { questionId: string; value: unknown; evidence: unknown }[]
-    const version = (await app.questionnaires.get('cdc', 1))!
+    const version = (await app.questionnaires.get('cdc', a.version))!
     const numberQ = [...version.questions.values()].find((q) => q.type === 'number' && q.integer && q.min !== undefined && !q.applies_if) as Extract<Question, { type: 'number' }>
     t.ok(numberQ, 'a whole-number question with a minimum')
     const { page, pageErrors } = await browser(t)
