@@ -4,13 +4,14 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { MEMBERSHIP_ROLES, PERSON_STATUSES } from '../db/schema.js'
+import { AUDIT_ACTIONS, MEMBERSHIP_ROLES, PERSON_STATUSES } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, problems, unprocessable } from '../errors.js'
 import type { Mailer } from '../mail/mailer.js'
 import { formatDate, renderMail } from '../mail/messages.js'
 import { requirePrincipal } from '../plugins/auth.js'
 import { LANGUAGES } from '../questionnaires/schema.js'
 import { openSession } from '../web/session.js'
+import { audit } from './audit.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { hasMembership, loadPrincipal, type Principal } from './principal.js'
 import {
@@ -192,6 +193,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
           .returning(['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'])
           .executeTakeFirstOrThrow()
         await addMemberships(trx, created.id, body.memberships, actor.personId)
+        await audit(trx, { action: 'person_invited', actor, subject: created.id, address: request.ip, details: { memberships: body.memberships } })
         return { row: created, invitation: await createInvitation(trx, created.id, options.invitationDays, actor.personId) }
       })
       const sent = await sendInvitation({ name: row.name, email: body.email, language: row.language }, invitation.secret, invitation.expiresAt, actor)
@@ -220,6 +222,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       if (!p) throw notFound(`person ${request.params.id}`)
       if (p.status !== 'invited' || !p.email) throw conflict(`the person is ${p.status}; only an invited person gets an invitation`)
       const invitation = await createInvitation(app.db, p.id, options.invitationDays, actor.personId)
+      await audit(app.db, { action: 'invitation_resent', actor, subject: p.id, address: request.ip })
       const sent = await sendInvitation({ name: p.name, email: p.email, language: p.language }, invitation.secret, invitation.expiresAt, actor)
       reply.code(201)
       return { expiresAt: invitation.expiresAt.toISOString(), mailed: sent.mailed, link: sent.mailed ? null : sent.link }
@@ -257,6 +260,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
           .where('id', '=', p.id)
           .returning(['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'])
           .executeTakeFirstOrThrow()
+        await audit(trx, { action: 'person_changed', actor, subject: p.id, address: request.ip, details: { ...request.body } })
         if (request.body.status === 'disabled') {
           await deleteSessionsOf(trx, p.id)
           await trx.updateTable('invitations').set({ revoked_at: new Date() }).where('person_id', '=', p.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute()
@@ -287,6 +291,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         const p = await getPerson(trx, request.params.id)
         if (!p) throw notFound(`person ${request.params.id}`)
         await addMemberships(trx, p.id, [request.body], actor.personId)
+        await audit(trx, { action: 'membership_granted', actor, subject: p.id, address: request.ip, details: { ...request.body } })
         await deleteSessionsOf(trx, p.id)
         return p
       })
@@ -313,6 +318,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         if (!p) throw notFound(`person ${request.params.id}`)
         const gone = await trx.deleteFrom('memberships').where('id', '=', request.params.membershipId).where('person_id', '=', p.id).executeTakeFirst()
         if (Number(gone.numDeletedRows) === 0) throw notFound(`membership ${request.params.membershipId}`)
+        await audit(trx, { action: 'membership_withdrawn', actor, subject: p.id, address: request.ip, details: { membership: request.params.membershipId } })
         await deleteSessionsOf(trx, p.id)
         return p
       })
@@ -370,7 +376,78 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     async (request) => {
       const actor = requirePrincipal(request)
       if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin ends other persons’ sessions')
-      return { ended: await deleteSessionsOf(app.db, request.params.id) }
+      return app.db.transaction().execute(async (trx) => {
+        const ended = await deleteSessionsOf(trx, request.params.id)
+        await audit(trx, { action: 'sessions_ended', actor, subject: request.params.id, address: request.ip, details: { ended } })
+        return { ended }
+      })
+    },
+  )
+
+  r.get(
+    '/audit',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'The audit trail of persons (admin): sign-ins, failed sign-ins, invitations, memberships, status changes, tokens',
+        description: 'Newest first. Filter by person (as actor or subject), action and time; page with `before` (the last id seen).',
+        security,
+        querystring: z.object({
+          person: z.uuid().optional(),
+          action: z.enum(AUDIT_ACTIONS).optional(),
+          since: z.iso.datetime({ offset: true }).optional(),
+          until: z.iso.datetime({ offset: true }).optional(),
+          before: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                at: z.string(),
+                action: z.enum(AUDIT_ACTIONS),
+                actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+                token: z.string().nullable(),
+                subject: z.object({ id: z.string(), name: z.string() }).nullable(),
+                address: z.string().nullable(),
+                details: z.record(z.string(), z.unknown()),
+              }),
+            ),
+          }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      if (!hasMembership(actor, 'admin')) throw forbidden('only an admin reads the audit trail')
+      const f = request.query
+      let q = app.db
+        .selectFrom('audit_events as e')
+        .leftJoin('persons as a', 'a.id', 'e.actor_person')
+        .leftJoin('persons as s', 's.id', 'e.subject_person')
+        .select(['e.id', 'e.at', 'e.action', 'e.actor_person', 'a.name as actor_name', 'e.actor_token', 'e.subject_person', 's.name as subject_name', 'e.address', 'e.details'])
+        .orderBy('e.id', 'desc')
+        .limit(f.limit)
+      if (f.person) q = q.where((eb) => eb.or([eb('e.actor_person', '=', f.person!), eb('e.subject_person', '=', f.person!)]))
+      if (f.action) q = q.where('e.action', '=', f.action)
+      if (f.since) q = q.where('e.at', '>=', new Date(f.since))
+      if (f.until) q = q.where('e.at', '<', new Date(f.until))
+      if (f.before) q = q.where('e.id', '<', String(f.before))
+      const rows = await q.execute()
+      return {
+        items: rows.map((e) => ({
+          id: String(e.id),
+          at: e.at.toISOString(),
+          action: e.action,
+          actor: e.actor_person ? { id: e.actor_person, name: e.actor_name ?? '' } : null,
+          token: e.actor_token,
+          subject: e.subject_person ? { id: e.subject_person, name: e.subject_name ?? '' } : null,
+          address: e.address,
+          details: e.details,
+        })),
+      }
     },
   )
 
@@ -427,6 +504,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
         await trx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', i.id).execute()
         await trx.updateTable('persons').set({ status: 'active', password_hash: await hashPassword(request.body.password) }).where('id', '=', i.person_id).execute()
+        await audit(trx, { action: 'invitation_accepted', actor: { personId: i.person_id, tokenId: null }, subject: i.person_id, address: request.ip })
         const p = await loadPrincipal(trx, i.person_id)
         if (!p) throw conflict('this person has no membership any more')
         return p

@@ -31,6 +31,7 @@ import { findUsableToken } from '../auth/tokens.js'
 import { problems, unauthorized } from '../errors.js'
 import { formatDate, renderMail } from '../mail/messages.js'
 import type { Mailer } from '../mail/mailer.js'
+import { audit } from '../people/audit.js'
 import { verifyPassword } from '../people/passwords.js'
 import { loadPrincipal, type Principal } from '../people/principal.js'
 import { createSession, deleteSession, validateSession, type SessionPolicy } from '../people/sessions.js'
@@ -86,6 +87,7 @@ export async function openSession(db: Kysely<Database>, policy: SessionPolicy, r
     userAgent: request.headers['user-agent'] ?? null,
   })
   await db.updateTable('persons').set({ last_sign_in_at: sql<Date>`now()` }).where('id', '=', principal.personId).execute()
+  await audit(db, { action: 'sign_in', actor: principal, subject: principal.personId, address: request.ip, details: { method: principal.tokenId ? 'token' : 'password' } })
   reply.setCookie(cookieName(request), secret, { ...cookieOptions(request), maxAge: policy.absoluteSeconds })
   reply.header('cache-control', 'no-store')
   request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
@@ -171,6 +173,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
           .executeTakeFirst()
         const good = await verifyPassword(person?.password_hash ?? null, body.password)
         const principal = good && person?.status === 'active' ? await loadPrincipal(trx, person.id) : null
+        if (!principal) await audit(trx, { action: 'sign_in_failed', subject: person?.id ?? null, address: request.ip, details: { method: 'password' } })
         return principal ? { ok: true, value: principal } : { ok: false, value: null }
       })
       if (outcome.blocked > 0 || !('ok' in outcome)) {
@@ -200,6 +203,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     async (request, reply: FastifyReply) => {
       const raw = request.cookies[cookieName(request)]
       if (raw) await deleteSession(app.db, raw)
+      if (request.principal) await audit(app.db, { action: 'sign_out', actor: request.principal, subject: request.principal.personId, address: request.ip })
       reply.clearCookie(cookieName(request), cookieOptions(request))
       reply.code(204)
       return null
