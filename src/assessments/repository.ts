@@ -108,11 +108,11 @@ export async function domainProgress(db: Db, assessmentId: string) {
 }
 
 export async function listTransitions(db: Db, assessmentId: string) {
-  // Tokens are revoked, never deleted, so the label of whoever made a transition stays readable.
+  // Persons are disabled, never deleted, so the name of whoever made a transition stays readable.
   return db
     .selectFrom('transitions as t')
-    .leftJoin('tokens as k', 'k.id', 't.actor')
-    .select(['t.from_status', 't.to_status', 't.comment', 't.actor_role', 't.at', 'k.label as actor_label'])
+    .leftJoin('persons as p', 'p.id', 't.actor')
+    .select(['t.from_status', 't.to_status', 't.comment', 't.actor_role', 't.at', 'p.name as actor_label'])
     .where('t.assessment_id', '=', assessmentId)
     .orderBy('t.id')
     .execute()

@@ -4,7 +4,7 @@
 // default maturity levels) come from the interface catalogs, which exist in all six languages.
 // Pure apart from the catalogs shipped with the code.
 import { t } from '../i18n/catalogs.js'
-import type { Language, LocalizedText, Question, QuestionnaireFile } from './schema.js'
+import { isScored, type Language, type LocalizedText, type Question, type QuestionnaireFile } from './schema.js'
 
 const LEVELS = [0, 1, 2, 3, 4] as const
 
@@ -23,6 +23,7 @@ class Texts {
 
 function question(q: Question, domain: string, texts: Texts, at: string) {
   const { lang } = texts
+  const scored = isScored(q)
   const base = {
     id: q.id,
     domain,
@@ -35,7 +36,14 @@ function question(q: Question, domain: string, texts: Texts, at: string) {
     required: q.required,
     allowNotApplicable: q.allow_not_applicable,
     allowUnknown: q.allow_unknown,
+    /** A not_applicable answer is refused without a comment saying why. */
+    notApplicableRequiresComment: q.not_applicable_requires_comment ?? false,
+    /** false: an unscored fact, reported but never in a score. */
+    scored,
+    rationale: q.rationale ? texts.pick(q.rationale, `${at}/rationale`) : null,
     appliesIf: q.applies_if ?? null,
+    /** Questions of the previous version whose answers this one takes over. */
+    replaces: q.replaces ?? [],
   }
   switch (q.type) {
     case 'maturity': {
@@ -52,16 +60,16 @@ function question(q: Question, domain: string, texts: Texts, at: string) {
       return {
         ...base,
         options: [
-          { id: 'yes', label: t(lang, 'answer.yes'), score: 1 },
-          { id: 'partial', label: t(lang, 'answer.partial'), score: 0.5 },
-          { id: 'no', label: t(lang, 'answer.no'), score: 0 },
+          { id: 'yes', label: t(lang, 'answer.yes'), score: scored ? 1 : null },
+          { id: 'partial', label: t(lang, 'answer.partial'), score: scored ? 0.5 : null },
+          { id: 'no', label: t(lang, 'answer.no'), score: scored ? 0 : null },
         ],
       }
     case 'single_choice':
     case 'multi_choice':
       return {
         ...base,
-        options: q.options.map((o, i) => ({ id: o.id, label: texts.pick(o.label, `${at}/options/${i}/label`), score: o.score, exclusive: o.exclusive ?? false })),
+        options: q.options.map((o, i) => ({ id: o.id, label: texts.pick(o.label, `${at}/options/${i}/label`), score: o.score ?? null, exclusive: o.exclusive ?? false })),
         ...(q.type === 'multi_choice' ? { combine: q.combine } : {}),
       }
     case 'number':
@@ -71,7 +79,7 @@ function question(q: Question, domain: string, texts: Texts, at: string) {
         min: q.min ?? null,
         max: q.max ?? null,
         integer: q.integer,
-        bands: q.bands,
+        bands: q.bands ?? null,
       }
     case 'text':
       return { ...base, maxLength: q.max_length }
@@ -98,6 +106,7 @@ export function presentQuestionnaire(file: QuestionnaireFile, hash: string, lang
     source: file.source,
     scoring: {
       forceWeights: file.scoring.force_weights,
+      rationaleFromWeight: file.scoring.rationale_from_weight ?? null,
       unknownScoresZero: file.scoring.unknown_scores_zero,
       tiers: file.scoring.tiers.map((tier, i) => ({ id: tier.id, label: texts.pick(tier.label, `/scoring/tiers/${i}/label`), min: tier.min })),
     },
@@ -108,6 +117,16 @@ export function presentQuestionnaire(file: QuestionnaireFile, hash: string, lang
       areas: d.areas,
       weight: d.weight,
       questions: d.questions.map((q, qi) => question(q, d.id, texts, `/domains/${di}/questions/${qi}`)),
+      alternatives: (d.alternatives ?? []).map((g, gi) => {
+        const at = `/domains/${di}/alternatives/${gi}`
+        return {
+          id: g.id,
+          title: texts.pick(g.title, `${at}/title`),
+          weight: g.weight,
+          rationale: g.rationale ? texts.pick(g.rationale, `${at}/rationale`) : null,
+          routes: g.routes.map((r, ri) => ({ id: r.id, label: texts.pick(r.label, `${at}/routes/${ri}/label`), questions: r.questions })),
+        }
+      }),
     })),
   }
   return { ...body, fallbacks: texts.fallbacks }

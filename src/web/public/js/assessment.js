@@ -339,7 +339,7 @@ function questionBlock(q) {
     control,
     valueError,
     specialInputs.length
-      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, specialLabel(input.value)))))
+      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, specialLabel(input.value), input.value === 'not_applicable' && q.notApplicableRequiresComment ? [' ', t('special.sayWhy')] : ''))))
       : null,
     h(
       'details',
