@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { problems } from '../errors.js'
+import { audit } from '../people/audit.js'
 import { requirePrincipal } from '../plugins/auth.js'
 import { CATALOG_ETAGS, CATALOGS } from './catalogs.js'
 import { direction, LANGUAGE_NAMES, LANGUAGES, type Language } from './languages.js'
@@ -97,7 +98,12 @@ export default async function i18nRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const principal = requirePrincipal(request)
-      await app.db.updateTable('persons').set({ language: request.body.language }).where('id', '=', principal.personId).execute()
+      const { language } = request.body
+      // A change to a person, recorded like every other (people/audit.ts), in the same transaction.
+      await app.db.transaction().execute(async (trx) => {
+        await trx.updateTable('persons').set({ language }).where('id', '=', principal.personId).execute()
+        await audit(trx, { action: 'person_changed', actor: principal, subject: principal.personId, address: request.ip, details: { language } })
+      })
       return reply.code(204).send(null)
     },
   )

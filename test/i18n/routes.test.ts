@@ -71,6 +71,8 @@ t.test("a signed-in person's language: saved by PUT /me/language, used before th
   t.equal(saved.statusCode, 204)
   const row = await app.db.selectFrom('persons').select('language').where('id', '=', admin.principal.personId).executeTakeFirstOrThrow()
   t.equal(row.language, 'ru')
+  const events = await app.db.selectFrom('audit_events').select(['action', 'actor_person', 'subject_person', 'details']).where('subject_person', '=', admin.principal.personId).execute()
+  t.match(events, [{ action: 'person_changed', actor_person: admin.principal.personId, details: { language: 'ru' } }], 'recorded in the audit trail')
   t.equal(await lang({ authorization: admin.authorization, 'accept-language': 'es', cookie: 'tr_lang=fr' }), 'ru', 'before the browser cookie too')
   t.equal(await lang({ authorization: admin.authorization }, '?lang=zh'), 'zh', 'an explicit ?lang= still wins')
   const version = await app.inject({ url: '/questionnaires/cdc/versions/1', headers: { authorization: admin.authorization } })
