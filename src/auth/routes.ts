@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { MEMBERSHIP_ROLES } from '../db/schema.js'
+import { LANGUAGES } from '../i18n/languages.js'
 import { notFound, problems, unprocessable } from '../errors.js'
 import { audit } from '../people/audit.js'
 import { requirePrincipal, requireRole } from '../plugins/auth.js'
@@ -90,6 +91,7 @@ const me = z
     role,
     country: z.string().nullable(),
     label: z.string(),
+    language: z.enum(LANGUAGES).meta({ description: 'The language the person chose (PUT /me/language); pages and answers come in it' }),
     memberships: z.array(
       z.object({
         role: z.enum(MEMBERSHIP_ROLES),
@@ -217,7 +219,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request)
-      return { personId: p.personId, name: p.name, tokenId: p.tokenId, role: p.role, country: p.country, label: p.label, memberships: p.memberships }
+      return { personId: p.personId, name: p.name, tokenId: p.tokenId, role: p.role, country: p.country, label: p.label, language: p.language, memberships: p.memberships }
     },
   )
 }
