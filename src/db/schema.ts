@@ -89,6 +89,16 @@ export interface PersonsTable {
   totp_enabled_at: Timestamp | null
   /** The last accepted TOTP time step: a code works once. */
   totp_last_step: ColumnType<string | null, string | number | null, string | number | null>
+  /** Bound on the first single sign-on. */
+  oidc_issuer: string | null
+  oidc_subject: string | null
+}
+
+export interface OidcLoginsTable {
+  state_hash: Buffer
+  code_verifier: string
+  nonce: string
+  expires_at: Timestamp
 }
 
 export interface RecoveryCodesTable {
@@ -265,6 +275,7 @@ export interface Database {
   auth_failures: AuthFailuresTable
   audit_events: AuditEventsTable
   recovery_codes: RecoveryCodesTable
+  oidc_logins: OidcLoginsTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable
