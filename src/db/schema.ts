@@ -94,6 +94,14 @@ export interface PersonsTable {
   oidc_subject: string | null
 }
 
+export interface PasswordResetsTable {
+  secret_hash: Buffer
+  person_id: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  used_at: Timestamp | null
+}
+
 export interface OidcLoginsTable {
   state_hash: Buffer
   code_verifier: string
@@ -160,6 +168,8 @@ export const AUDIT_ACTIONS = [
   'second_factor_enabled',
   'second_factor_disabled',
   'recovery_code_used',
+  'password_reset_requested',
+  'password_reset',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -276,6 +286,7 @@ export interface Database {
   audit_events: AuditEventsTable
   recovery_codes: RecoveryCodesTable
   oidc_logins: OidcLoginsTable
+  password_resets: PasswordResetsTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable
