@@ -122,6 +122,33 @@ export interface SessionsTable {
   user_agent: string | null
 }
 
+export const AUDIT_ACTIONS = [
+  'sign_in',
+  'sign_in_failed',
+  'sign_out',
+  'person_invited',
+  'invitation_resent',
+  'invitation_accepted',
+  'person_changed',
+  'membership_granted',
+  'membership_withdrawn',
+  'sessions_ended',
+  'token_created',
+  'token_revoked',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+export interface AuditEventsTable {
+  id: Generated<string>
+  at: Timestamp
+  action: AuditAction
+  actor_person: string | null
+  actor_token: string | null
+  subject_person: string | null
+  address: string | null
+  details: JSONColumnType<Record<string, unknown>, string, string>
+}
+
 export interface AuthFailuresTable {
   key: string
   at: Timestamp
@@ -221,6 +248,7 @@ export interface Database {
   invitations: InvitationsTable
   sessions: SessionsTable
   auth_failures: AuthFailuresTable
+  audit_events: AuditEventsTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable
