@@ -164,7 +164,7 @@ async function main(): Promise<number> {
   }
   const connection = await openForTask(config, log)
   log.info(`database: ${describe(connection)}`)
-  const db = openKysely(connection.url, connection.maxConnections ?? 2)
+  const db = openKysely(connection.url, 2)
   try {
     switch (command.name) {
       case 'create': {

@@ -1,5 +1,5 @@
 // The real server (src/server.ts) as a child process on a given database, for the reliability tests:
-// crash, database faults, shutdown. Only meaningful on real PostgreSQL.
+// crash, database faults, shutdown; on the run's server, configured or embedded.
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -7,9 +7,7 @@ import { sql } from 'kysely'
 import { createToken } from '../../src/auth/tokens.js'
 import { openKysely } from '../../src/db/kysely.js'
 import type { QuestionnaireFile } from '../../src/questionnaires/schema.js'
-import { ROOT, serverUrl } from './database.js'
-
-export const NEEDS_POSTGRES = serverUrl() ? false : 'needs TEST_DATABASE_URL (or DATABASE_URL): a real PostgreSQL server'
+import { ROOT } from './database.js'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
