@@ -28,17 +28,18 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export async function startServer(databaseUrl: string, port?: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** The server on a database URL, or (`{ dataDir }`) on the embedded PostgreSQL it starts itself. */
+export async function startServer(database: string | { dataDir: string }, port?: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const p = port ?? (await freePort())
+  const target = typeof database === 'string' ? { DATABASE_URL: database, MIGRATE_ON_START: 'false' } : { DATA_DIR: database.dataDir }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
+      ...target,
       PORT: String(p),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      MIGRATE_ON_START: 'false',
       AUTH_RATE_LIMIT: '100000',
       ...env,
     },
@@ -51,7 +52,8 @@ export async function startServer(databaseUrl: string, port?: number, env: Recor
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
   const base = `http://127.0.0.1:${p}`
-  for (let i = 0; i < 300; i++) {
+  // A first embedded start runs initdb and the migrations first.
+  for (let i = 0; i < (typeof database === 'string' ? 300 : 1200); i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${out}`)
     try {
       if ((await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) })).ok) {
