@@ -4,13 +4,16 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
-import { applies, checkAnswer, type StoredAnswer } from '../questionnaires/answers.js'
+import { applies, checkAnswer, commentProblem, type StoredAnswer } from '../questionnaires/answers.js'
 import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.js'
 import { storeReadiness, type StoreOptions } from '../readiness/store.js'
 import { score, type Readiness } from '../scoring/score.js'
 import { parseIfMatch, type Precondition } from './etag.js'
+import { answerableDomains, hasMembership } from '../people/principal.js'
+import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
+import { planMove, type MovingAnswer } from './version-move.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
 
 type Trx = Transaction<Database>
@@ -136,7 +139,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         version,
         cycle: input.cycle,
         status: 'draft',
-        created_by: actor.tokenId,
+        created_by: actor.personId,
         carried_from: source?.id ?? null,
         overall_score: null,
         tier: null,
@@ -149,12 +152,12 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
     const notCarried: { questionId: string; reason: string }[] = []
     if (source) {
       const previous = await versionOf(ctx, trx, source.questionnaire, source.version)
-      for (const answer of await loadAnswers(trx, source.id)) {
-        const reason = carryReason(previous, loaded, answer)
-        if (reason) {
-          notCarried.push({ questionId: answer.question_id, reason })
-          continue
-        }
+      const answers = await loadAnswers(trx, source.id)
+      const plan = planMove(previous.content, loaded.content, movingAnswers(answers))
+      for (const r of plan.redo) notCarried.push({ questionId: r.questionId, reason: r.reason })
+      const keep = new Set(plan.kept)
+      for (const answer of answers) {
+        if (!keep.has(answer.question_id)) continue
         await trx
           .insertInto('answers')
           .values({
@@ -166,7 +169,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
             evidence: JSON.stringify(answer.evidence),
             carried_forward: true,
             score: null,
-            updated_by: actor.tokenId,
+            updated_by: actor.personId,
             updated_by_role: actor.role,
           })
           .execute()
@@ -178,7 +181,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
             revision: 1,
             old_answer: null,
             new_answer: JSON.stringify({ ...answerSnapshot(answer), carriedFrom: source.id }),
-            changed_by: actor.tokenId,
+            changed_by: actor.personId,
             changed_by_role: actor.role,
           })
           .execute()
@@ -190,16 +193,12 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
   })
 }
 
-/** Why an answer cannot move from one questionnaire version to another, or null if it can. */
-function carryReason(from: LoadedVersion, to: LoadedVersion, answer: AnswerRow): string | null {
-  const before = from.questions.get(answer.question_id)
-  const after = to.questions.get(answer.question_id)
-  if (!after) return 'the question is not in the new version'
-  if (before && before.type !== after.type) return `the answer type changed from ${before.type} to ${after.type}`
-  const check = checkAnswer(after, stored(answer))
-  if (!check.ok) return `the answer is no longer valid: ${check.problem}`
-  return null
+function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
+  return new Map(rows.map((a) => [a.question_id, { ...stored(a), comment: a.comment }]))
 }
+
+/** Who may take each action, beyond the coarse role: submitting is the focal point's, reviewing the reviewer's. */
+const MEMBERSHIP_FOR: Record<Action, MembershipRole> = { submit: 'focal_point', reopen: 'focal_point', return: 'reviewer', validate: 'reviewer' }
 
 function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
   if (actor.role !== 'administration') throw forbidden('only the administration of the country answers its assessment')
@@ -219,11 +218,25 @@ function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
  * Answers to questions that do not apply (their applies_if is not met once the request's own answers
  * are taken into account) are refused: storing them would suggest they count, and they would not.
  */
+/** A contributor limited to some domains answers those only: 403 naming the first other domain. */
+function assertMayAnswer(actor: Actor, assessment: AssessmentRow, version: LoadedVersion, writes: AnswerWrite[]): void {
+  const domains = answerableDomains(actor, assessment.country, assessment.questionnaire)
+  if (domains === 'all') return
+  for (const write of writes) {
+    const domain = version.domainOf.get(write.questionId)
+    if (domain && !domains.includes(domain)) {
+      const title = version.content.domains.find((d) => d.id === domain)?.title.en ?? domain
+      throw forbidden(`you answer ${domains.length ? `the domains ${domains.join(', ')}` : 'no domain'} of ${assessment.country}; ${write.questionId} is in the domain ${domain} (${title})`)
+    }
+  }
+}
+
 export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[]) {
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     assertCanEdit(actor, assessment)
     const version = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
+    assertMayAnswer(actor, assessment, version, writes)
     const current = new Map((await loadAnswers(trx, assessment.id)).map((a) => [a.question_id, a]))
 
     const problems: FieldProblem[] = []
@@ -243,6 +256,13 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
       const result = checkAnswer(question, { value: write.value, special: write.special ?? null })
       if (!result.ok) {
         problems.push({ path: write.path, message: `${write.questionId}: ${result.problem}; allowed: ${result.allowed}` })
+        continue
+      }
+      // The comment the answer will have: the one sent, or the stored one when none is sent.
+      const comment = write.comment === undefined ? current.get(write.questionId)?.comment : write.comment
+      const uncommented = commentProblem(question, result.answer, comment)
+      if (uncommented) {
+        problems.push({ path: `${write.path}/comment`, message: `${write.questionId}: ${uncommented}` })
         continue
       }
       checked.push({ write, answer: result.answer })
@@ -300,7 +320,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
           score: raw.get(write.questionId) ?? null,
           revision: (existing?.revision ?? 0) + 1,
           updated_at: now,
-          updated_by: actor.tokenId,
+          updated_by: actor.personId,
           updated_by_role: actor.role,
         },
       }
@@ -316,7 +336,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
             old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
             new_answer: JSON.stringify({ value: row.value === null ? null : JSON.parse(row.value), special: row.special, comment: row.comment, evidence: JSON.parse(row.evidence) }),
             changed_at: now,
-            changed_by: actor.tokenId,
+            changed_by: actor.personId,
             changed_by_role: actor.role,
           })),
         ),
@@ -357,6 +377,22 @@ export function missingRequired(version: LoadedVersion, answers: ReadonlyMap<str
   return missing
 }
 
+/**
+ * Answers carried forward from the previous cycle, not yet confirmed or changed, to questions that
+ * apply: each is last cycle's claim, so submission waits until the administration has looked at it.
+ * One that no longer applies is neither counted nor asked for, like any answer to such a question.
+ */
+export function unconfirmedCarried(version: LoadedVersion, answers: readonly Pick<AnswerRow, 'question_id' | 'value' | 'special' | 'carried_forward'>[]): string[] {
+  const map = new Map(answers.map((a) => [a.question_id, stored(a)]))
+  return answers
+    .filter((a) => a.carried_forward)
+    .filter((a) => {
+      const question = version.questions.get(a.question_id)
+      return question !== undefined && applies(question, map, version.questions)
+    })
+    .map((a) => a.question_id)
+}
+
 export async function transition(
   ctx: Context,
   actor: Actor,
@@ -371,6 +407,10 @@ export async function transition(
       throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
     }
     const check = checkTransition(assessment.status, action, actor.role, comment)
+    const needs = check.ok ? MEMBERSHIP_FOR[action] : undefined
+    if (needs && !hasMembership(actor, needs, needs === 'focal_point' ? assessment.country : undefined)) {
+      throw forbidden(`only a ${needs.replace('_', ' ')}${needs === 'focal_point' ? ` of ${assessment.country}` : ''} may ${action} an assessment`)
+    }
     if (!check.ok) {
       if (check.reason === 'role') throw forbidden(check.message)
       if (check.reason === 'state') throw conflict(check.message, { assessmentStatus: assessment.status })
@@ -380,11 +420,19 @@ export async function transition(
     const answers = await loadAnswers(trx, assessment.id)
     if (action === 'submit') {
       const missing = missingRequired(version, new Map(answers.map((a) => [a.question_id, stored(a)])))
-      if (missing.length) {
+      const unconfirmed = unconfirmedCarried(version, answers)
+      if (missing.length || unconfirmed.length) {
+        const parts = [
+          missing.length ? `${missing.length} required question(s) are not answered yet` : '',
+          unconfirmed.length ? `${unconfirmed.length} answer(s) carried forward from the previous cycle are not confirmed or changed yet` : '',
+        ]
         throw unprocessable(
-          `${missing.length} required question(s) are not answered yet`,
-          missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
-          { missing },
+          parts.filter(Boolean).join('; '),
+          [
+            ...missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
+            ...unconfirmed.map((id) => ({ path: `/answers/${id}`, message: 'carried forward from the previous cycle: confirm it (save it again) or change it' })),
+          ],
+          { missing, unconfirmed },
         )
       }
     }
@@ -392,14 +440,18 @@ export async function transition(
     if (action === 'return' && comment?.trim()) {
       await trx
         .insertInto('review_comments')
-        .values({ assessment_id: assessment.id, question_id: null, body: comment.trim(), author: actor.tokenId, author_label: actor.label })
+        .values({ assessment_id: assessment.id, question_id: null, body: comment.trim(), author: actor.personId, author_label: actor.name })
         .execute()
     }
     return (await recompute(trx, assessment.id, version, answers, { status: check.to })).assessment
   })
 }
 
-/** Moves a draft to another version of its questionnaire. Answers that cannot move are listed, and kept in history. */
+/**
+ * Moves a draft to another version of its questionnaire. Answers that cannot move are removed,
+ * listed in `redo` with the previous answer and the reason (and kept in history); the new
+ * questions that now need an answer are listed in `newQuestions`.
+ */
 export async function changeVersion(ctx: Context, actor: Actor, assessmentId: string, targetVersion: number, precondition: Precondition) {
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
@@ -415,15 +467,12 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
       throw unprocessable(`${assessment.questionnaire} version ${targetVersion} is not published`, [{ path: '/body/version', message: 'is not published' }])
     }
     const from = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
-    const kept: string[] = []
-    const redo: { questionId: string; reason: string; previous: unknown }[] = []
-    for (const answer of await loadAnswers(trx, assessment.id)) {
-      const reason = carryReason(from, target, answer)
-      if (!reason) {
-        kept.push(answer.question_id)
-        continue
-      }
-      redo.push({ questionId: answer.question_id, reason, previous: answerSnapshot(answer) })
+    const answers = await loadAnswers(trx, assessment.id)
+    const plan = planMove(from.content, target.content, movingAnswers(answers))
+    const byId = new Map(answers.map((a) => [a.question_id, a]))
+    const redo = plan.redo.map((r) => ({ ...r, previous: answerSnapshot(byId.get(r.questionId)!) }))
+    for (const { questionId, reason } of plan.redo) {
+      const answer = byId.get(questionId)!
       await trx.deleteFrom('answers').where('assessment_id', '=', assessment.id).where('question_id', '=', answer.question_id).execute()
       await trx
         .insertInto('answer_history')
@@ -433,7 +482,7 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
           revision: answer.revision + 1,
           old_answer: JSON.stringify(answerSnapshot(answer)),
           new_answer: JSON.stringify({ removed: true, reason: `moved to version ${targetVersion}: ${reason}` }),
-          changed_by: actor.tokenId,
+          changed_by: actor.personId,
           changed_by_role: actor.role,
         })
         .execute()
@@ -441,12 +490,12 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
     await trx.updateTable('assessments').set({ version: targetVersion }).where('id', '=', assessment.id).execute()
     await trx.deleteFrom('domain_scores').where('assessment_id', '=', assessment.id).execute()
     const { assessment: row } = await recompute(trx, assessment.id, target, await loadAnswers(trx, assessment.id))
-    return { assessment: row, kept, redo }
+    return { assessment: row, kept: plan.kept, redo, newQuestions: plan.newQuestions }
   })
 }
 
 export async function addComment(ctx: Context, actor: Actor, assessmentId: string, questionId: string | null, body: string) {
-  if (actor.role !== 'staff') throw forbidden('only staff write review comments')
+  if (actor.role !== 'staff' || !hasMembership(actor, 'reviewer')) throw forbidden('only reviewers write review comments')
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     if (questionId) {
@@ -457,7 +506,7 @@ export async function addComment(ctx: Context, actor: Actor, assessmentId: strin
     }
     return trx
       .insertInto('review_comments')
-      .values({ assessment_id: assessment.id, question_id: questionId, body: body.trim(), author: actor.tokenId, author_label: actor.label })
+      .values({ assessment_id: assessment.id, question_id: questionId, body: body.trim(), author: actor.personId, author_label: actor.name })
       .returning(['id', 'question_id', 'body', 'author_label', 'created_at'])
       .executeTakeFirstOrThrow()
   })

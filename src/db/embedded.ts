@@ -226,7 +226,7 @@ export async function startEmbedded(dataDir: string, options: StartOptions = {})
   if (await stat(path.join(dir, PGLITE_DIR, 'PG_VERSION')).catch(() => undefined)) {
     options.log?.warn(
       `${path.join(dir, PGLITE_DIR)} holds a PGlite database of an earlier version and is not used: to keep its data, ` +
-        `start that version on it, pg_dump the address in its server.json, and load the dump with psql into this server (npm run db:url prints it)`,
+        `start that version on it, pg_dump the address in its server.json, and load the dump with psql into this server (port in server.json, password in DATA_DIR/password)`,
     )
   }
 
