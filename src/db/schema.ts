@@ -83,6 +83,18 @@ export interface PersonsTable {
   created_at: Timestamp
   created_by: string | null
   last_sign_in_at: Timestamp | null
+  /** TOTP (base32) once confirmed; the pending one while it is being set up. */
+  totp_secret: string | null
+  totp_pending_secret: string | null
+  totp_enabled_at: Timestamp | null
+  /** The last accepted TOTP time step: a code works once. */
+  totp_last_step: ColumnType<string | null, string | number | null, string | number | null>
+}
+
+export interface RecoveryCodesTable {
+  person_id: string
+  code_hash: Buffer
+  used_at: Timestamp | null
 }
 
 export interface MembershipsTable {
@@ -135,6 +147,9 @@ export const AUDIT_ACTIONS = [
   'sessions_ended',
   'token_created',
   'token_revoked',
+  'second_factor_enabled',
+  'second_factor_disabled',
+  'recovery_code_used',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -249,6 +264,7 @@ export interface Database {
   sessions: SessionsTable
   auth_failures: AuthFailuresTable
   audit_events: AuditEventsTable
+  recovery_codes: RecoveryCodesTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable

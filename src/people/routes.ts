@@ -11,7 +11,10 @@ import { formatDate, renderMail } from '../mail/messages.js'
 import { requirePrincipal } from '../plugins/auth.js'
 import { LANGUAGES } from '../questionnaires/schema.js'
 import { openSession } from '../web/session.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
 import { audit } from './audit.js'
+import { checkTotp, newRecoveryCodes, newTotpSecret, storeRecoveryCodes, totpUri, useSecondFactor } from './second-factor.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { hasMembership, loadPrincipal, type Principal } from './principal.js'
 import {
@@ -112,6 +115,11 @@ async function assertMayManage(app: FastifyInstance, actor: Principal, personId:
   const theirs = (await membershipsOf(app.db, [personId])).get(personId) ?? []
   const managed = theirs.length > 0 && theirs.every((m) => m.role === 'contributor' && m.country && hasMembership(actor, 'focal_point', m.country))
   if (!managed) throw forbidden('only an admin (or the focal point, for its contributors) manages this person')
+}
+
+/** Persons holding the admin membership must sign in with a second factor. */
+async function needsSecondFactor(db: Kysely<Database>, personId: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('memberships').select('id').where('person_id', '=', personId).where('role', '=', 'admin').executeTakeFirst())
 }
 
 export default async function peopleRoutes(app: FastifyInstance, options: PeopleOptions): Promise<void> {
@@ -451,6 +459,78 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     },
   )
 
+  r.post(
+    '/me/second-factor',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Start setting up a second factor: a new authenticator secret (confirm it with a code)',
+        security,
+        response: { 200: z.object({ secret: z.string(), uri: z.string() }), ...problems(401, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const p = await app.db.selectFrom('persons').select(['email', 'name', 'totp_enabled_at']).where('id', '=', actor.personId).executeTakeFirstOrThrow()
+      if (p.totp_enabled_at) throw conflict('a second factor is set up already; remove it first')
+      const secret = newTotpSecret()
+      await app.db.updateTable('persons').set({ totp_pending_secret: secret }).where('id', '=', actor.personId).execute()
+      return { secret, uri: totpUri(secret, p.email ?? p.name) }
+    },
+  )
+
+  r.post(
+    '/me/second-factor/confirm',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Confirm the second factor with a code; answers ten recovery codes, shown once',
+        security,
+        body: z.strictObject({ code: z.string().trim().max(10) }),
+        response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...problems(400, 401, 409, 422) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      return app.db.transaction().execute(async (trx) => {
+        const p = await trx.selectFrom('persons').select(['totp_pending_secret']).where('id', '=', actor.personId).forUpdate().executeTakeFirstOrThrow()
+        if (!p.totp_pending_secret) throw conflict('start with POST /me/second-factor')
+        const step = await checkTotp(p.totp_pending_secret, request.body.code, null)
+        if (step === null) throw unprocessable('that is not the current code', [{ path: '/body/code', message: 'is not the current code' }])
+        await trx.updateTable('persons').set({ totp_secret: p.totp_pending_secret, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step }).where('id', '=', actor.personId).execute()
+        const recoveryCodes = newRecoveryCodes()
+        await storeRecoveryCodes(trx, actor.personId, recoveryCodes)
+        await audit(trx, { action: 'second_factor_enabled', actor, subject: actor.personId, address: request.ip })
+        return { recoveryCodes }
+      })
+    },
+  )
+
+  r.delete(
+    '/me/second-factor',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Remove the second factor (needs a current code; admins must keep theirs)',
+        security,
+        body: z.strictObject({ code: z.string().trim().max(20) }),
+        response: { 204: z.null(), ...problems(400, 401, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePrincipal(request)
+      await app.db.transaction().execute(async (trx) => {
+        if (await needsSecondFactor(trx, actor.personId)) throw conflict('an admin keeps a second factor')
+        if (!(await useSecondFactor(trx, actor.personId, request.body.code))) throw unprocessable('that is not a current code', [{ path: '/body/code', message: 'is not a current code' }])
+        await trx.updateTable('persons').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', actor.personId).execute()
+        await trx.deleteFrom('recovery_codes').where('person_id', '=', actor.personId).execute()
+        await audit(trx, { action: 'second_factor_disabled', actor, subject: actor.personId, address: request.ip })
+      })
+      reply.code(204)
+      return null
+    },
+  )
+
   const invitationProblem = (state: string) => {
     switch (state) {
       case 'expired':
@@ -471,15 +551,36 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         tags: ['people'],
         summary: 'Whom an invitation link is for, while it can be accepted',
         params: secretParams,
-        response: { 200: z.object({ name: z.string(), email: z.string().nullable(), language: z.enum(LANGUAGES), expiresAt: z.string() }), ...problems(404, 410) },
+        response: {
+          200: z.object({
+            name: z.string(),
+            email: z.string().nullable(),
+            language: z.enum(LANGUAGES),
+            expiresAt: z.string(),
+            secondFactor: z
+              .object({ secret: z.string(), uri: z.string() })
+              .nullable()
+              .describe('When the person will be an admin: the authenticator secret to set up now; accepting needs a code from it'),
+          }),
+          ...problems(404, 410),
+        },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      const found = await findInvitation(app.db, request.params.secret)
-      if (found.state !== 'open' || !found.invitation) throw invitationProblem(found.state)
-      const i = found.invitation
-      return { name: i.name, email: i.email, language: i.language, expiresAt: i.expires_at.toISOString() }
+      return app.db.transaction().execute(async (trx) => {
+        const found = await findInvitation(trx, request.params.secret, true)
+        if (found.state !== 'open' || !found.invitation) throw invitationProblem(found.state)
+        const i = found.invitation
+        let secondFactor: { secret: string; uri: string } | null = null
+        if (await needsSecondFactor(trx, i.person_id)) {
+          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow()).totp_pending_secret
+          const secret = pending ?? newTotpSecret()
+          if (!pending) await trx.updateTable('persons').set({ totp_pending_secret: secret }).where('id', '=', i.person_id).execute()
+          secondFactor = { secret, uri: totpUri(secret, i.email ?? i.name) }
+        }
+        return { name: i.name, email: i.email, language: i.language, expiresAt: i.expires_at.toISOString(), secondFactor }
+      })
     },
   )
 
@@ -491,8 +592,19 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         summary: 'Accept an invitation: set a password; the person is signed in at once',
         description: 'Send the header X-Requested-With: fetch. At least 12 characters; very common passwords are refused; no composition rules.',
         params: secretParams,
-        body: z.strictObject({ password: z.string().max(1024) }),
-        response: { 200: z.object({ name: z.string(), role: z.string(), country: z.string().nullable() }), ...problems(400, 403, 404, 410, 422) },
+        body: z.strictObject({
+          password: z.string().max(1024),
+          code: z.string().trim().max(10).optional().describe('For an admin: a code from the authenticator set up with GET /invitations/{secret}'),
+        }),
+        response: {
+          200: z.object({
+            name: z.string(),
+            role: z.string(),
+            country: z.string().nullable(),
+            recoveryCodes: z.array(z.string()).nullable().describe('With a second factor: ten single-use codes, shown once'),
+          }),
+          ...problems(400, 403, 404, 410, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -502,16 +614,27 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         const i = found.invitation
         const weak = await passwordProblem(request.body.password, { email: i.email, name: i.name })
         if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
+        let recoveryCodes: string[] | null = null
+        if (await needsSecondFactor(trx, i.person_id)) {
+          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow()).totp_pending_secret
+          const step = pending && request.body.code ? await checkTotp(pending, request.body.code, null) : null
+          if (step === null) {
+            throw unprocessable('an admin needs a second factor: enter the code your authenticator app shows', [{ path: '/body/code', message: request.body.code ? 'is not the current code' : 'is required' }])
+          }
+          await trx.updateTable('persons').set({ totp_secret: pending, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step }).where('id', '=', i.person_id).execute()
+          recoveryCodes = newRecoveryCodes()
+          await storeRecoveryCodes(trx, i.person_id, recoveryCodes)
+        }
         await trx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', i.id).execute()
         await trx.updateTable('persons').set({ status: 'active', password_hash: await hashPassword(request.body.password) }).where('id', '=', i.person_id).execute()
         await audit(trx, { action: 'invitation_accepted', actor: { personId: i.person_id, tokenId: null }, subject: i.person_id, address: request.ip })
         const p = await loadPrincipal(trx, i.person_id)
         if (!p) throw conflict('this person has no membership any more')
-        return p
+        return { p, recoveryCodes }
       })
-      await openSession(app.db, options.sessionPolicy, request, reply, principal)
-      request.log.info({ personId: principal.personId }, 'invitation accepted')
-      return { name: principal.name, role: principal.role, country: principal.country }
+      await openSession(app.db, options.sessionPolicy, request, reply, principal.p)
+      request.log.info({ personId: principal.p.personId }, 'invitation accepted')
+      return { name: principal.p.name, role: principal.p.role, country: principal.p.country, recoveryCodes: principal.recoveryCodes }
     },
   )
 }
