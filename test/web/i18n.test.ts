@@ -134,7 +134,10 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
     t.equal(await page.locator(`#${dom(FIRST)} summary`).first().textContent(), translate('zh', 'assessment.guidance'))
     await page.goto(`${base}/app/assessments.html`)
     await page.waitForFunction(() => document.documentElement.lang === 'zh')
-    t.equal(await page.title(), translate('zh', 'app.pageTitle', { page: translate('zh', 'assessments.pageTitle') }), 'another page follows the saved choice')
+    // The title is set once the page has drawn its frame.
+    const title = translate('zh', 'app.pageTitle', { page: translate('zh', 'assessments.pageTitle') })
+    await page.waitForFunction((expected) => document.title === expected, title, { timeout: 10_000 }).catch(() => undefined)
+    t.equal(await page.title(), title, 'another page follows the saved choice')
   })
 
   await t.test('axe: nothing critical or serious on the main pages in any language', async (t) => {
