@@ -69,7 +69,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
 
   app.addHook('onRequest', async (request, reply) => {
     const raw = request.cookies[SESSION_COOKIE]
-    const isSessionRoute = /^\/session\/?$/.test(request.url.split('?')[0] ?? '')
+    // The routed path, not the raw URL: /%73ession reaches the same handler as /session.
+    const isSessionRoute = request.routeOptions.url === '/session'
     const hasBearer = Boolean(request.headers.authorization)
     // CSRF: only requests a browser would send the cookie with, and only when the header is not used.
     if (UNSAFE.has(request.method) && !hasBearer && (raw !== undefined || isSessionRoute) && !sameOriginProof(request)) {
