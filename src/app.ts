@@ -86,8 +86,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         connectSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        // Added per request below, only over TLS.
+        upgradeInsecureRequests: null,
       },
     },
+  })
+  // upgrade-insecure-requests only when the request came over TLS (directly, or through a proxy
+  // trusted with TRUST_PROXY): over plain HTTP — a closed network, the Docker image without TLS —
+  // browsers would fetch the pages' CSS and JS as https:// from a server that does not speak it.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.protocol !== 'https') return
+    const csp = reply.getHeader('content-security-policy')
+    if (typeof csp === 'string' && !csp.includes('upgrade-insecure-requests')) {
+      reply.header('content-security-policy', `${csp};upgrade-insecure-requests`)
+    }
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
   await app.register(authPlugin, { rateLimit: config.authRateLimit })
