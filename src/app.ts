@@ -40,7 +40,7 @@ export interface BuildOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance']
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+const CLIENT_REQUEST_ID_MAX = 128
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (!config.databaseUrl) throw new Error('buildApp needs config.databaseUrl (server.ts resolves the embedded one)')
@@ -50,10 +50,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       : { logger: options.logger ?? { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } } }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    // A caller's request id is kept when it is safe to log; otherwise we make one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    // Always our own id: a client choosing it could make its log lines pass for another request's.
+    genReqId: () => randomUUID(),
+    // The client's X-Request-Id, if any, goes on every log line of the request in a field of its own
+    // (bounded; pino escapes it as a JSON string), for tracing across systems.
+    childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
+      const given = rawRequest.headers['x-request-id']
+      const client = Array.isArray(given) ? given.join(',') : given
+      return logger.child(client ? { ...bindings, clientRequestId: client.slice(0, CLIENT_REQUEST_ID_MAX) } : bindings, childOptions)
     },
     // Every request's log lines carry `requestId`, the name problem+json bodies use too.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
