@@ -112,7 +112,7 @@ export async function listTransitions(db: Db, assessmentId: string) {
     .selectFrom('transitions')
     .select(['from_status', 'to_status', 'comment', 'actor_role', 'at'])
     .where('assessment_id', '=', assessmentId)
-    .orderBy('id')
+    .orderBy('seq')
     .execute()
 }
 
@@ -136,7 +136,7 @@ export async function answerHistory(db: Db, assessmentId: string, questionId: st
     .select(['revision', 'old_answer', 'new_answer', 'changed_at', 'changed_by_role'])
     .where('assessment_id', '=', assessmentId)
     .where('question_id', '=', questionId)
-    .orderBy('id')
+    .orderBy('seq')
     .execute()
 }
 
@@ -145,6 +145,6 @@ export async function listComments(db: Db, assessmentId: string) {
     .selectFrom('review_comments')
     .select(['id', 'question_id', 'body', 'author_label', 'created_at'])
     .where('assessment_id', '=', assessmentId)
-    .orderBy('id')
+    .orderBy('seq')
     .execute()
 }
