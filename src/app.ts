@@ -11,6 +11,7 @@ import countryRoutes from './countries/routes.js'
 import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import authPlugin from './plugins/auth.js'
+import { upgradeOverTls } from './plugins/csp.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin, { sendProblem } from './plugins/errors.js'
 import openapiPlugin from './plugins/openapi.js'
@@ -80,7 +81,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(errorsPlugin)
   await app.register(helmet, {
-    // The docs page and the web interface use only same-origin scripts and styles.
+    // The web interface uses only same-origin scripts and styles (/docs sets a policy of its own).
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -95,15 +96,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       },
     },
   })
-  // upgrade-insecure-requests only when the request came over TLS (directly, or through a proxy
-  // trusted with TRUST_PROXY): over plain HTTP — a closed network, the Docker image without TLS —
-  // browsers would fetch the pages' CSS and JS as https:// from a server that does not speak it.
+  // See upgradeOverTls: only over TLS.
   app.addHook('onSend', async (request, reply) => {
-    if (request.protocol !== 'https') return
-    const csp = reply.getHeader('content-security-policy')
-    if (typeof csp === 'string' && !csp.includes('upgrade-insecure-requests')) {
-      reply.header('content-security-policy', `${csp};upgrade-insecure-requests`)
-    }
+    const policy = reply.getHeader('content-security-policy')
+    if (typeof policy === 'string') reply.header('content-security-policy', upgradeOverTls(request, policy))
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
   await app.register(authPlugin, { rateLimit: config.authRateLimit })

@@ -76,19 +76,29 @@ t.test('routes with params, query, headers, body and problem responses keep the 
   t.same(Object.keys(operation?.responses ?? {}).sort(), ['200', '400', '404', '412'])
 })
 
-t.test('/docs serves the HTML documentation and its assets', async (t) => {
+t.test('/docs serves the HTML reference and its script from this origin, under a policy of its own', async (t) => {
   const app = await build(t)
-  const res = await app.inject({ method: 'GET', url: '/docs' })
+  const redirect = await app.inject({ method: 'GET', url: '/docs' })
+  t.equal(redirect.statusCode, 301, 'the page lives at /docs/ (its script path is relative)')
+  t.equal(redirect.headers.location, '/docs/')
+  const res = await app.inject({ method: 'GET', url: '/docs/' })
   t.equal(res.statusCode, 200)
   t.match(res.headers['content-type'], /^text\/html/)
-  t.match(res.payload, /<html/i)
-  t.match(res.payload, /swagger-ui/i)
+  t.match(res.payload, /<html lang="en">/)
+  t.match(res.payload, /"url": "\/openapi\.json"/, 'the reference reads /openapi.json')
+  const csp = String(res.headers['content-security-policy'])
+  t.match(csp, /default-src 'self'/)
+  t.match(csp, /frame-ancestors 'none'/)
+  t.match(csp, /script-src 'self' 'sha256-[A-Za-z0-9+/=]+'/, 'its inline configuration script is allowed by hash only')
+  t.notMatch(csp, /script-src[^;]*'unsafe-inline'/)
+  t.notMatch(csp, /https?:\/\//, 'no other origin is allowed')
   const scripts = [...res.payload.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1] as string)
   t.ok(scripts.length > 0, 'the page loads scripts')
   for (const src of scripts) {
-    const url = new URL(src, 'http://localhost/docs').pathname
-    t.ok(url.startsWith('/docs/'), `${src} is same-origin, as the CSP requires`)
+    const url = new URL(src, 'http://localhost/docs/').pathname
+    t.ok(url.startsWith('/docs/'), `${src} is same-origin`)
     const asset = await app.inject({ method: 'GET', url })
     t.equal(asset.statusCode, 200, `${url} loads`)
+    t.match(asset.headers['content-type'], /javascript/)
   }
 })
