@@ -121,6 +121,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments',
     {
       schema: {
+        operationId: 'createAssessment',
         tags: ['assessments'],
         summary: 'Start an assessment for a country, questionnaire and cycle (optionally from the previous cycle)',
         security: [{ bearer: [] }],
@@ -153,6 +154,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments',
     {
       schema: {
+        operationId: 'listAssessments',
         tags: ['assessments'],
         summary: 'Assessments this token may see, filtered, a page at a time',
         security: [{ bearer: [] }],
@@ -201,6 +203,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id',
     {
       schema: {
+        operationId: 'getAssessment',
         tags: ['assessments'],
         summary: 'An assessment with its progress per domain, answers, review comments and history of states',
         security: [{ bearer: [] }],
@@ -246,6 +249,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/answers/:questionId',
     {
       schema: {
+        operationId: 'putAnswer',
         tags: ['answers'],
         summary: 'Answer one question (If-Match with the answer ETag to change an existing answer)',
         description:
@@ -280,6 +284,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/answers',
     {
       schema: {
+        operationId: 'patchAnswers',
         tags: ['answers'],
         summary: 'Answer several questions at once: all or nothing',
         description: 'Each item changing an existing answer carries the revision it last read (ifMatch); every problem is reported at once.',
@@ -313,6 +318,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/answers/:questionId/history',
     {
       schema: {
+        operationId: 'getAnswerHistory',
         tags: ['answers'],
         summary: 'Every change to one answer: who (role), when, old and new value',
         security: [{ bearer: [] }],
@@ -346,6 +352,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/transitions',
     {
       schema: {
+        operationId: 'transitionAssessment',
         tags: ['assessments'],
         summary: 'Move an assessment through its workflow: submit, return (comment required), validate, reopen',
         security: [{ bearer: [] }],
@@ -374,6 +381,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/version',
     {
       schema: {
+        operationId: 'changeAssessmentVersion',
         tags: ['assessments'],
         summary: 'Move a draft to another version of its questionnaire',
         description: 'Answers whose question id and type are unchanged (and still valid) are kept; the rest are listed to redo and kept in history.',
@@ -402,6 +410,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/comments',
     {
       schema: {
+        operationId: 'addReviewComment',
         tags: ['assessments'],
         summary: 'A staff review comment, on the assessment or on one question',
         security: [{ bearer: [] }],

@@ -41,6 +41,7 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
     '/exports/readiness.csv',
     {
       schema: {
+        operationId: 'exportReadinessCsv',
         tags: ['exports'],
         summary: 'Readiness per assessment as CSV: one score column per domain (questionnaire required)',
         description:
@@ -62,6 +63,7 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
     '/exports/answers.csv',
     {
       schema: {
+        operationId: 'exportAnswersCsv',
         tags: ['exports'],
         summary: 'Every answer as CSV, one row per answer (long format; the format the CSV import reads)',
         description:
@@ -83,6 +85,7 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
     '/assessments/:id/import',
     {
       schema: {
+        operationId: 'importAnswersCsv',
         tags: ['answers'],
         summary: 'Import answers from CSV (the answers.csv columns) into a draft: all or nothing, overwriting',
         description:

@@ -78,6 +78,34 @@ async function docs(app: FastifyInstance): Promise<void> {
   })
 }
 
+/**
+ * The document without component schemas nothing refers to. The zod transform registers an input
+ * and an output variant of every named schema; only the variants routes use belong in the document.
+ */
+export function withoutUnusedSchemas<T extends object>(document: T): T {
+  const components = (document as { components?: { schemas?: Record<string, unknown> } }).components
+  const schemas = components?.schemas
+  if (!schemas) return document
+  const prefix = '#/components/schemas/'
+  const used = new Set<string>()
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit)
+    if (!node || typeof node !== 'object') return
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith(prefix)) {
+        const name = decodeURIComponent(value.slice(prefix.length)).replaceAll('~1', '/').replaceAll('~0', '~')
+        if (!used.has(name)) {
+          used.add(name)
+          visit(schemas[name])
+        }
+      } else visit(value)
+    }
+  }
+  visit({ ...document, components: { ...components, schemas: {} } })
+  const kept = Object.fromEntries(Object.entries(schemas).filter(([name]) => used.has(name)))
+  return { ...document, components: { ...components, schemas: kept } }
+}
+
 async function openapiPlugin(app: FastifyInstance, options: { version: string }): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -90,12 +118,17 @@ async function openapiPlugin(app: FastifyInstance, options: { version: string })
           'ITU-D staff see readiness by country, region and domain. Errors are RFC 9457 problem documents ' +
           '(application/problem+json).',
       },
+      // Relative to wherever the document is served from: the same process serves the API.
+      servers: [{ url: '/', description: 'this server' }],
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token' } },
       },
+      // A token unless an operation says otherwise (security: [] on the public ones), so a new
+      // route is never documented as open by omission.
+      security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withoutUnusedSchemas(jsonSchemaTransformObject(input)),
   })
   // Encapsulated: the documentation page's policy applies to its routes only.
   await app.register(docs)

@@ -143,6 +143,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     '/assessments/:id/readiness',
     {
       schema: {
+        operationId: 'getAssessmentReadiness',
         tags: ['readiness'],
         summary: "One assessment's stored readiness, overall and per domain, beside its region's and the world's medians",
         description:
@@ -180,6 +181,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     '/countries/:code/readiness',
     {
       schema: {
+        operationId: 'getCountryReadiness',
         tags: ['readiness'],
         summary: "A country's assessments of a questionnaire, every cycle, with domain scores beside region and world medians",
         description: 'Administrations see only their own country (another gives 404); staff any.',
@@ -231,6 +233,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     '/readiness',
     {
       schema: {
+        operationId: 'getReadinessAggregates',
         tags: ['readiness'],
         summary: 'Published readiness across countries: per domain and overall, count, mean, median, min, max, quartiles, tier counts',
         description:

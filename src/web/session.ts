@@ -99,6 +99,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     '/session',
     {
       schema: {
+        operationId: 'signIn',
+        security: [],
         tags: ['session'],
         summary: 'Sign in from a browser: the token is kept in an HttpOnly, SameSite=Strict cookie',
         description: 'Send the header X-Requested-With: fetch. Afterwards the browser calls the API with the cookie instead of a bearer token.',
@@ -129,6 +131,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     '/session',
     {
       schema: {
+        operationId: 'signOut',
+        security: [],
         tags: ['session'],
         summary: 'Sign out of the browser session (the token itself stays valid)',
         response: { 204: z.null().describe('Signed out'), ...problems(403) },

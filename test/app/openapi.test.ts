@@ -1,4 +1,7 @@
 // /openapi.json is a valid OpenAPI 3 document generated from the routes' zod schemas; /docs serves it as HTML.
+import { spawnSync } from 'node:child_process'
+import { mkdir, writeFile } from 'node:fs/promises'
+import path from 'node:path'
 import { compileErrors, validate } from '@readme/openapi-parser'
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
@@ -6,6 +9,7 @@ import t, { type Test } from 'tap'
 import { z } from 'zod'
 import { problems } from '../../src/errors.js'
 import { build } from '../helpers/build.js'
+import { ROOT } from '../helpers/database.js'
 
 interface OpenApiDocument {
   openapi: string
@@ -101,4 +105,74 @@ t.test('/docs serves the HTML reference and its script from this origin, under a
     t.equal(asset.statusCode, 200, `${url} loads`)
     t.match(asset.headers['content-type'], /javascript/)
   }
+})
+
+/** Every operation's id, pinned: generated clients name their methods after them. */
+const OPERATION_IDS: Record<string, string> = {
+  'POST /session': 'signIn',
+  'DELETE /session': 'signOut',
+  'GET /healthz': 'checkAlive',
+  'GET /readyz': 'checkReady',
+  'POST /tokens': 'createToken',
+  'GET /tokens': 'listTokens',
+  'DELETE /tokens/{id}': 'revokeToken',
+  'GET /me': 'whoAmI',
+  'GET /questionnaires': 'listQuestionnaires',
+  'GET /questionnaires/{id}/versions/{version}': 'getQuestionnaireVersion',
+  'GET /questionnaires/{id}/versions/{version}/questions/{questionId}': 'getQuestion',
+  'GET /countries': 'listCountries',
+  'GET /countries/{code}': 'getCountry',
+  'POST /assessments': 'createAssessment',
+  'GET /assessments': 'listAssessments',
+  'GET /assessments/{id}': 'getAssessment',
+  'PUT /assessments/{id}/answers/{questionId}': 'putAnswer',
+  'PATCH /assessments/{id}/answers': 'patchAnswers',
+  'GET /assessments/{id}/answers/{questionId}/history': 'getAnswerHistory',
+  'POST /assessments/{id}/transitions': 'transitionAssessment',
+  'POST /assessments/{id}/version': 'changeAssessmentVersion',
+  'POST /assessments/{id}/comments': 'addReviewComment',
+  'GET /assessments/{id}/readiness': 'getAssessmentReadiness',
+  'GET /countries/{code}/readiness': 'getCountryReadiness',
+  'GET /readiness': 'getReadinessAggregates',
+  'GET /exports/readiness.csv': 'exportReadinessCsv',
+  'GET /exports/answers.csv': 'exportAnswersCsv',
+  'POST /assessments/{id}/import': 'importAnswersCsv',
+}
+
+t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
+  const app = await build(t)
+  const document = (await openapi(app)) as OpenApiDocument & { security?: unknown[] }
+  t.same(document.security, [{ bearer: [] }], 'a token by default')
+  const found: Record<string, string | undefined> = {}
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      found[`${method.toUpperCase()} ${path}`] = (operation as { operationId?: string }).operationId
+    }
+  }
+  t.same(found, OPERATION_IDS)
+  const operation = (key: string) => {
+    const [method, path] = key.split(' ') as [string, string]
+    return document.paths[path]?.[method.toLowerCase()] as { security?: unknown[] }
+  }
+  for (const open of ['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /countries/{code}', 'POST /session', 'DELETE /session']) {
+    t.same(operation(open).security, [], `${open} needs no token`)
+  }
+  t.same(operation('GET /readiness').security, [{ bearer: [] }])
+})
+
+t.test('redocly lint (recommended rules, redocly.yaml) finds nothing', { timeout: 120_000 }, async (t) => {
+  const app = await build(t)
+  const document = await openapi(app)
+  // The path .redocly.lint-ignore.yaml names (npm run lint:openapi writes the same file).
+  const file = path.join(ROOT, 'test-output', 'openapi.json')
+  await mkdir(path.dirname(file), { recursive: true })
+  await writeFile(file, JSON.stringify(document, null, 2))
+  const result = spawnSync(path.join(ROOT, 'node_modules/.bin/redocly'), ['lint', '--config', path.join(ROOT, 'redocly.yaml'), '--format=stylish', file], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+  })
+  const output = `${result.stdout}\n${result.stderr}`
+  t.equal(result.status, 0, output.slice(-4000))
+  t.notMatch(output, /\b(error|warning)\s+[a-z0-9-]+\s/, 'no error and no warning')
 })
