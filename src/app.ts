@@ -14,6 +14,7 @@ import authPlugin from './plugins/auth.js'
 import { upgradeOverTls } from './plugins/csp.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin, { sendProblem } from './plugins/errors.js'
+import exportPoolPlugin from './plugins/export-pool.js'
 import openapiPlugin from './plugins/openapi.js'
 import questionnairesPlugin from './plugins/questionnaires.js'
 import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
@@ -102,6 +103,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     if (typeof policy === 'string') reply.header('content-security-policy', upgradeOverTls(request, policy))
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
+  await app.register(exportPoolPlugin, {
+    connectionString: config.databaseUrl,
+    size: config.exportPoolSize,
+    statementTimeoutSeconds: config.exportTimeoutSeconds,
+  })
   await app.register(authPlugin, { rateLimit: config.authRateLimit })
   await app.register(openapiPlugin, { version: APP_VERSION })
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
@@ -115,6 +121,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)
   await app.register(readinessRoutes)
-  await app.register(exportRoutes)
+  await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
   return app
 }

@@ -31,6 +31,15 @@ const environment = z.object({
     .min(1, 'must be from 1 to 200')
     .max(200, 'must be from 1 to 200')
     .default(10),
+  EXPORT_POOL_SIZE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 50')
+    .max(50, 'must be from 1 to 50')
+    .default(4),
+  EXPORTS_PER_PERSON: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(2),
+  EXPORT_STALL_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
+  EXPORT_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(600),
   BODY_LIMIT: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -51,6 +60,14 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly migrateOnStart: boolean
   readonly poolSize: number
+  /** Connections of the exports' own pool: exports never take the interactive pool's. */
+  readonly exportPoolSize: number
+  /** Concurrent exports one principal may run (429 beyond). */
+  readonly exportsPerPerson: number
+  /** An export whose client reads nothing for this long is ended and its connection freed. */
+  readonly exportStallSeconds: number
+  /** statement_timeout of an export. */
+  readonly exportTimeoutSeconds: number
   readonly bodyLimit: number
   readonly questionnairesDir: string
   readonly trustProxy: boolean
@@ -84,6 +101,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.MIGRATE_ON_START,
     poolSize: e.DB_POOL_SIZE,
+    exportPoolSize: e.EXPORT_POOL_SIZE,
+    exportsPerPerson: e.EXPORTS_PER_PERSON,
+    exportStallSeconds: e.EXPORT_STALL_SECONDS,
+    exportTimeoutSeconds: e.EXPORT_TIMEOUT_SECONDS,
     bodyLimit: e.BODY_LIMIT,
     questionnairesDir: e.QUESTIONNAIRES_DIR,
     trustProxy: e.TRUST_PROXY,

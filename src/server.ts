@@ -20,12 +20,12 @@ async function main(): Promise<void> {
     throw error
   }
   const log = pino({ level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } })
-  const connection = await openForServer(config)
+  const connection = await openForServer(config, log)
   log.info({ backend: connection.backend }, `database: ${describe(connection)}`)
 
   let app
   try {
-    const prepared = { ...config, databaseUrl: connection.url, poolSize: connection.maxConnections ?? config.poolSize }
+    const prepared = { ...config, databaseUrl: connection.url }
     if (config.migrateOnStart) await prepareDatabase(prepared, log)
     app = await buildApp(prepared, { loggerInstance: log })
     await bootstrapAdminToken(app.db, log)

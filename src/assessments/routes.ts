@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { badRequest, notFound, problems } from '../errors.js'
 import { requireRole } from '../plugins/auth.js'
+import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
@@ -13,23 +14,11 @@ import { ACTIONS, availableActions } from './workflow.js'
 /** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
 const ASSESSMENT_ROLES = ['administration', 'staff'] as const
 
-const httpUrl = z
-  .string()
-  .max(2000)
-  .refine((s) => {
-    try {
-      const u = new URL(s)
-      return u.protocol === 'http:' || u.protocol === 'https:'
-    } catch {
-      return false
-    }
-  }, 'must be an http(s) URL')
-const evidence = z.array(z.strictObject({ title: z.string().trim().min(1).max(300), url: httpUrl })).max(20)
 const answerBody = z.strictObject({
   value: z.unknown().optional().describe('The typed value: maturity 0–4, "yes"/"no"/"partial", an option id, option ids, a number or text'),
   special: z.enum(['not_applicable', 'unknown']).nullable().optional().describe('Instead of a value, where the question allows it'),
-  comment: z.string().max(4000).nullable().optional(),
-  evidence: evidence.optional(),
+  comment: comment.nullable().optional(),
+  evidence: evidenceList.optional(),
 })
 const answerSchema = z
   .object({

@@ -118,8 +118,8 @@ async function main() {
   const connection = await openForTask(config, log)
   log.info(`database: ${describe(connection)}`)
   try {
-    await prepareDatabase({ ...config, databaseUrl: connection.url, poolSize: connection.maxConnections ?? config.poolSize }, log)
-    const db = openKysely(connection.url, connection.maxConnections ?? 4)
+    await prepareDatabase({ ...config, databaseUrl: connection.url, poolSize: config.poolSize }, log)
+    const db = openKysely(connection.url, 4)
     try {
       const ctx: Context = { db, questionnaires: new QuestionnaireStore(db) }
       const [latest] = (await ctx.questionnaires.list()).sort((a, b) => b.version - a.version)

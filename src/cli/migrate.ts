@@ -11,7 +11,7 @@ try {
   const connection = await openForTask(config, log)
   log.info(`database: ${describe(connection)}`)
   try {
-    await prepareDatabase({ ...config, databaseUrl: connection.url, poolSize: connection.maxConnections ?? config.poolSize }, log)
+    await prepareDatabase({ ...config, databaseUrl: connection.url, poolSize: config.poolSize }, log)
   } finally {
     await connection.embedded?.close()
   }

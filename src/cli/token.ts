@@ -145,7 +145,7 @@ async function main(): Promise<number> {
     throw error
   }
 
-  // Loaded only once the arguments are good: the database modules (PGlite among them) are slow to load.
+  // Loaded only once the arguments are good: the database modules are slow to load.
   const [{ pino }, { describe, openForTask }, { openKysely }] = await Promise.all([
     import('pino'),
     import('../db/connect.js'),
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
   }
   const connection = await openForTask(config, log)
   log.info(`database: ${describe(connection)}`)
-  const db = openKysely(connection.url, connection.maxConnections ?? 2)
+  const db = openKysely(connection.url, 2)
   try {
     switch (command.name) {
       case 'create': {

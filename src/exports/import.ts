@@ -15,16 +15,26 @@
  *   its line number (`/line/7`, the header being line 1) in one 422 problem, and nothing changes.
  * - An import deliberately overwrites: every row is written with precondition {kind: 'any'}
  *   (If-Match: *), whatever the answer's current revision. History records each change as usual.
+ * - Limits: the API's own on every field (answer-fields.ts: comment, evidence count, title and URL
+ *   length; the question's own for the value), at most MAX_IMPORT_ROWS rows in MAX_IMPORT_BYTES,
+ *   and a 422 that lists the first MAX_REPORTED problems with the total count, so that neither the
+ *   work nor the error body grows with a bad file.
  */
-import { parse } from 'csv-parse/sync'
+import { once } from 'node:events'
+import { parse } from 'csv-parse'
 import type { FieldProblem } from '../errors.js'
-import { unprocessable } from '../errors.js'
+import { AppError, unprocessable } from '../errors.js'
+import { comment as commentField, evidenceList } from '../assessments/answer-fields.js'
 import type { AnswerWrite } from '../assessments/service.js'
 import { checkAnswer } from '../questionnaires/answers.js'
 import type { Question } from '../questionnaires/schema.js'
 import { unneutralise } from './columns.js'
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024
+/** As many rows as a questionnaire has questions, with room to spare. */
+export const MAX_IMPORT_ROWS = 2000
+/** Problems listed in one 422; `total` says how many there were. */
+export const MAX_REPORTED = 100
 const SPECIALS = ['not_applicable', 'unknown'] as const
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
@@ -33,22 +43,46 @@ interface Row {
   cells: string[]
 }
 
-function readRows(csv: string): Row[] {
+/** Parsed a slice at a time, yielding between slices: a large file never holds the event loop. */
+const SLICE = 64 * 1024
+
+async function readRows(csv: string): Promise<Row[]> {
+  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true })
+  const rows: Row[] = []
+  let stop = false
+  const feed = (async () => {
+    for (let i = 0; i < csv.length && !stop; i += SLICE) {
+      if (!parser.write(csv.slice(i, i + SLICE))) await once(parser, 'drain')
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    if (!stop) parser.end()
+  })()
   try {
-    const records = parse(csv, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as {
-      record: string[]
-      info: { lines: number }
-    }[]
-    return records.map((r) => ({ line: r.info.lines, cells: r.record }))
+    for await (const r of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      rows.push({ line: r.info.lines, cells: r.record })
+      // One record more than allowed is enough to know the file is too long: the rest is not parsed.
+      if (rows.length > MAX_IMPORT_ROWS + 1) {
+        stop = true
+        parser.destroy()
+        throw unprocessable(`the file has more than ${MAX_IMPORT_ROWS} answers`, [
+          { path: `/line/${r.info.lines}`, message: `at most ${MAX_IMPORT_ROWS} answers per import` },
+        ])
+      }
+    }
+    await feed
   } catch (error) {
+    stop = true
+    await feed.catch(() => undefined)
+    if (error instanceof AppError) throw error
     const e = error as { lines?: number; message?: string }
     throw unprocessable('the file is not valid CSV', [{ path: `/line/${e.lines ?? 1}`, message: e.message ?? 'not valid CSV' }])
   }
+  return rows
 }
 
 /** The answer writes of a CSV file for these questions, or a 422 naming every bad line. */
-export function parseImport(csv: string, questions: ReadonlyMap<string, Question>): AnswerWrite[] {
-  const rows = readRows(csv)
+export async function parseImport(csv: string, questions: ReadonlyMap<string, Question>): Promise<AnswerWrite[]> {
+  const rows = await readRows(csv)
   const header = rows[0]
   if (!header) throw unprocessable('the file is empty', [{ path: '/line/1', message: 'a header row is required' }])
   const index = (name: string) => header.cells.findIndex((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase() === name.toLowerCase())
@@ -108,27 +142,38 @@ export function parseImport(csv: string, questions: ReadonlyMap<string, Question
       continue
     }
     const comment = cell(col.comment)
-    if (comment !== undefined) write.comment = comment.trim() || null
+    if (comment !== undefined) {
+      const checkedComment = commentField.safeParse(comment.trim())
+      if (!checkedComment.success) {
+        problems.push({ path, message: `${questionId}: comment ${checkedComment.error.issues[0]?.message ?? 'is not valid'}` })
+        continue
+      }
+      write.comment = checkedComment.data || null
+    }
     const evidence = cell(col.evidence)
-    if (evidence !== undefined) write.evidence = evidence.split(/\s+/).filter(Boolean).map((url) => ({ title: url, url }))
+    if (evidence !== undefined) {
+      const checkedEvidence = evidenceList.safeParse(evidence.split(/\s+/).filter(Boolean).map((url) => ({ title: url.slice(0, 300), url })))
+      if (!checkedEvidence.success) {
+        const issue = checkedEvidence.error.issues[0]
+        const item = typeof issue?.path[0] === 'number' ? ` "${evidence.split(/\s+/).filter(Boolean)[issue.path[0]]?.slice(0, 100)}"` : ''
+        problems.push({ path, message: `${questionId}: evidence${item} ${issue?.message ?? 'is not valid'}` })
+        continue
+      }
+      write.evidence = checkedEvidence.data
+    }
     writes.push(write)
   }
-  for (const w of writes) {
-    for (const e of w.evidence ?? []) {
-      if (!isHttpUrl(e.url)) problems.push({ path: w.path, message: `evidence "${e.url}" is not an http(s) URL` })
-    }
+  if (problems.length) {
+    const sorted = sortByLine(problems)
+    const shown = sorted.slice(0, MAX_REPORTED)
+    throw unprocessable(
+      `${problems.length} row(s) of the file are not valid; nothing was imported` +
+        (problems.length > shown.length ? ` (the first ${shown.length} are listed)` : ''),
+      shown,
+      { total: problems.length },
+    )
   }
-  if (problems.length) throw unprocessable(`${problems.length} row(s) of the file are not valid; nothing was imported`, sortByLine(problems))
   return writes
-}
-
-function isHttpUrl(s: string): boolean {
-  try {
-    const u = new URL(s)
-    return (u.protocol === 'http:' || u.protocol === 'https:') && s.length <= 2000
-  } catch {
-    return false
-  }
 }
 
 function sortByLine(problems: FieldProblem[]): FieldProblem[] {

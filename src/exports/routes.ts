@@ -1,39 +1,82 @@
 // CSV exports (staff only), streamed from PostgreSQL with COPY, and the CSV import of answers.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { PoolClient } from 'pg'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { presentAssessment } from '../assessments/present.js'
 import { findVisible } from '../assessments/repository.js'
 import { writeAnswers } from '../assessments/service.js'
-import { notFound, problems, unprocessable } from '../errors.js'
-import { requireRole } from '../plugins/auth.js'
+import { AppError, notFound, problems } from '../errors.js'
+import { requireRole, type Principal } from '../plugins/auth.js'
+import { releaseSlots, takeSlot } from './capacity.js'
 import { MAX_IMPORT_BYTES, parseImport } from './import.js'
 import { answersExport, copyOut, exportFilters, readinessExport, type BuiltExport } from './stream.js'
+
+export interface ExportLimits {
+  exportsPerPerson: number
+  exportStallSeconds: number
+}
 
 const exportQuery = exportFilters.extend({
   bom: z.enum(['0', '1', 'true', 'false']).optional().describe('1: prepend a UTF-8 byte order mark (for spreadsheet programs)'),
 })
 
-export default async function exportRoutes(app: FastifyInstance): Promise<void> {
+export default async function exportRoutes(app: FastifyInstance, config: ExportLimits): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
 
   // text/csv bodies arrive as a string, within their own size limit (this plugin only).
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_request, body, done) => done(null, body))
 
-  async function send(reply: import('fastify').FastifyReply, built: BuiltExport, bom: boolean) {
-    const client = await app.pg.pool.connect()
-    const stream = copyOut(client, built.select, {
-      bom,
-      release: (err) => {
-        if (err) app.log.warn({ err }, 'export stream ended early')
-        client.release(err)
-      },
-    })
-    return reply
+  /**
+   * Sends an export: headers only for HEAD (the query is not run); otherwise the COPY stream on a
+   * connection of the export pool, within the principal's concurrent-export limit, ended when its
+   * client stops reading for exportStallSeconds.
+   */
+  async function send(request: FastifyRequest, reply: FastifyReply, who: Principal, built: BuiltExport, bom: boolean) {
+    reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${built.filename}"`)
       .header('cache-control', 'no-store')
-      .send(stream)
+    if (request.method === 'HEAD') return reply.send()
+
+    let client: PoolClient
+    try {
+      client = await app.exportPool.connect()
+    } catch (err) {
+      request.log.warn({ err }, 'no export connection free')
+      reply.header('retry-after', '10')
+      throw new AppError(503, 'exports_busy', 'all export connections are in use; try again shortly')
+    }
+    try {
+      await takeSlot(client, who.tokenId, config.exportsPerPerson)
+    } catch (error) {
+      client.release()
+      if (error instanceof AppError && error.status === 429) reply.header('retry-after', '10')
+      throw error
+    }
+    const stream = copyOut(client, built.select, {
+      bom,
+      release: (err) => {
+        clearInterval(watch)
+        if (err) {
+          request.log.warn({ err }, 'export stream ended early')
+          client.release(err) // the connection may be mid-COPY: the pool discards it, and its slot with it
+        } else {
+          releaseSlots(client).then(() => client.release(), (e: Error) => client.release(e))
+        }
+      },
+    })
+    // A client that reads nothing for the stall time (its socket's buffer full all along) loses the export.
+    const stallMs = config.exportStallSeconds * 1000
+    let progress = Date.now()
+    const res = reply.raw
+    res.on('drain', () => (progress = Date.now()))
+    const watch = setInterval(() => {
+      if (!res.writableNeedDrain) progress = Date.now()
+      else if (Date.now() - progress > stallMs) stream.destroy(new Error(`the client read nothing for ${config.exportStallSeconds} s`))
+    }, Math.min(1000, stallMs / 4))
+    watch.unref()
+    return reply.send(stream)
   }
 
   const csv = z.string().describe('CSV (RFC 4180), UTF-8')
@@ -49,13 +92,13 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
           'Version defaults to the latest; statuses to submitted,validated. Staff only.',
         security: [{ bearer: [] }],
         querystring: exportQuery,
-        response: { 200: csv, ...problems(400, 401, 403, 404) },
+        response: { 200: csv, ...problems(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request, reply) => {
-      requireRole(request, 'staff')
+      const who = requireRole(request, 'staff')
       const { bom, ...filters } = request.query
-      return send(reply, await readinessExport(app.db, filters), bom === '1' || bom === 'true')
+      return send(request, reply, who, await readinessExport(app.db, filters), bom === '1' || bom === 'true')
     },
   )
 
@@ -71,13 +114,13 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
           'value, score, comment, evidence URLs, carried forward, last changed at, last changed by role. Statuses default to submitted,validated. Staff only.',
         security: [{ bearer: [] }],
         querystring: exportQuery,
-        response: { 200: csv, ...problems(400, 401, 403, 404) },
+        response: { 200: csv, ...problems(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request, reply) => {
-      requireRole(request, 'staff')
+      const who = requireRole(request, 'staff')
       const { bom, ...filters } = request.query
-      return send(reply, await answersExport(app.db, filters), bom === '1' || bom === 'true')
+      return send(request, reply, who, await answersExport(app.db, filters), bom === '1' || bom === 'true')
     },
   )
 
@@ -107,8 +150,7 @@ export default async function exportRoutes(app: FastifyInstance): Promise<void> 
       if (!assessment) throw notFound(`assessment ${request.params.id}`)
       const version = await app.questionnaires.get(assessment.questionnaire, assessment.version)
       if (!version) throw notFound(`questionnaire ${assessment.questionnaire} v${assessment.version}`)
-      const writes = parseImport(request.body, version.questions)
-      if (writes.length > 2000) throw unprocessable('too many rows', [{ path: '/line/2002', message: 'at most 2000 answers per import' }])
+      const writes = await parseImport(request.body, version.questions)
       const result = await writeAnswers({ db: app.db, questionnaires: app.questionnaires }, actor, assessment.id, writes)
       return { imported: writes.length, assessment: presentAssessment(result.assessment) }
     },

@@ -1,11 +1,12 @@
 // The embedded backend, end to end, as an operator meets it: the real server as a child process
-// without DATABASE_URL (PGlite in DATA_DIR, served on loopback, its address published in
-// DATA_DIR/server.json). Runs whatever TEST_DATABASE_URL says: it never touches that database.
+// without DATABASE_URL (PostgreSQL binaries from the registry, the cluster in DATA_DIR/postgres,
+// loopback only, a password in DATA_DIR/password; the owner's pid and port in DATA_DIR/server.json).
+// Runs whatever TEST_DATABASE_URL says: it never touches that database.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir } from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import t from 'tap'
@@ -92,9 +93,26 @@ async function stop(server: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<
   }
 }
 
-async function published(dataDir: string): Promise<{ pid: number; url: string }> {
-  return JSON.parse(await readFile(path.join(dataDir, 'server.json'), 'utf8')) as { pid: number; url: string }
+async function published(dataDir: string): Promise<{ pid: number; port: number; url: string }> {
+  const { pid, port } = JSON.parse(await readFile(path.join(dataDir, 'server.json'), 'utf8')) as { pid: number; port: number }
+  const password = (await readFile(path.join(dataDir, 'password'), 'utf8')).trim()
+  return { pid, port, url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres` }
 }
+
+/** The pids of every postmaster running on this data directory (Linux /proc). */
+async function postmastersOn(dataDir: string): Promise<number[]> {
+  const cluster = path.join(dataDir, 'postgres')
+  const pids: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')
+    const args = cmdline.split('\0')
+    if (path.basename(args[0] ?? '') === 'postgres' && args.includes('-D') && args[args.indexOf('-D') + 1] === cluster) pids.push(Number(entry))
+  }
+  return pids
+}
+
+const mode = async (file: string) => (await stat(file)).mode & 0o777
 
 async function query<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: url })
@@ -125,10 +143,12 @@ t.test('the embedded backend: start, write, migrate alongside, stop, restart, ke
   await waitReady(first, port)
   t.pass('the first start answers /readyz 200')
   t.match(first.output(), /"backend":"embedded"/, 'the log states the backend')
-  t.match(first.output(), /database: embedded PostgreSQL \(PGlite\) at postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres/)
+  t.match(first.output(), /database: embedded PostgreSQL at 127\.0\.0\.1:\d+\/postgres/)
   const address = await published(dataDir)
   t.equal(address.pid, first.process.pid, 'server.json names the server process')
-  t.match(address.url, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/, 'and its loopback address')
+  t.notMatch(first.output(), (await readFile(path.join(dataDir, 'password'), 'utf8')).trim(), 'the password never reaches the log')
+  t.match((await query<{ version: string }>(address.url, 'select version()'))[0]!.version, /^PostgreSQL 17\./, 'real PostgreSQL 17')
+  t.equal(await postmastersOn(dataDir).then((p) => p.length), 1, 'one postmaster')
 
   // 2. Something written through SQL, at the published address.
   await query(address.url, 'create table smoke_test (id integer primary key, note text not null)')
@@ -146,7 +166,7 @@ t.test('the embedded backend: start, write, migrate alongside, stop, restart, ke
   // 4. npm run migrate while the server runs goes through its socket.
   const migrate = await migrateTask(dataDir)
   t.equal(migrate.code, 0, 'npm run migrate exits 0', { output: migrate.output })
-  t.match(migrate.output, `using the embedded database of the running server at ${address.url}`, 'through the running server')
+  t.match(migrate.output, `using the embedded database of the running server at postgres://postgres:***@127.0.0.1:${address.port}/postgres`, 'through the running server')
   t.match(migrate.output, /database schema is up to date/, 'which has nothing to apply')
   t.same(await published(dataDir), address, 'and leaves server.json alone')
 
@@ -163,17 +183,29 @@ t.test('the embedded backend: start, write, migrate alongside, stop, restart, ke
   const { url } = await published(dataDir)
   t.same(await query(url, 'select id, note from smoke_test'), [{ id: 1, note: 'written before the restart' }], 'the row survived')
 
-  // 7. A crash (SIGKILL) leaves a stale server.json behind; it does not lock the directory out.
+  // 7. A crash (SIGKILL) leaves a stale server.json and an orphaned postmaster behind; neither
+  // locks the directory out, and there is never a second postmaster on it.
   await query(url, 'insert into smoke_test values ($1, $2)', [2, 'written before the crash'])
   await stop(again, 'SIGKILL')
   t.ok(existsSync(serverJson), 'a killed server leaves server.json')
+  const [orphan] = await postmastersOn(dataDir)
+  t.ok(orphan, 'and its postmaster keeps running')
   const alone = await migrateTask(dataDir)
   t.equal(alone.code, 0, 'npm run migrate without a server exits 0', { output: alone.output })
   t.notMatch(alone.output, /running server/, 'it opened the directory itself')
-  t.notOk(existsSync(serverJson), 'and unpublished it when done')
+  t.match(alone.output, `a postmaster (pid ${orphan}) was left running`, 'after stopping the orphan')
+  t.same(await postmastersOn(dataDir), [], 'and stopped its own when done')
 
+  const crashing = startServer(dataDir, port)
+  await waitReady(crashing, port)
+  await stop(crashing, 'SIGKILL')
+  const [orphan2] = await postmastersOn(dataDir)
+  t.ok(orphan2, 'a second crash leaves another orphan')
   const afterCrash = startServer(dataDir, port)
   await waitReady(afterCrash, port)
+  const running = await postmastersOn(dataDir)
+  t.equal(running.length, 1, 'a restart after a crash runs exactly one postmaster')
+  t.not(running[0], orphan2, 'its own, not the orphan')
   const { url: url2 } = await published(dataDir)
   t.same(
     await query(url2, 'select id from smoke_test order by id'),
@@ -182,4 +214,34 @@ t.test('the embedded backend: start, write, migrate alongside, stop, restart, ke
   )
   t.equal(await stop(afterCrash), 0, 'and it stops cleanly')
   t.notOk(existsSync(serverJson), 'unpublishing its address')
+  t.same(await postmastersOn(dataDir), [], 'and its postmaster')
+})
+
+t.test('the embedded server: password authentication, loopback only, private files', async (t) => {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'tr-embedded-'))
+  t.teardown(() => rm(dataDir, { recursive: true, force: true }))
+  const port = await freePort()
+  const server = startServer(dataDir, port)
+  t.teardown(() => stop(server))
+  await waitReady(server, port)
+  const { url, port: pgPort } = await published(dataDir)
+
+  const wrong = new URL(url)
+  wrong.password = 'not-the-password'
+  await t.rejects(query(wrong.toString(), 'select 1'), /password authentication failed/, 'a wrong password is refused')
+  const none = new URL(url)
+  none.password = ''
+  await t.rejects(query(none.toString(), 'select 1'), /password|SASL/, 'no password is refused')
+  t.same(await query(url, 'show listen_addresses'), [{ listen_addresses: '127.0.0.1' }], 'it listens on loopback only')
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal)?.address
+  if (external) {
+    const there = new URL(url)
+    there.hostname = external
+    await t.rejects(query(there.toString(), 'select 1'), /ECONNREFUSED/, `a connection to ${external}:${pgPort} is refused`)
+  }
+  for (const file of ['server.json', 'password']) t.equal(await mode(path.join(dataDir, file)), 0o600, `${file} is 0600`)
+  t.equal(await mode(path.join(dataDir, 'postgres')), 0o700, 'the cluster directory is 0700')
+  t.equal((await mode(dataDir)) & 0o044, 0, 'DATA_DIR is readable by its owner only')
 })

@@ -16,27 +16,13 @@ interface EmptyDatabase {
 
 let counter = 0
 
-/** A new database with nothing in it: on the test server when there is one, else an in-memory PGlite. */
+/** A new database with nothing in it, on the run's server. */
 async function emptyDatabase(): Promise<EmptyDatabase> {
   const server = serverUrl()
-  if (server) {
-    const name = `tr_migrate_${process.pid}_${counter++}`
-    await adminQuery(server, `drop database if exists ${name} with (force)`)
-    await adminQuery(server, `create database ${name} template template0`)
-    return { url: withDatabase(server, name), drop: () => adminQuery(server, `drop database if exists ${name} with (force)`) }
-  }
-  const { PGlite } = await import('@electric-sql/pglite')
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket')
-  const db = await PGlite.create()
-  const socket = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 20 })
-  await socket.start()
-  return {
-    url: `postgres://postgres@${socket.getServerConn()}/postgres`,
-    async drop() {
-      await socket.stop()
-      await db.close()
-    },
-  }
+  const name = `tr_migrate_${process.pid}_${counter++}`
+  await adminQuery(server, `drop database if exists ${name} with (force)`)
+  await adminQuery(server, `create database ${name} template template0`)
+  return { url: withDatabase(server, name), drop: () => adminQuery(server, `drop database if exists ${name} with (force)`) }
 }
 
 async function fresh(t: Test): Promise<EmptyDatabase> {

@@ -130,3 +130,38 @@ t.test('draft only', async (t) => {
   t.equal(submit.statusCode, 200, submit.body)
   t.equal((await importCsv(other, 'question id,value\ncdc.human_rights.restriction_instrument,1\n', nga)).statusCode, 409)
 })
+
+t.test("an import obeys the API's own limits, and its error body is capped", async (t) => {
+  const q = 'cdc.human_rights.restriction_instrument'
+  const before = await answersOf(id)
+  const put = (payload: object) =>
+    app.inject({ method: 'PUT', url: `/assessments/${id}/answers/${q}`, headers: { authorization: ken, 'if-match': '*' }, payload })
+
+  const longComment = 'x'.repeat(4001)
+  t.equal((await put({ value: 2, comment: longComment })).statusCode, 400, 'the API refuses a 4,001-character comment')
+  const byCsv = await importCsv(id, `question id,value,comment\r\n${q},2,${longComment}\r\n`)
+  t.equal(byCsv.statusCode, 422, 'so does the import')
+  t.match(byCsv.json().errors, [{ path: '/line/2', message: /comment .*4000/ }])
+
+  const urls = Array.from({ length: 21 }, (_, i) => `https://example.org/${i}`)
+  t.equal((await put({ value: 2, evidence: urls.map((url) => ({ title: url, url })) })).statusCode, 400, 'the API refuses 21 evidence items')
+  const tooMany = await importCsv(id, `question id,value,evidence URLs\r\n${q},2,${urls.join(' ')}\r\n`)
+  t.equal(tooMany.statusCode, 422, 'so does the import')
+  t.match(tooMany.json().errors, [{ path: '/line/2', message: /evidence .*20/ }])
+  const longUrl = await importCsv(id, `question id,value,evidence URLs\r\n${q},2,https://example.org/${'a'.repeat(2000)}\r\n`)
+  t.equal(longUrl.statusCode, 422, 'and a URL over 2,000 characters')
+
+  const rows = Array.from({ length: 2001 }, (_, i) => `cdc.nothing_${i},1`)
+  const long = await importCsv(id, `question id,value\r\n${rows.join('\r\n')}\r\n`)
+  t.equal(long.statusCode, 422, 'more than 2,000 rows are refused')
+  t.match(long.json(), { detail: /more than 2000 answers/, errors: [{ path: '/line/2002' }] })
+
+  const bad = await importCsv(id, `question id,value\r\n${rows.slice(0, 1500).join('\r\n')}\r\n`)
+  t.equal(bad.statusCode, 422)
+  const body = bad.json()
+  t.equal(body.errors.length, 100, 'the first 100 problems are listed')
+  t.equal(body.total, 1500, 'with the total count')
+  t.match(body.detail, /1500 row\(s\).*first 100/)
+  t.ok(bad.body.length < 20_000, `the error body stays small (${bad.body.length} bytes)`)
+  t.same(await answersOf(id), before, 'nothing changed')
+})

@@ -32,9 +32,7 @@ export async function build(
 ): Promise<FastifyInstance> {
   const { beforeReady, ...buildOptions } = options
   const database = await fileDatabase()
-  // The embedded backend takes one connection per process (see Connection.maxConnections).
-  const poolSize = database.backend === 'embedded' ? { poolSize: 1 } : {}
-  const app = await buildApp(testConfig({ databaseUrl: database.url, ...poolSize, ...overrides }), buildOptions)
+  const app = await buildApp(testConfig({ databaseUrl: database.url, ...overrides }), buildOptions)
   t.teardown(() => app.close())
   await beforeReady?.(app)
   await app.ready()

@@ -1,5 +1,5 @@
 // The real server (src/server.ts) as a child process on a given database, for the reliability tests:
-// crash, database faults, shutdown. Only meaningful on real PostgreSQL.
+// crash, database faults, shutdown; on the run's server, configured or embedded.
 import { spawn, type ChildProcess } from 'node:child_process'
 import net from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -7,9 +7,7 @@ import { sql } from 'kysely'
 import { createToken } from '../../src/auth/tokens.js'
 import { openKysely } from '../../src/db/kysely.js'
 import type { QuestionnaireFile } from '../../src/questionnaires/schema.js'
-import { ROOT, serverUrl } from './database.js'
-
-export const NEEDS_POSTGRES = serverUrl() ? false : 'needs TEST_DATABASE_URL (or DATABASE_URL): a real PostgreSQL server'
+import { ROOT } from './database.js'
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -30,17 +28,18 @@ export interface ServerProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-export async function startServer(databaseUrl: string, port?: number, env: Record<string, string> = {}): Promise<ServerProcess> {
+/** The server on a database URL, or (`{ dataDir }`) on the embedded PostgreSQL it starts itself. */
+export async function startServer(database: string | { dataDir: string }, port?: number, env: Record<string, string> = {}): Promise<ServerProcess> {
   const p = port ?? (await freePort())
+  const target = typeof database === 'string' ? { DATABASE_URL: database, MIGRATE_ON_START: 'false' } : { DATA_DIR: database.dataDir }
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
-      DATABASE_URL: databaseUrl,
+      ...target,
       PORT: String(p),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
-      MIGRATE_ON_START: 'false',
       AUTH_RATE_LIMIT: '100000',
       ...env,
     },
@@ -53,7 +52,8 @@ export async function startServer(databaseUrl: string, port?: number, env: Recor
     child.once('exit', (code, signal) => resolve({ code, signal })),
   )
   const base = `http://127.0.0.1:${p}`
-  for (let i = 0; i < 300; i++) {
+  // A first embedded start runs initdb and the migrations first.
+  for (let i = 0; i < (typeof database === 'string' ? 300 : 1200); i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}: ${out}`)
     try {
       if ((await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2000) })).ok) {

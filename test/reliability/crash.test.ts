@@ -11,9 +11,9 @@ import { openKysely } from '../../src/db/kysely.js'
 import type { StoredAnswer } from '../../src/questionnaires/answers.js'
 import { score } from '../../src/scoring/score.js'
 import { createTestDatabase } from '../helpers/database.js'
-import { makeFixture, NEEDS_POSTGRES, startServer } from '../helpers/server-process.js'
+import { makeFixture, startServer } from '../helpers/server-process.js'
 
-t.test('acknowledged writes survive SIGKILL; scores and history are whole', { skip: NEEDS_POSTGRES, timeout: 110_000 }, async (t) => {
+t.test('acknowledged writes survive SIGKILL; scores and history are whole', { timeout: 110_000 }, async (t) => {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
   const fixture = await makeFixture(database.url, ['KEN', 'FRA', 'BRA', 'IND'])

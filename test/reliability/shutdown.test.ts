@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import t from 'tap'
 import { createTestDatabase, serverUrl, withDatabase } from '../helpers/database.js'
-import { makeFixture, NEEDS_POSTGRES, startServer } from '../helpers/server-process.js'
+import { makeFixture, startServer } from '../helpers/server-process.js'
 
 interface Outcome {
   status?: number
@@ -29,7 +29,7 @@ function send(port: number, method: string, path: string, headers: Record<string
   })
 }
 
-t.test('SIGTERM lets accepted requests finish and exits 0', { skip: NEEDS_POSTGRES, timeout: 110_000 }, async (t) => {
+t.test('SIGTERM lets accepted requests finish and exits 0', { timeout: 110_000 }, async (t) => {
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
   const fixture = await makeFixture(database.url, ['KEN', 'FRA', 'JPN', 'CHL'])
@@ -59,7 +59,7 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { skip: NEEDS_POSTGR
     )
   }
   // Wait (bounded) until every write is blocked on the locks.
-  const watcher = new pg.Client({ connectionString: withDatabase(serverUrl()!, 'postgres') })
+  const watcher = new pg.Client({ connectionString: withDatabase(serverUrl(), 'postgres') })
   await watcher.connect()
   let blocked = 0
   for (let i = 0; i < 400 && blocked < WRITES; i++) {

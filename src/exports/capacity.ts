@@ -1,0 +1,27 @@
+// How many exports run at once: per principal, counted by PostgreSQL advisory locks taken on the
+// export's own connection, so several server processes count together and a connection that dies
+// gives its slot back by itself.
+import type pg from 'pg'
+import { AppError } from '../errors.js'
+
+/** Namespace of the export slots among advisory locks ("EXPT"). */
+const LOCK_CLASS = 0x45585054 | 0
+
+/**
+ * Takes one of `limit` export slots of `who` on `client`, or throws 429. The slot is held until
+ * releaseSlots on the same connection (or until the connection ends).
+ */
+export async function takeSlot(client: pg.ClientBase, who: string, limit: number): Promise<void> {
+  const { rows } = await client.query<{ slot: number }>(
+    `select s as slot from generate_series(0, $2::int - 1) as s
+      where pg_try_advisory_lock($3::int, hashtext($1 || ':' || s)) limit 1`,
+    [who, limit, LOCK_CLASS],
+  )
+  if (rows.length === 0) {
+    throw new AppError(429, 'too_many_exports', `at most ${limit} exports may run at once for one person; wait for one to finish`)
+  }
+}
+
+export async function releaseSlots(client: pg.ClientBase): Promise<void> {
+  await client.query('select pg_advisory_unlock_all()')
+}
