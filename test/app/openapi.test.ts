@@ -104,6 +104,7 @@ t.test('/docs serves the HTML reference and its script from this origin, under a
     const asset = await app.inject({ method: 'GET', url })
     t.equal(asset.statusCode, 200, `${url} loads`)
     t.match(asset.headers['content-type'], /javascript/)
+    t.equal(asset.headers['cache-control'], 'public, max-age=86400', 'cached for a day')
   }
 })
 
