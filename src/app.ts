@@ -1,6 +1,7 @@
 // buildApp(config): registers the plugins and feature routes; never listens (server.ts does).
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
+import compress from '@fastify/compress'
 import helmet from '@fastify/helmet'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
@@ -20,6 +21,7 @@ import questionnairesPlugin from './plugins/questionnaires.js'
 import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
 import questionnaireRoutes from './questionnaires/routes.js'
 import readinessRoutes from './readiness/routes.js'
+import { createMailer } from './mail/mailer.js'
 import sessionPlugin from './web/session.js'
 
 export const APP_VERSION = '0.1.0'
@@ -81,6 +83,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
 
   await app.register(errorsPlugin)
+  // Before every route (it attaches itself to routes as they are added): JSON, pages and CSV go
+  // compressed to any client that accepts it (brotli at a fast quality, else gzip).
+  await app.register(compress, { encodings: ['br', 'gzip'] })
   await app.register(helmet, {
     // The web interface uses only same-origin scripts and styles (/docs sets a policy of its own).
     contentSecurityPolicy: {
@@ -111,7 +116,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authPlugin, { rateLimit: config.authRateLimit })
   await app.register(openapiPlugin, { version: APP_VERSION })
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
-  await app.register(sessionPlugin, { secret: config.sessionSecret, rateLimit: config.authRateLimit })
+  const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
+  app.addHook('onClose', async () => mailer.close())
+  await app.register(sessionPlugin, {
+    policy: { idleSeconds: config.sessionIdleMinutes * 60, absoluteSeconds: config.sessionHours * 3600 },
+    rateLimit: config.authRateLimit,
+    accountLimit: config.authRateLimit * 5,
+    mailer,
+  })
 
   await app.register(questionnairesPlugin, { translationsDir: path.join(path.resolve(config.questionnairesDir), TRANSLATIONS_DIR) })
 

@@ -1,5 +1,4 @@
 // All settings come from the environment, parsed once into a frozen, typed Config.
-import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -48,7 +47,12 @@ const environment = z.object({
   QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
   TRUST_PROXY: boolean.default(false),
   AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
+  SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(720, 'must be at most 720').default(12),
+  INVITATION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(90, 'must be at most 90').default(14),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('treaty-readiness <no-reply@localhost>'),
+  PUBLIC_URL: z.string().regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org').optional(),
 })
 
 export interface Config {
@@ -73,8 +77,16 @@ export interface Config {
   readonly trustProxy: boolean
   /** Failed authentications allowed per client address and minute. */
   readonly authRateLimit: number
-  /** Signs the web session cookie. Without SESSION_SECRET a random one per process: sessions end on restart. */
-  readonly sessionSecret: string
+  /** A session ends after this much inactivity, and after sessionHours in any case. */
+  readonly sessionIdleMinutes: number
+  readonly sessionHours: number
+  /** How long an invitation link works. */
+  readonly invitationDays: number
+  /** Outgoing mail; without it, mails are written to the log instead. */
+  readonly smtpUrl: string | undefined
+  readonly mailFrom: string
+  /** The address people reach the service at, for links in mails; default http://HOST:PORT. */
+  readonly publicUrl: string
 }
 
 export class ConfigError extends Error {
@@ -109,6 +121,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     questionnairesDir: e.QUESTIONNAIRES_DIR,
     trustProxy: e.TRUST_PROXY,
     authRateLimit: e.AUTH_RATE_LIMIT,
-    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    sessionHours: e.SESSION_HOURS,
+    invitationDays: e.INVITATION_DAYS,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   })
 }

@@ -108,11 +108,13 @@ export async function domainProgress(db: Db, assessmentId: string) {
 }
 
 export async function listTransitions(db: Db, assessmentId: string) {
+  // Persons are disabled, never deleted, so the name of whoever made a transition stays readable.
   return db
-    .selectFrom('transitions')
-    .select(['from_status', 'to_status', 'comment', 'actor_role', 'at'])
-    .where('assessment_id', '=', assessmentId)
-    .orderBy('seq')
+    .selectFrom('transitions as t')
+    .leftJoin('persons as p', 'p.id', 't.actor')
+    .select(['t.from_status', 't.to_status', 't.comment', 't.actor_role', 't.at', 'p.name as actor_label'])
+    .where('t.assessment_id', '=', assessmentId)
+    .orderBy('t.seq')
     .execute()
 }
 
@@ -126,7 +128,7 @@ export async function recordTransition(
 ): Promise<void> {
   await db
     .insertInto('transitions')
-    .values({ assessment_id: assessmentId, from_status: from, to_status: to, comment, actor: actor.tokenId, actor_role: actor.role })
+    .values({ assessment_id: assessmentId, from_status: from, to_status: to, comment, actor: actor.personId, actor_role: actor.role })
     .execute()
 }
 

@@ -8,7 +8,7 @@ import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
-import { addComment, changeVersion, createAssessment, missingRequired, transition, writeAnswers, type AnswerWrite } from './service.js'
+import { addComment, changeVersion, createAssessment, missingRequired, transition, unconfirmedCarried, writeAnswers, type AnswerWrite } from './service.js'
 import { ACTIONS, availableActions } from './workflow.js'
 
 /** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
@@ -61,6 +61,9 @@ const detailSchema = assessmentSchema
     region: z.string(),
     actions: z.array(z.enum(ACTIONS)),
     missingRequired: z.array(z.string()),
+    unconfirmed: z
+      .array(z.string())
+      .describe('Answers carried forward from the previous cycle, to questions that apply, not yet confirmed (saved again) or changed: submission waits for them'),
     domains: z.array(
       z.object({
         domain: z.string(),
@@ -77,7 +80,16 @@ const detailSchema = assessmentSchema
     ),
     answers: z.array(answerSchema),
     comments: z.array(z.object({ id: z.string(), questionId: z.string().nullable(), body: z.string(), author: z.string(), createdAt: z.string() })),
-    transitions: z.array(z.object({ from: z.string().nullable(), to: z.string(), comment: z.string().nullable(), role: z.string().nullable(), at: z.string() })),
+    transitions: z.array(
+      z.object({
+        from: z.string().nullable(),
+        to: z.string(),
+        comment: z.string().nullable(),
+        role: z.string().nullable(),
+        by: z.string().nullable().describe('The name of the person who made the transition'),
+        at: z.string(),
+      }),
+    ),
   })
   .meta({ id: 'AssessmentDetail' })
 
@@ -220,6 +232,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         region: country.region,
         actions: availableActions(row.status, actor.role),
         missingRequired: version ? missingRequired(version, answerMap) : [],
+        unconfirmed: version ? unconfirmedCarried(version, answers) : [],
         domains: domains.map(presentDomainProgress),
         answers: answers.map(presentAnswer),
         comments: comments.map((c) => ({
@@ -229,7 +242,14 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
           author: c.author_label,
           createdAt: c.created_at.toISOString(),
         })),
-        transitions: transitions.map((t) => ({ from: t.from_status, to: t.to_status, comment: t.comment, role: t.actor_role, at: t.at.toISOString() })),
+        transitions: transitions.map((t) => ({
+          from: t.from_status,
+          to: t.to_status,
+          comment: t.comment,
+          role: t.actor_role,
+          by: t.actor_label,
+          at: t.at.toISOString(),
+        })),
       }
     },
   )

@@ -9,6 +9,8 @@ import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.
 import { storeReadiness, type StoreOptions } from '../readiness/store.js'
 import { score, type Readiness } from '../scoring/score.js'
 import { parseIfMatch, type Precondition } from './etag.js'
+import { answerableDomains, hasMembership } from '../people/principal.js'
+import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
@@ -136,7 +138,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         version,
         cycle: input.cycle,
         status: 'draft',
-        created_by: actor.tokenId,
+        created_by: actor.personId,
         carried_from: source?.id ?? null,
         overall_score: null,
         tier: null,
@@ -166,7 +168,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
             evidence: JSON.stringify(answer.evidence),
             carried_forward: true,
             score: null,
-            updated_by: actor.tokenId,
+            updated_by: actor.personId,
             updated_by_role: actor.role,
           })
           .execute()
@@ -178,7 +180,7 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
             revision: 1,
             old_answer: null,
             new_answer: JSON.stringify({ ...answerSnapshot(answer), carriedFrom: source.id }),
-            changed_by: actor.tokenId,
+            changed_by: actor.personId,
             changed_by_role: actor.role,
           })
           .execute()
@@ -201,6 +203,9 @@ function carryReason(from: LoadedVersion, to: LoadedVersion, answer: AnswerRow):
   return null
 }
 
+/** Who may take each action, beyond the coarse role: submitting is the focal point's, reviewing the reviewer's. */
+const MEMBERSHIP_FOR: Record<Action, MembershipRole> = { submit: 'focal_point', reopen: 'focal_point', return: 'reviewer', validate: 'reviewer' }
+
 function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
   if (actor.role !== 'administration') throw forbidden('only the administration of the country answers its assessment')
   if (!isEditable(assessment.status)) {
@@ -219,11 +224,25 @@ function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
  * Answers to questions that do not apply (their applies_if is not met once the request's own answers
  * are taken into account) are refused: storing them would suggest they count, and they would not.
  */
+/** A contributor limited to some domains answers those only: 403 naming the first other domain. */
+function assertMayAnswer(actor: Actor, assessment: AssessmentRow, version: LoadedVersion, writes: AnswerWrite[]): void {
+  const domains = answerableDomains(actor, assessment.country, assessment.questionnaire)
+  if (domains === 'all') return
+  for (const write of writes) {
+    const domain = version.domainOf.get(write.questionId)
+    if (domain && !domains.includes(domain)) {
+      const title = version.content.domains.find((d) => d.id === domain)?.title.en ?? domain
+      throw forbidden(`you answer ${domains.length ? `the domains ${domains.join(', ')}` : 'no domain'} of ${assessment.country}; ${write.questionId} is in the domain ${domain} (${title})`)
+    }
+  }
+}
+
 export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[]) {
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     assertCanEdit(actor, assessment)
     const version = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
+    assertMayAnswer(actor, assessment, version, writes)
     const current = new Map((await loadAnswers(trx, assessment.id)).map((a) => [a.question_id, a]))
 
     const problems: FieldProblem[] = []
@@ -300,7 +319,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
           score: raw.get(write.questionId) ?? null,
           revision: (existing?.revision ?? 0) + 1,
           updated_at: now,
-          updated_by: actor.tokenId,
+          updated_by: actor.personId,
           updated_by_role: actor.role,
         },
       }
@@ -316,7 +335,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
             old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
             new_answer: JSON.stringify({ value: row.value === null ? null : JSON.parse(row.value), special: row.special, comment: row.comment, evidence: JSON.parse(row.evidence) }),
             changed_at: now,
-            changed_by: actor.tokenId,
+            changed_by: actor.personId,
             changed_by_role: actor.role,
           })),
         ),
@@ -357,6 +376,22 @@ export function missingRequired(version: LoadedVersion, answers: ReadonlyMap<str
   return missing
 }
 
+/**
+ * Answers carried forward from the previous cycle, not yet confirmed or changed, to questions that
+ * apply: each is last cycle's claim, so submission waits until the administration has looked at it.
+ * One that no longer applies is neither counted nor asked for, like any answer to such a question.
+ */
+export function unconfirmedCarried(version: LoadedVersion, answers: readonly Pick<AnswerRow, 'question_id' | 'value' | 'special' | 'carried_forward'>[]): string[] {
+  const map = new Map(answers.map((a) => [a.question_id, stored(a)]))
+  return answers
+    .filter((a) => a.carried_forward)
+    .filter((a) => {
+      const question = version.questions.get(a.question_id)
+      return question !== undefined && applies(question, map, version.questions)
+    })
+    .map((a) => a.question_id)
+}
+
 export async function transition(
   ctx: Context,
   actor: Actor,
@@ -371,6 +406,10 @@ export async function transition(
       throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
     }
     const check = checkTransition(assessment.status, action, actor.role, comment)
+    const needs = check.ok ? MEMBERSHIP_FOR[action] : undefined
+    if (needs && !hasMembership(actor, needs, needs === 'focal_point' ? assessment.country : undefined)) {
+      throw forbidden(`only a ${needs.replace('_', ' ')}${needs === 'focal_point' ? ` of ${assessment.country}` : ''} may ${action} an assessment`)
+    }
     if (!check.ok) {
       if (check.reason === 'role') throw forbidden(check.message)
       if (check.reason === 'state') throw conflict(check.message, { assessmentStatus: assessment.status })
@@ -380,11 +419,19 @@ export async function transition(
     const answers = await loadAnswers(trx, assessment.id)
     if (action === 'submit') {
       const missing = missingRequired(version, new Map(answers.map((a) => [a.question_id, stored(a)])))
-      if (missing.length) {
+      const unconfirmed = unconfirmedCarried(version, answers)
+      if (missing.length || unconfirmed.length) {
+        const parts = [
+          missing.length ? `${missing.length} required question(s) are not answered yet` : '',
+          unconfirmed.length ? `${unconfirmed.length} answer(s) carried forward from the previous cycle are not confirmed or changed yet` : '',
+        ]
         throw unprocessable(
-          `${missing.length} required question(s) are not answered yet`,
-          missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
-          { missing },
+          parts.filter(Boolean).join('; '),
+          [
+            ...missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
+            ...unconfirmed.map((id) => ({ path: `/answers/${id}`, message: 'carried forward from the previous cycle: confirm it (save it again) or change it' })),
+          ],
+          { missing, unconfirmed },
         )
       }
     }
@@ -392,7 +439,7 @@ export async function transition(
     if (action === 'return' && comment?.trim()) {
       await trx
         .insertInto('review_comments')
-        .values({ assessment_id: assessment.id, question_id: null, body: comment.trim(), author: actor.tokenId, author_label: actor.label })
+        .values({ assessment_id: assessment.id, question_id: null, body: comment.trim(), author: actor.personId, author_label: actor.name })
         .execute()
     }
     return (await recompute(trx, assessment.id, version, answers, { status: check.to })).assessment
@@ -433,7 +480,7 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
           revision: answer.revision + 1,
           old_answer: JSON.stringify(answerSnapshot(answer)),
           new_answer: JSON.stringify({ removed: true, reason: `moved to version ${targetVersion}: ${reason}` }),
-          changed_by: actor.tokenId,
+          changed_by: actor.personId,
           changed_by_role: actor.role,
         })
         .execute()
@@ -446,7 +493,7 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
 }
 
 export async function addComment(ctx: Context, actor: Actor, assessmentId: string, questionId: string | null, body: string) {
-  if (actor.role !== 'staff') throw forbidden('only staff write review comments')
+  if (actor.role !== 'staff' || !hasMembership(actor, 'reviewer')) throw forbidden('only reviewers write review comments')
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     if (questionId) {
@@ -457,7 +504,7 @@ export async function addComment(ctx: Context, actor: Actor, assessmentId: strin
     }
     return trx
       .insertInto('review_comments')
-      .values({ assessment_id: assessment.id, question_id: questionId, body: body.trim(), author: actor.tokenId, author_label: actor.label })
+      .values({ assessment_id: assessment.id, question_id: questionId, body: body.trim(), author: actor.personId, author_label: actor.name })
       .returning(['id', 'question_id', 'body', 'author_label', 'created_at'])
       .executeTakeFirstOrThrow()
   })

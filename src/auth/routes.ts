@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { MEMBERSHIP_ROLES } from '../db/schema.js'
 import { notFound, problems, unprocessable } from '../errors.js'
 import { requirePrincipal, requireRole } from '../plugins/auth.js'
 import {
@@ -27,6 +28,9 @@ const createBody = z
     role,
     country: countryCode.nullish(),
     label: z.string().trim().min(1, 'must not be empty').max(LABEL_MAX),
+    personId: z.uuid({ message: 'must be a person id (a UUID)' }).nullish().meta({
+      description: 'Whose token: it carries at most that person\'s rights. Without it, a person is made for the token with exactly its rights.',
+    }),
     expiresAt: z
       .string()
       .meta({ description: 'YYYY-MM-DD (the token works through that day, UTC) or an ISO date-time with offset' })
@@ -79,10 +83,20 @@ const tokenInfo = z
 
 const me = z
   .object({
-    tokenId: z.string(),
+    personId: z.string(),
+    name: z.string(),
+    tokenId: z.string().nullable().meta({ description: 'The API token used; null in a password session' }),
     role,
     country: z.string().nullable(),
     label: z.string(),
+    memberships: z.array(
+      z.object({
+        role: z.enum(MEMBERSHIP_ROLES),
+        country: z.string().nullable(),
+        questionnaire: z.string().nullable(),
+        domains: z.array(z.string()).nullable(),
+      }),
+    ),
   })
   .meta({ id: 'Principal' })
 
@@ -131,6 +145,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
           label: body.label,
           expiresAt: body.expiresAt ?? null,
           createdBy: admin.tokenId,
+          personId: body.personId ?? null,
         })
         request.log.info({ tokenId: row.id, role: row.role, country: row.country }, 'token created')
         reply.code(201).header('cache-control', 'no-store')
@@ -203,7 +218,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request)
-      return { tokenId: p.tokenId, role: p.role, country: p.country, label: p.label }
+      return { personId: p.personId, name: p.name, tokenId: p.tokenId, role: p.role, country: p.country, label: p.label, memberships: p.memberships }
     },
   )
 }

@@ -2,7 +2,7 @@
 // Only the SHA-256 of a token is stored; the plaintext leaves this module once, from createToken.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { sql, type Kysely, type Selectable } from 'kysely'
-import type { Database, Role, TokensTable } from '../db/schema.js'
+import type { Database, MembershipRole, Role, TokensTable } from '../db/schema.js'
 
 export const ROLES = ['administration', 'staff', 'admin'] as const satisfies readonly Role[]
 
@@ -33,6 +33,19 @@ export interface NewToken {
   expiresAt?: Date | null
   /** The token that made this one (the admin's), if any. */
   createdBy?: string | null
+  /**
+   * Whose token. The person must hold the rights of `role` (and country). Without it, a person is
+   * made for the token with exactly those rights, named by the label (how `npm run token` and the
+   * first-start admin token work).
+   */
+  personId?: string | null
+}
+
+/** The memberships that grant a token role: administration acts for a country, staff reviews and analyses. */
+const MEMBERSHIPS_OF_ROLE: Record<Role, MembershipRole[]> = {
+  administration: ['focal_point'],
+  staff: ['reviewer', 'analyst'],
+  admin: ['admin'],
 }
 
 /** A token request that cannot be honoured; `field` names the offending input. */
@@ -57,6 +70,7 @@ const COLUMNS = [
   'expires_at',
   'revoked_at',
   'last_used_at',
+  'person_id',
 ] as const satisfies readonly (keyof TokenRow)[]
 
 // ---- pure -------------------------------------------------------------------------------------
@@ -138,19 +152,40 @@ export async function createToken(db: Kysely<Database>, input: NewToken): Promis
     throw new TokenInputError('expiresAt', 'expiry must be in the future')
   }
   const token = generateToken()
-  const row = await db
-    .insertInto('tokens')
-    .values({
-      hash: hashToken(token),
-      prefix: displayPrefix(token),
-      role: input.role,
-      country,
-      label,
-      expires_at: expiresAt,
-      created_by: input.createdBy ?? null,
-    })
-    .returning(COLUMNS)
-    .executeTakeFirstOrThrow()
+  const write = async (trx: Kysely<Database>) => {
+    let personId = input.personId ?? null
+    if (personId) {
+      const grants = await trx
+        .selectFrom('memberships')
+        .select('role')
+        .where('person_id', '=', personId)
+        .where('role', 'in', input.role === 'administration' ? ['focal_point', 'contributor'] : MEMBERSHIPS_OF_ROLE[input.role])
+        .where((eb) => (country ? eb('country', '=', country) : eb('country', 'is', null)))
+        .executeTakeFirst()
+      if (!grants) throw new TokenInputError('role', `this person holds no ${input.role} rights${country ? ` for ${country}` : ''}`)
+    } else {
+      personId = (await trx.insertInto('persons').values({ name: label, email: null, status: 'active', password_hash: null }).returning('id').executeTakeFirstOrThrow()).id
+      await trx
+        .insertInto('memberships')
+        .values(MEMBERSHIPS_OF_ROLE[input.role].map((role) => ({ person_id: personId!, role, country, questionnaire: null, domains: null })))
+        .execute()
+    }
+    return trx
+      .insertInto('tokens')
+      .values({
+        hash: hashToken(token),
+        prefix: displayPrefix(token),
+        role: input.role,
+        country,
+        label,
+        expires_at: expiresAt,
+        created_by: input.createdBy ?? null,
+        person_id: personId,
+      })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow()
+  }
+  const row = db.isTransaction ? await write(db) : await db.transaction().execute(write)
   return { token, row }
 }
 
@@ -191,7 +226,12 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
   const presented = hashToken(plaintext)
   const found = await db
     .selectFrom('tokens')
-    .select([...COLUMNS, 'hash', sql<Date>`now()`.as('now')])
+    .select([
+      ...COLUMNS,
+      'hash',
+      sql<Date>`now()`.as('now'),
+      (eb) => eb.selectFrom('persons').select('status').whereRef('persons.id', '=', 'tokens.person_id').as('person_status'),
+    ])
     .where('hash', '=', presented)
     .executeTakeFirst()
   // The indexed lookup by hash already is the comparison; this states the constant-time check
@@ -199,8 +239,9 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
   if (!found || found.hash.length !== presented.length || !timingSafeEqual(found.hash, presented)) {
     return { status: 'invalid' }
   }
-  const { hash: _hash, now, ...token } = found
-  if (token.revoked_at) return { status: 'revoked', token }
+  const { hash: _hash, now, person_status, ...token } = found
+  // A disabled person's tokens end with them.
+  if (token.revoked_at || person_status === 'disabled') return { status: 'revoked', token }
   if (token.expires_at && token.expires_at.getTime() <= now.getTime()) return { status: 'expired', token }
   if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() >= LAST_USED_INTERVAL_SECONDS * 1000) {
     const updated = await db
@@ -224,4 +265,15 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
 export async function findActiveToken(db: Kysely<Database>, plaintext: string): Promise<TokenRow | null> {
   const check = await checkToken(db, plaintext)
   return check.status === 'active' ? check.token : null
+}
+
+/** A token by id when it is neither revoked nor expired (a session opened with it lasts no longer). */
+export async function findUsableToken(db: Kysely<Database>, id: string): Promise<TokenRow | undefined> {
+  return db
+    .selectFrom('tokens')
+    .select(COLUMNS)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
+    .executeTakeFirst()
 }

@@ -14,7 +14,8 @@ import { createToken } from '../auth/tokens.js'
 import { loadConfig, type Config } from '../config.js'
 import { describe, openForTask } from '../db/connect.js'
 import { openKysely } from '../db/kysely.js'
-import { toPrincipal, type Principal } from '../plugins/auth.js'
+import type { Principal } from '../plugins/auth.js'
+import { principalOfToken } from '../people/principal.js'
 import { prepareDatabase } from '../prepare.js'
 import { applies, type StoredAnswer } from '../questionnaires/answers.js'
 import type { Question } from '../questionnaires/schema.js'
@@ -126,7 +127,7 @@ async function main() {
       if (!latest) throw new Error('no questionnaire is published; add one to QUESTIONNAIRES_DIR')
       const version = (await ctx.questionnaires.get(latest.questionnaire, latest.version))!
       const staffToken = await createToken(db, { role: 'staff', label: 'DEMO staff (demo data)' })
-      const staff = toPrincipal(staffToken.row)
+      const staff = await principalOfToken(db, staffToken.row)
       const known = new Set((await db.selectFrom('countries').select('code').execute()).map((r) => r.code))
       const countries = DEMO_COUNTRIES.filter((c) => known.has(c))
       let created = 0
@@ -140,7 +141,7 @@ async function main() {
             skipped++
             continue
           }
-          admin ??= toPrincipal((await createToken(db, { role: 'administration', country, label: `DEMO administration ${country} (demo data)` })).row)
+          admin ??= await principalOfToken(db, (await createToken(db, { role: 'administration', country, label: `DEMO administration ${country} (demo data)` })).row)
           const status = targetStatus(index, cycle)
           const growth = cycle === 2026 ? 0.1 : 0
           const share = status === 'draft' ? 0.45 : 1

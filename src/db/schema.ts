@@ -62,6 +62,69 @@ export interface TokensTable {
   expires_at: Timestamp | null
   revoked_at: Timestamp | null
   last_used_at: Timestamp | null
+  /** Whose token: it carries at most that person's rights. */
+  person_id: string | null
+}
+
+export const PERSON_STATUSES = ['invited', 'active', 'disabled'] as const
+export type PersonStatus = (typeof PERSON_STATUSES)[number]
+export const MEMBERSHIP_ROLES = ['focal_point', 'contributor', 'reviewer', 'analyst', 'admin'] as const
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number]
+
+export interface PersonsTable {
+  id: Generated<string>
+  name: string
+  /** Unique case-insensitively; null only for persons made for tokens that predate persons. */
+  email: string | null
+  language: Generated<'ar' | 'en' | 'es' | 'fr' | 'ru' | 'zh'>
+  status: Generated<PersonStatus>
+  /** argon2id (PHC string); null until the person sets a password. */
+  password_hash: string | null
+  created_at: Timestamp
+  created_by: string | null
+  last_sign_in_at: Timestamp | null
+}
+
+export interface MembershipsTable {
+  id: Generated<string>
+  person_id: string
+  role: MembershipRole
+  /** For focal_point and contributor: the country they act for. */
+  country: string | null
+  /** A contributor limited to some domains of one questionnaire. */
+  questionnaire: string | null
+  domains: string[] | null
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export interface InvitationsTable {
+  id: Generated<string>
+  person_id: string
+  secret_hash: Buffer
+  created_at: Timestamp
+  created_by: string | null
+  expires_at: Timestamp
+  accepted_at: Timestamp | null
+  revoked_at: Timestamp | null
+}
+
+export interface SessionsTable {
+  /** SHA-256 of the cookie's random value. */
+  id: Buffer
+  person_id: string
+  /** Set when the session was opened with an API token: it carries at most the token's rights. */
+  token_id: string | null
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  expires_at: Timestamp
+  address: string | null
+  user_agent: string | null
+}
+
+export interface AuthFailuresTable {
+  key: string
+  at: Timestamp
 }
 
 export interface AssessmentsTable {
@@ -162,6 +225,11 @@ export interface Database {
   questionnaire_domains: QuestionnaireDomainsTable
   questionnaire_questions: QuestionnaireQuestionsTable
   tokens: TokensTable
+  persons: PersonsTable
+  memberships: MembershipsTable
+  invitations: InvitationsTable
+  sessions: SessionsTable
+  auth_failures: AuthFailuresTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable

@@ -6,7 +6,8 @@ import { z } from 'zod'
 import { presentAssessment } from '../assessments/present.js'
 import { findVisible } from '../assessments/repository.js'
 import { writeAnswers } from '../assessments/service.js'
-import { AppError, notFound, problems } from '../errors.js'
+import { AppError, forbidden, notFound, problems } from '../errors.js'
+import { hasMembership } from '../people/principal.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import { releaseSlots, takeSlot } from './capacity.js'
 import { MAX_IMPORT_BYTES, parseImport } from './import.js'
@@ -33,6 +34,7 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
    * client stops reading for exportStallSeconds.
    */
   async function send(request: FastifyRequest, reply: FastifyReply, who: Principal, built: BuiltExport, bom: boolean) {
+    if (!hasMembership(who, 'analyst')) throw forbidden('exports are for analysts')
     reply
       .header('content-type', 'text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${built.filename}"`)
@@ -48,7 +50,7 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
       throw new AppError(503, 'exports_busy', 'all export connections are in use; try again shortly')
     }
     try {
-      await takeSlot(client, who.tokenId, config.exportsPerPerson)
+      await takeSlot(client, who.personId, config.exportsPerPerson)
     } catch (error) {
       client.release()
       if (error instanceof AppError && error.status === 429) reply.header('retry-after', '10')

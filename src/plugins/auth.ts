@@ -5,30 +5,23 @@
 // expired or revoked token leaves `request.principal` null, and the route decides whether that
 // matters (requirePrincipal / requireRole / app.requireRole). Every 401 carries WWW-Authenticate.
 //
-// Failed authentications are limited per client address (config.authRateLimit a minute): past the
-// limit, any request presenting a token gets 429 with Retry-After until the minute is over, whether
-// or not its token is good (otherwise the limit would still answer "that guess was right").
-// @fastify/rate-limit counts every request it sees and cannot count only failures, so the counter
-// here is a small in-memory map (per process, fixed one-minute windows, swept as it grows).
-//
-// Seam for the web session (a signed cookie holding a token): call principalFromToken(app, token)
-// and assign request.principal in a hook registered after this plugin.
+// Failed authentications are limited per client address (config.authRateLimit a minute, a sliding
+// window kept in PostgreSQL, people/throttle.ts): past the limit, a bad token gets 429 with
+// Retry-After instead of 401. A good token is not refused: 256-bit tokens cannot be guessed, so
+// the limit is about floods of bad ones, and an office behind one address must not be locked out
+// by somebody else's bad tokens.
 import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import { checkToken, type TokenRow } from '../auth/tokens.js'
+import { checkToken } from '../auth/tokens.js'
 import type { Database, Role } from '../db/schema.js'
+import { loadPrincipal, type Principal } from '../people/principal.js'
+import { throttled } from '../people/throttle.js'
 import { forbidden, unauthorized } from '../errors.js'
 import { sendProblem } from './errors.js'
 
-export interface Principal {
-  tokenId: string
-  role: Role
-  /** The country an administration token acts for; null for staff and admin. */
-  country: string | null
-  label: string
-}
+export type { Principal } from '../people/principal.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -64,20 +57,12 @@ const REALM = 'treaty-readiness'
 /** Why a request that presented credentials has no principal; read by requirePrincipal and the 401 header. */
 const failures = new WeakMap<FastifyRequest, AuthFailure>()
 
-export function toPrincipal(token: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Principal {
-  return { tokenId: token.id, role: token.role, country: token.country, label: token.label }
-}
-
-/** Checks a plaintext token against the database: the principal, or why there is none. */
+/** Checks a plaintext token against the database: the principal (its person's, within the token's rights), or why there is none. */
 export async function authenticateToken(db: Kysely<Database>, token: string): Promise<AuthResult> {
   const check = await checkToken(db, token)
-  return check.status === 'active' ? { principal: toPrincipal(check.token) } : { failure: check.status }
-}
-
-/** The principal a plaintext token stands for, or null. For the web session code (signed cookie). */
-export async function principalFromToken(app: FastifyInstance, token: string): Promise<Principal | null> {
-  const result = await authenticateToken(app.db, token)
-  return 'principal' in result ? result.principal : null
+  if (check.status !== 'active') return { failure: check.status }
+  const principal = check.token.person_id ? await loadPrincipal(db, check.token.person_id, check.token) : null
+  return principal ? { principal } : { failure: 'revoked' }
 }
 
 /** The authenticated principal; otherwise a 401 saying why. */
@@ -127,46 +112,8 @@ export function clientKey(ip: string): string {
     .join(':')}::/64`
 }
 
-/** Failed authentications per key in fixed windows. In memory, per process. */
-export class FailureCounter {
-  private readonly entries = new Map<string, { count: number; resetAt: number }>()
-  private lastSweep = 0
-
-  constructor(
-    readonly limit: number,
-    readonly windowMs = 60_000,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Seconds until the key may try again; 0 when it is not blocked. */
-  blockedFor(key: string): number {
-    const entry = this.entries.get(key)
-    const now = this.now()
-    if (!entry || entry.resetAt <= now || entry.count < this.limit) return 0
-    return Math.max(1, Math.ceil((entry.resetAt - now) / 1000))
-  }
-
-  fail(key: string): void {
-    const now = this.now()
-    const entry = this.entries.get(key)
-    if (entry && entry.resetAt > now) entry.count++
-    else this.entries.set(key, { count: 1, resetAt: now + this.windowMs })
-    this.sweep(now)
-  }
-
-  get size(): number {
-    return this.entries.size
-  }
-
-  private sweep(now: number): void {
-    if (this.entries.size < 1000 || now - this.lastSweep < 5000) return
-    this.lastSweep = now
-    for (const [key, entry] of this.entries) if (entry.resetAt <= now) this.entries.delete(key)
-  }
-}
-
 async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<void> {
-  const counter = new FailureCounter(options.rateLimit, options.windowMs)
+  const windowSeconds = Math.max(1, Math.round((options.windowMs ?? 60_000) / 1000))
 
   app.decorateRequest('principal', null)
   app.decorate('requireRole', (...roles: Role[]) => {
@@ -183,24 +130,19 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
       failures.set(request, 'malformed')
       return
     }
-    const key = clientKey(request.ip)
-    const wait = counter.blockedFor(key)
-    if (wait > 0) {
-      reply.header('retry-after', String(wait))
-      return sendProblem(
-        reply,
-        429,
-        'rate_limited',
-        `too many failed authentications from this address; try again in ${wait} s`,
-      )
-    }
     const result = await authenticateToken(app.db, token)
     if ('principal' in result) {
       request.principal = result.principal
       return
     }
+    // Counted in the database under a lock (throttle.ts): every process counts together, and a
+    // burst of concurrent bad tokens cannot pass the limit between check and count.
+    const counted = await throttled(app.db, [{ key: `address:${clientKey(request.ip)}`, max: options.rateLimit, windowSeconds }], async () => ({ ok: false, value: null }))
+    if (counted.blocked > 0) {
+      reply.header('retry-after', String(counted.blocked))
+      return sendProblem(reply, 429, 'rate_limited', `too many failed authentications from this address; try again in ${counted.blocked} s`)
+    }
     failures.set(request, result.failure)
-    counter.fail(key)
     request.log.info({ failure: result.failure }, 'authentication failed')
   })
 

@@ -1,10 +1,12 @@
-import type { FastifyInstance } from 'fastify'
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { notFound, problems } from '../errors.js'
 import { negotiateLanguage } from './language.js'
 import { presentQuestion, presentQuestionnaire } from './present.js'
-import { ANSWER_TYPES, FORCES, LANGUAGES } from './schema.js'
+import { ANSWER_TYPES, FORCES, LANGUAGES, type Language } from './schema.js'
+import type { LoadedVersion } from './store.js'
 
 const langQuery = z.object({
   lang: z
@@ -82,6 +84,49 @@ const listSchema = z.object({
 
 const versionParams = z.object({ id: z.string().max(40), version: z.coerce.number().int().positive() })
 
+const languagesSchema = z.object({
+  items: z.array(
+    z.object({
+      lang: z.enum(LANGUAGES),
+      title: z.string(),
+      translated: z.boolean().describe('Whether the questionnaire has its own title in this language (texts without a translation are shown in English)'),
+      digest: z.string().describe('Digest of the version as served in this language: add ?digest= to its address to have it cached for good'),
+    }),
+  ),
+})
+
+/**
+ * A version as served in one language, with the digest of exactly those bytes.
+ * Why a digest of the served texts and not the version's hash: the content of a published version
+ * cannot change, but its translations come from files (questionnaires/translations/) that may be
+ * corrected without a new version and are read at start-up. The digest changes with them, so a URL
+ * carrying it (`?digest=`) names texts that never change (cached for a year, immutable), and a
+ * corrected translation gets a new URL after the restart that loads it.
+ * Memoised per loaded version (the store keeps one object per version for the process's life).
+ */
+const served = new WeakMap<LoadedVersion, Map<Language, { body: ReturnType<typeof presentQuestionnaire>; json: string; digest: string }>>()
+function servedIn(loaded: LoadedVersion, lang: Language) {
+  let byLang = served.get(loaded)
+  if (!byLang) served.set(loaded, (byLang = new Map()))
+  let entry = byLang.get(lang)
+  if (!entry) {
+    const body = presentQuestionnaire(loaded.content, loaded.hash, lang)
+    const json = JSON.stringify(body)
+    entry = { body, json, digest: createHash('sha256').update(json).digest('hex').slice(0, 32) }
+    byLang.set(lang, entry)
+  }
+  return entry
+}
+
+/** True (and the reply is a 304) when the client already holds this ETag. */
+function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
+  reply.header('etag', etag)
+  const given = request.headers['if-none-match']
+  if (!given || !given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return false
+  reply.code(304).send()
+  return true
+}
+
 export default async function questionnaireRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
 
@@ -120,17 +165,57 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         security: [],
         tags: ['questionnaires'],
         summary: 'A questionnaire version: its domains with their questions, in order',
+        description:
+          'With ?digest= (from …/languages) equal to the current digest of these texts the response is cacheable for good ' +
+          '(Cache-Control: immutable); otherwise it carries that digest as its ETag and is revalidated (If-None-Match → 304).',
         params: versionParams,
-        querystring: langQuery,
-        response: { 200: versionSchema, ...problems(400, 404) },
+        querystring: langQuery.extend({
+          digest: z
+            .string()
+            .regex(/^[0-9a-f]{16,64}$/, 'must be a digest given by …/languages')
+            .optional()
+            .describe('The digest of the texts, from GET /questionnaires/{id}/versions/{version}/languages'),
+        }),
+        response: { 200: versionSchema, 304: z.null().describe('Not modified'), ...problems(400, 404) },
       },
     },
     async (request, reply) => {
       const loaded = await app.questionnaires.get(request.params.id, request.params.version)
       if (!loaded) throw notFound(`questionnaire ${request.params.id} version ${request.params.version}`)
       const lang = negotiateLanguage(request.query.lang, request.headers['accept-language'])
-      reply.header('content-language', lang).header('cache-control', 'public, max-age=300')
-      return presentQuestionnaire(loaded.content, loaded.hash, lang)
+      const texts = servedIn(loaded, lang)
+      reply
+        .header('content-language', lang)
+        .header('cache-control', request.query.digest === texts.digest ? 'public, max-age=31536000, immutable' : 'public, no-cache')
+      if (request.query.lang === undefined) reply.header('vary', 'accept-language')
+      if (notModified(request, reply, `"${texts.digest}"`)) return reply
+      return texts.body
+    },
+  )
+
+  r.get(
+    '/questionnaires/:id/versions/:version/languages',
+    {
+      schema: {
+        operationId: 'getQuestionnaireLanguages',
+        security: [],
+        tags: ['questionnaires'],
+        summary: "A version's languages: title, whether it is translated, and the digest that addresses its texts",
+        params: versionParams,
+        response: { 200: languagesSchema, 304: z.null().describe('Not modified'), ...problems(400, 404) },
+      },
+    },
+    async (request, reply) => {
+      const loaded = await app.questionnaires.get(request.params.id, request.params.version)
+      if (!loaded) throw notFound(`questionnaire ${request.params.id} version ${request.params.version}`)
+      const items = LANGUAGES.map((lang) => {
+        const texts = servedIn(loaded, lang)
+        return { lang, title: texts.body.title, translated: lang === 'en' || loaded.content.title[lang] !== undefined, digest: texts.digest }
+      })
+      reply.header('cache-control', 'no-cache')
+      const etag = `"${createHash('sha256').update(items.map((i) => i.digest).join()).digest('hex').slice(0, 32)}"`
+      if (notModified(request, reply, etag)) return reply
+      return { items }
     },
   )
 

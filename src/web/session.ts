@@ -1,18 +1,18 @@
 // The web session and the browser interface.
 //
-// POST /session {token} checks an API token and keeps it in a cookie; DELETE /session clears it.
-// An onRequest hook (after the auth plugin's) turns that cookie into request.principal when the
-// request has no Authorization header, so the whole REST API works from the browser.
-//
-// Why the token itself, in a signed HttpOnly cookie, and no server-side session store:
-// - the token is already a 256-bit secret checked against the database on every request, so
-//   revoking or expiring it ends every browser session made from it at once — no second store
-//   to keep in step, nothing to clean up, and it works with several server processes;
-// - HttpOnly keeps it away from page scripts; SameSite=Strict keeps it off cross-site requests;
-//   Secure is set whenever the request came over https (also behind a proxy with TRUST_PROXY);
-// - the HMAC signature (SESSION_SECRET) lets a tampered or made-up cookie be dropped without a
-//   database lookup. Without SESSION_SECRET a random secret is made per process, so sessions
-//   end when the server restarts (users sign in again with their token).
+// POST /session signs in with an e-mail and password, or with an API token; either way a session
+// row is made in PostgreSQL (src/people/sessions.ts) and the cookie holds only its random secret.
+// DELETE /session deletes the row, so a replayed cookie is refused afterwards; disabling a person
+// deletes all of theirs. An onRequest hook (after the auth plugin's) turns the cookie into
+// request.principal when the request has no Authorization header, so the whole REST API works
+// from the browser. Sessions and failed sign-ins live in the database: several server processes
+// behind one address behave as one.
+// - HttpOnly keeps the cookie from page scripts; SameSite=Strict keeps it off cross-site requests;
+//   over https (also behind a proxy listed in TRUST_PROXY) it is Secure and named __Host-…, which
+//   browsers bind to this host and path.
+// - Failed sign-ins are limited per client address and per account (throttle.ts), checked and
+//   counted atomically; a locked account is told by mail, and stays usable from other addresses
+//   until its own, higher limit.
 //
 // CSRF: a cookie-authenticated POST/PUT/PATCH/DELETE (and sign-in/out themselves, against login
 // CSRF) must carry `X-Requested-With: fetch` — which a cross-site form cannot send and a
@@ -22,16 +22,24 @@ import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { sql } from 'kysely'
 import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { findUsableToken } from '../auth/tokens.js'
 import { problems, unauthorized } from '../errors.js'
-import { clientKey, FailureCounter, principalFromToken } from '../plugins/auth.js'
+import { formatDate, renderMail } from '../mail/messages.js'
+import type { Mailer } from '../mail/mailer.js'
+import { verifyPassword } from '../people/passwords.js'
+import { loadPrincipal } from '../people/principal.js'
+import { createSession, deleteSession, validateSession, type SessionPolicy } from '../people/sessions.js'
+import { blockedFor, throttled, type Limit } from '../people/throttle.js'
+import { authenticateToken, clientKey } from '../plugins/auth.js'
 import { sendProblem } from '../plugins/errors.js'
 
 export const SESSION_COOKIE = 'tr_session'
-/** A browser session lasts a working day; the token's own expiry and revocation still apply. */
-export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60
+/** The cookie's name over https: the __Host- prefix makes browsers refuse it unless Secure, host-only and Path=/. */
+export const SECURE_SESSION_COOKIE = '__Host-tr_session'
 export const CSRF_HEADER = 'x-requested-with'
 export const CSRF_HEADER_VALUE = 'fetch'
 
@@ -39,10 +47,15 @@ const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url))
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 export interface SessionOptions {
-  secret: string
+  policy: SessionPolicy
   /** Failed sign-ins allowed per client address and minute. */
   rateLimit: number
+  /** Failed sign-ins allowed per account in a quarter of an hour, from any address. */
+  accountLimit: number
+  mailer: Mailer
 }
+
+const ACCOUNT_WINDOW_SECONDS = 15 * 60
 
 /** Whether an unsafe request proves it comes from our own pages (custom header or same Origin). */
 export function sameOriginProof(request: FastifyRequest): boolean {
@@ -53,23 +66,20 @@ export function sameOriginProof(request: FastifyRequest): boolean {
   return origin === `${request.protocol}://${request.host}`
 }
 
+function cookieName(request: FastifyRequest): string {
+  return request.protocol === 'https' ? SECURE_SESSION_COOKIE : SESSION_COOKIE
+}
+
 function cookieOptions(request: FastifyRequest) {
-  return {
-    httpOnly: true,
-    sameSite: 'strict' as const,
-    secure: request.protocol === 'https',
-    path: '/',
-    signed: true,
-  }
+  return { httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https', path: '/' }
 }
 
 async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Promise<void> {
-  await app.register(cookie, { secret: options.secret, hook: 'onRequest' })
-  const counter = new FailureCounter(options.rateLimit)
+  await app.register(cookie, { hook: 'onRequest' })
 
   app.addHook('onRequest', async (request, reply) => {
-    const raw = request.cookies[SESSION_COOKIE]
-    // The routed path, not the raw URL: /%73ession reaches the same handler as /session.
+    const raw = request.cookies[cookieName(request)]
+    // The routed path, not the raw URL: /%73ession is routed to /session and is checked like it.
     const isSessionRoute = request.routeOptions.url === '/session'
     const hasBearer = Boolean(request.headers.authorization)
     // CSRF: only requests a browser would send the cookie with, and only when the header is not used.
@@ -82,18 +92,37 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
       )
     }
     if (hasBearer || raw === undefined || request.principal) return
-    const unsigned = request.unsignCookie(raw)
-    if (!unsigned.valid || !unsigned.value) return
-    const principal = await principalFromToken(app, unsigned.value)
+    const session = await validateSession(app.db, options.policy, raw)
+    if (!session) return
+    // A session opened with a token carries at most the token's rights, and ends with it.
+    const token = session.tokenId ? await findUsableToken(app.db, session.tokenId) : undefined
+    if (session.tokenId && !token) return
+    const principal = await loadPrincipal(app.db, session.personId, token)
     if (principal) request.principal = principal
   })
 
   const r = app.withTypeProvider<ZodTypeProvider>()
   const who = z.object({
+    name: z.string(),
     role: z.enum(['administration', 'staff', 'admin']),
     country: z.string().nullable(),
     label: z.string(),
   })
+  const signIn = z.union([
+    z.strictObject({ token: z.string().trim().min(1, 'must not be empty').max(200) }),
+    z.strictObject({
+      email: z.string().trim().min(3).max(254),
+      password: z.string().min(1, 'must not be empty').max(1024),
+    }),
+  ])
+
+  async function mailLocked(email: string) {
+    const person = await app.db.selectFrom('persons').select(['name', 'email', 'language']).where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst()
+    if (!person?.email) return
+    const until = new Date(Date.now() + ACCOUNT_WINDOW_SECONDS * 1000)
+    const mail = renderMail('locked', person.language, { name: person.name, count: String(options.accountLimit), until: formatDate(until, person.language) })
+    await options.mailer.send({ to: person.email, ...mail, language: person.language }).catch((err: unknown) => app.log.warn({ err }, 'could not send the account-locked mail'))
+  }
 
   r.post(
     '/session',
@@ -102,28 +131,54 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
         operationId: 'signIn',
         security: [],
         tags: ['session'],
-        summary: 'Sign in from a browser: the token is kept in an HttpOnly, SameSite=Strict cookie',
-        description: 'Send the header X-Requested-With: fetch. Afterwards the browser calls the API with the cookie instead of a bearer token.',
-        body: z.strictObject({ token: z.string().trim().min(1, 'must not be empty').max(200) }),
+        summary: 'Sign in from a browser, with e-mail and password or with an API token',
+        description:
+          'Send the header X-Requested-With: fetch. A session is kept on the server; the HttpOnly, SameSite=Strict cookie holds only its random key. ' +
+          'Afterwards the browser calls the API with the cookie instead of a bearer token. The same answer for an unknown e-mail and a wrong password.',
+        body: signIn,
         response: { 200: who, ...problems(400, 401, 403, 429) },
       },
     },
     async (request, reply) => {
-      const key = clientKey(request.ip)
-      const wait = counter.blockedFor(key)
-      if (wait > 0) {
-        reply.header('retry-after', String(wait))
-        return sendProblem(reply, 429, 'rate_limited', `too many failed sign-ins from this address; try again in ${wait} s`)
+      const address: Limit = { key: `address:${clientKey(request.ip)}`, max: options.rateLimit, windowSeconds: 60 }
+      const body = request.body
+      const account: Limit | undefined =
+        'email' in body ? { key: `account:${body.email.toLowerCase()}`, max: options.accountLimit, windowSeconds: ACCOUNT_WINDOW_SECONDS } : undefined
+      const outcome = await throttled(app.db, account ? [address, account] : [address], async (trx) => {
+        if ('token' in body) {
+          const result = await authenticateToken(trx, body.token)
+          return 'principal' in result ? { ok: true, value: result.principal } : { ok: false, value: null }
+        }
+        const person = await trx
+          .selectFrom('persons')
+          .select(['id', 'password_hash', 'status'])
+          .where(sql<boolean>`lower(email) = lower(${body.email})`)
+          .executeTakeFirst()
+        const good = await verifyPassword(person?.password_hash ?? null, body.password)
+        const principal = good && person?.status === 'active' ? await loadPrincipal(trx, person.id) : null
+        return principal ? { ok: true, value: principal } : { ok: false, value: null }
+      })
+      if (outcome.blocked > 0 || !('ok' in outcome)) {
+        reply.header('retry-after', String(outcome.blocked))
+        return sendProblem(reply, 429, 'rate_limited', `too many failed sign-ins; try again in ${outcome.blocked} s`)
       }
-      const principal = await principalFromToken(app, request.body.token)
-      if (!principal) {
-        counter.fail(key)
-        reply.clearCookie(SESSION_COOKIE, { path: '/' })
-        throw unauthorized('this token is not valid, has expired or has been revoked')
+      if (!outcome.ok || !outcome.value) {
+        if (account && 'email' in body && (await blockedFor(app.db, account)) > 0) await mailLocked(body.email)
+        reply.clearCookie(cookieName(request), { path: '/' })
+        throw unauthorized('token' in body ? 'this token is not valid, has expired or has been revoked' : 'the e-mail address or the password is not right')
       }
-      reply.setCookie(SESSION_COOKIE, request.body.token, { ...cookieOptions(request), maxAge: SESSION_MAX_AGE_SECONDS })
+      const principal = outcome.value
+      const secret = await createSession(app.db, options.policy, {
+        personId: principal.personId,
+        tokenId: principal.tokenId,
+        address: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      })
+      await app.db.updateTable('persons').set({ last_sign_in_at: sql<Date>`now()` }).where('id', '=', principal.personId).execute()
+      reply.setCookie(cookieName(request), secret, { ...cookieOptions(request), maxAge: options.policy.absoluteSeconds })
       reply.header('cache-control', 'no-store')
-      return { role: principal.role, country: principal.country, label: principal.label }
+      request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
+      return { name: principal.name, role: principal.role, country: principal.country, label: principal.label }
     },
   )
 
@@ -134,12 +189,14 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
         operationId: 'signOut',
         security: [],
         tags: ['session'],
-        summary: 'Sign out of the browser session (the token itself stays valid)',
+        summary: 'Sign out: the session is deleted on the server, so its cookie no longer works anywhere',
         response: { 204: z.null().describe('Signed out'), ...problems(403) },
       },
     },
     async (request, reply: FastifyReply) => {
-      reply.clearCookie(SESSION_COOKIE, { ...cookieOptions(request), signed: false })
+      const raw = request.cookies[cookieName(request)]
+      if (raw) await deleteSession(app.db, raw)
+      reply.clearCookie(cookieName(request), cookieOptions(request))
       reply.code(204)
       return null
     },

@@ -121,6 +121,7 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /questionnaires': 'listQuestionnaires',
   'GET /questionnaires/{id}/versions/{version}': 'getQuestionnaireVersion',
   'GET /questionnaires/{id}/versions/{version}/questions/{questionId}': 'getQuestion',
+  'GET /questionnaires/{id}/versions/{version}/languages': 'getQuestionnaireLanguages',
   'GET /countries': 'listCountries',
   'GET /countries/{code}': 'getCountry',
   'POST /assessments': 'createAssessment',

@@ -162,7 +162,7 @@ const ROWS: Row[] = [
 
 async function principals(app: FastifyInstance): Promise<Record<Who, string | undefined>> {
   const revoked = await testToken(app, 'administration', OWNER, { label: 'revoked owner' })
-  await revokeToken(app.db, revoked.principal.tokenId)
+  await revokeToken(app.db, revoked.principal.tokenId!)
   return {
     none: undefined,
     garbage: 'Bearer tr_' + 'A'.repeat(43),

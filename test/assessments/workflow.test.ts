@@ -192,8 +192,13 @@ t.test('full workflow', async (t) => {
   const rows = await app.db.selectFrom('transitions').select(['actor', 'actor_role']).where('assessment_id', '=', a.id).orderBy('seq').execute()
   t.same(
     rows.map((r) => r.actor),
-    [admin, admin, staff, admin, admin, staff].map((p) => p.principal.tokenId),
-    'each transition records the token that made it',
+    [admin, admin, staff, admin, admin, staff].map((p) => p.principal.personId),
+    'each transition records the person who made it',
+  )
+  t.same(
+    transitions.map((x) => (x as { by?: string }).by),
+    [admin, admin, staff, admin, admin, staff].map((p) => p.principal.label),
+    'the history names who made each transition (the label of their token)',
   )
   t.equal(final.status, 'validated')
   t.same(final.actions, [])
@@ -237,6 +242,35 @@ t.test('carry-forward from a previous cycle', async (t) => {
   t.equal(put.json().answer.revision, 2)
   const after = await getAssessment(app, auth, next.assessment.id)
   t.equal(after.answers.filter((x) => x.carriedForward).length, answered.length - 1)
+
+  // A carried-forward answer is a claim about last cycle: submission waits until each one that
+  // applies is confirmed or changed, and says which (422, `unconfirmed`); nothing changes.
+  t.same([...after.unconfirmed].sort(), answered.filter((q) => q !== first.questionId).sort(), 'the detail lists what still needs confirming')
+  t.same(after.missingRequired, [])
+  const beforeSubmit = await dbSnapshot(app)
+  const early = await app.inject({ method: 'POST', url: `/assessments/${next.assessment.id}/transitions`, headers: { authorization: auth }, payload: { action: 'submit' } })
+  t.equal(early.statusCode, 422, early.body)
+  t.match(early.headers['content-type'], /application\/problem\+json/)
+  t.same([...early.json().unconfirmed].sort(), [...after.unconfirmed].sort())
+  t.same(early.json().missing, [])
+  t.match(early.json().errors[0], { path: `/answers/${after.unconfirmed[0]}`, message: /carried forward/ })
+  t.equal(await dbSnapshot(app), beforeSubmit)
+
+  // Confirming = saving the answer again with its ETag (PATCH, several at once); then submit works.
+  const confirm = await app.inject({
+    method: 'PATCH',
+    url: `/assessments/${next.assessment.id}/answers`,
+    headers: { authorization: auth },
+    payload: {
+      answers: after.answers
+        .filter((x) => x.carriedForward)
+        .map((x) => ({ questionId: x.questionId, ...(x.special ? { special: x.special } : { value: x.value }), ifMatch: x.etag })),
+    },
+  })
+  t.equal(confirm.statusCode, 200, confirm.body)
+  t.same((await getAssessment(app, auth, next.assessment.id)).unconfirmed, [])
+  const submitted = await app.inject({ method: 'POST', url: `/assessments/${next.assessment.id}/transitions`, headers: { authorization: auth }, payload: { action: 'submit' } })
+  t.equal(submitted.statusCode, 200, submitted.body)
 
   // The previous cycle is untouched.
   const old = await getAssessment(app, auth, prev.id)

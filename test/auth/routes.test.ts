@@ -35,7 +35,14 @@ t.test('an admin creates, lists and revokes tokens', async (t) => {
 
   const me = await app.inject({ method: 'GET', url: '/me', headers: { authorization: `Bearer ${created.token}` } })
   t.equal(me.statusCode, 200)
-  t.same(me.json(), { tokenId: created.id, role: 'administration', country: 'KEN', label: 'Ministry of ICT' })
+  t.match(me.json(), {
+    tokenId: created.id,
+    role: 'administration',
+    country: 'KEN',
+    label: 'Ministry of ICT',
+    name: 'Ministry of ICT',
+    memberships: [{ role: 'focal_point', country: 'KEN' }],
+  })
 
   const list = await app.inject({ method: 'GET', url: '/tokens', headers: { authorization: admin } })
   t.equal(list.statusCode, 200)
@@ -148,7 +155,7 @@ t.test('/me for each role', async (t) => {
   t.same(res.json(), staff.principal)
   const gov = await testToken(app, 'administration', 'BRA')
   const res2 = await app.inject({ method: 'GET', url: '/me', headers: { authorization: gov.authorization } })
-  t.same(res2.json(), { tokenId: gov.principal.tokenId, role: 'administration', country: 'BRA', label: 'test administration BRA' })
+  t.match(res2.json(), { tokenId: gov.principal.tokenId, role: 'administration', country: 'BRA', label: 'test administration BRA', personId: gov.principal.personId })
 })
 
 t.test('bad bodies: 400 problems naming the field', async (t) => {

@@ -85,6 +85,7 @@ export async function getAssessment(app: FastifyInstance, auth: string, id: stri
     status: string
     revision: number
     missingRequired: string[]
+    unconfirmed: string[]
     answers: { questionId: string; value: unknown; special: string | null; revision: number; etag: string; carriedForward: boolean }[]
     [k: string]: unknown
   }

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify'
 import { createToken } from '../../src/auth/tokens.js'
 import type { Role } from '../../src/db/schema.js'
-import type { Principal } from '../../src/plugins/auth.js'
+import { principalOfToken, type Principal } from '../../src/people/principal.js'
 
 export interface TestToken {
   /** The `authorization` header value: "Bearer tr_…". */
@@ -32,7 +32,7 @@ export async function testToken(
   return {
     authorization: `Bearer ${token}`,
     token,
-    principal: { tokenId: row.id, role: row.role, country: row.country, label: row.label },
+    principal: await principalOfToken(app.db, row),
   }
 }
 

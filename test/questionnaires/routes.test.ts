@@ -59,3 +59,58 @@ t.test('one question, and 404 problems for what does not exist', async (t) => {
   t.equal(bad.statusCode, 400)
   t.match(bad.json().errors[0].path, /version/)
 })
+
+t.test('the language list comes without the content, each language with the digest of its texts', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ url: '/questionnaires/cdc/versions/1/languages' })
+  t.equal(res.statusCode, 200, res.body)
+  const items = res.json().items as { lang: string; title: string; translated: boolean; digest: string }[]
+  t.same(items.map((i) => i.lang), ['en', 'ar', 'es', 'fr', 'ru', 'zh'])
+  const en = (await app.inject({ url: '/questionnaires/cdc/versions/1?lang=en' })).json()
+  const fr = (await app.inject({ url: '/questionnaires/cdc/versions/1?lang=fr' })).json()
+  t.match(items.find((i) => i.lang === 'fr'), { title: fr.title, translated: true })
+  t.match(items.find((i) => i.lang === 'en'), { title: en.title, translated: true })
+  t.ok(res.body.length < 2000, `a few hundred bytes, not the questionnaire (${res.body.length} bytes)`)
+  t.not(items[0]!.digest, items.find((i) => i.lang === 'fr')!.digest, 'each language has its own digest')
+  t.equal(res.headers['cache-control'], 'no-cache', 'a corrected translation file shows after a restart')
+  const again = await app.inject({ url: '/questionnaires/cdc/versions/1/languages', headers: { 'if-none-match': String(res.headers.etag) } })
+  t.equal(again.statusCode, 304)
+  t.equal((await app.inject({ url: '/questionnaires/nope/versions/1/languages' })).statusCode, 404)
+})
+
+t.test('a version addressed by the digest of its texts is cached for good; otherwise revalidated by ETag', async (t) => {
+  const app = await build(t)
+  const { items } = (await app.inject({ url: '/questionnaires/cdc/versions/1/languages' })).json() as { items: { lang: string; digest: string }[] }
+  const fr = items.find((i) => i.lang === 'fr')!
+  const pinned = await app.inject({ url: `/questionnaires/cdc/versions/1?lang=fr&digest=${fr.digest}` })
+  t.equal(pinned.statusCode, 200)
+  t.equal(pinned.headers['cache-control'], 'public, max-age=31536000, immutable')
+  t.equal(pinned.headers.etag, `"${fr.digest}"`)
+  t.notMatch(String(pinned.headers.vary ?? ''), /accept-language/i, 'with ?lang= the address alone decides the language')
+
+  const plain = await app.inject({ url: '/questionnaires/cdc/versions/1?lang=fr' })
+  t.equal(plain.headers['cache-control'], 'public, no-cache')
+  t.equal(plain.headers.etag, `"${fr.digest}"`)
+  const notModified = await app.inject({ url: '/questionnaires/cdc/versions/1?lang=fr', headers: { 'if-none-match': `"${fr.digest}"` } })
+  t.equal(notModified.statusCode, 304)
+  t.equal(notModified.body, '')
+
+  // A digest that is not the current one (texts corrected since) must not pin the current texts for a year.
+  const stale = await app.inject({ url: `/questionnaires/cdc/versions/1?lang=fr&digest=${'0'.repeat(16)}` })
+  t.equal(stale.statusCode, 200)
+  t.equal(stale.headers['cache-control'], 'public, no-cache')
+  const bad = await app.inject({ url: '/questionnaires/cdc/versions/1?digest=xyz' })
+  t.equal(bad.statusCode, 400)
+})
+
+t.test('responses are compressed when the client accepts it', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ url: '/questionnaires/cdc/versions/1?lang=en', headers: { 'accept-encoding': 'br, gzip' } })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['content-encoding'], 'br')
+  const raw = await app.inject({ url: '/questionnaires/cdc/versions/1?lang=en' })
+  t.ok(res.rawPayload.length * 4 < raw.rawPayload.length, `compressed ${res.rawPayload.length} bytes vs ${raw.rawPayload.length}`)
+  const page = await app.inject({ url: '/app/js/assessment.js', headers: { 'accept-encoding': 'gzip' } })
+  t.equal(page.headers['content-encoding'], 'gzip', 'static files too')
+  t.ok(page.headers.etag, 'static files carry an ETag for revalidation')
+})

@@ -45,9 +45,14 @@ t.test('review comment ids are random, and comments keep their order', async (t)
 
 t.test('no table has a sequential id', async (t) => {
   const app = await build(t)
-  const { rows } = await sql<{ table_name: string; data_type: string }>`
-    select table_name, data_type from information_schema.columns
+  const { rows } = await sql<{ table_name: string; data_type: string; column_default: string | null; is_identity: string }>`
+    select table_name, data_type, column_default, is_identity from information_schema.columns
     where table_schema = 'public' and column_name = 'id' and table_name not like 'kysely_%'`.execute(app.db)
   t.ok(rows.length >= 5, `${rows.length} tables with an id column`)
-  for (const row of rows) t.equal(row.data_type, 'uuid', `${row.table_name}.id is a uuid`)
+  for (const row of rows) {
+    // A UUID, or a random key's hash (sessions): never a number handed out in sequence.
+    t.ok(['uuid', 'bytea'].includes(row.data_type), `${row.table_name}.id is random (${row.data_type})`)
+    t.notMatch(String(row.column_default), /nextval/, `${row.table_name}.id has no sequence`)
+    t.equal(row.is_identity, 'NO', `${row.table_name}.id is not an identity column`)
+  }
 })

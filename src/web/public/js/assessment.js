@@ -6,8 +6,46 @@
 import { applicability } from './applies.js'
 import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
+import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
-import { clear, debounce, fmtDate, frame, h, message, pct, requireSignIn, statusBadge, STATUS_LABELS } from './ui.js'
+import { clear, debounce, fmtDate, frame, h, message, pct, requireSignIn, setFlash, statusBadge, STATUS_LABELS, takeFlash } from './ui.js'
+
+// Interface words added to this page since the catalogs were planned, kept together so they can
+// move into them with the rest.
+const T = {
+  numberAllowed: (q) => {
+    const kind = q.integer ? 'a whole number' : 'a number'
+    const hasMin = q.min !== null && q.min !== undefined
+    const hasMax = q.max !== null && q.max !== undefined
+    if (hasMin && hasMax) return `${kind} from ${q.min} to ${q.max}`
+    if (hasMin) return `${kind} of ${q.min} or more`
+    if (hasMax) return `${kind} of ${q.max} or less`
+    return kind
+  },
+  notANumber: (allowed) => `This is not a number. Give ${allowed}.`,
+  notWhole: (v, allowed) => `${v} is not a whole number. Give ${allowed}.`,
+  tooSmall: (v, allowed) => `${v} is too small. Give ${allowed}.`,
+  tooLarge: (v, allowed) => `${v} is too large. Give ${allowed}.`,
+  notSavedSeeField: 'Not saved: see the message beside the field.',
+  evidenceNoTitle: (n) => `document ${n} has no title`,
+  evidenceNoUrl: (n) => `document ${n} has no address (URL)`,
+  evidenceBadUrl: (n, url) => `document ${n}: “${url}” is not a web address (it should look like https://www.example.org/law.pdf)`,
+  notSaved: (why) => `Not saved: ${why}.`,
+  confirmOne: 'Confirm this answer',
+  confirmed: 'Confirmed',
+  confirmDomain: (n) => `Confirm all ${n} carried-forward answer${n === 1 ? '' : 's'} in this domain`,
+  confirmDomainHelp: (n) => `${n} answer${n === 1 ? '' : 's'} in this domain ${n === 1 ? 'was' : 'were'} copied from the previous cycle. Check them above, change what is no longer true, then confirm the rest here.`,
+  confirming: 'Confirming…',
+  confirmFailed: (why) => `Not confirmed: ${why}`,
+  toConfirm: (n) => `To confirm (${n})`,
+  statusUnconfirmed: (n) => `, ${n} of them carried forward and not confirmed yet`,
+  allConfirmed: 'Every answer carried forward from the previous cycle is confirmed or changed.',
+  blockedUnconfirmed: (n) => `${n} answer${n === 1 ? '' : 's'} carried forward from the previous cycle ${n === 1 ? 'is' : 'are'} not confirmed (see “To confirm”)`,
+  firstMissing: 'Go to the first missing question',
+  allMissing: (n) => `See all ${n} missing question${n === 1 ? '' : 's'}`,
+  firstUnconfirmed: 'Go to the first answer to confirm',
+  allUnconfirmed: (n) => `See all ${n} answer${n === 1 ? '' : 's'} to confirm`,
+}
 
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
@@ -20,9 +58,12 @@ const FORCE = { shall: 'Shall – obligation', may: 'May – option', encouraged
 const SPECIAL_LABELS = { not_applicable: 'Not applicable to my country', unknown: 'Unknown – we do not know yet' }
 
 let detail = await api(`/assessments/${id}`)
-const lang = params.get('lang') || 'en'
 const versionUrl = `/questionnaires/${detail.questionnaire}/versions/${detail.version}`
-const questionnaire = await api(`${versionUrl}?lang=${encodeURIComponent(lang)}`)
+// The language list is small and carries, per language, the digest that addresses its texts: the
+// questionnaire itself then comes once, and from the browser's cache on later visits.
+const { items: languages } = await api(`${versionUrl}/languages`)
+const wanted = languages.find((l) => l.lang === (params.get('lang') || 'en')) ?? languages.find((l) => l.lang === 'en')
+const questionnaire = await api(`${versionUrl}?lang=${wanted.lang}&digest=${wanted.digest}`)
 // The interface stays in English; the questionnaire's own texts take its language and direction.
 const RTL = new Set(['ar'])
 
@@ -36,6 +77,16 @@ const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
 let pendingSaves = 0
 
 // ---- answer values ---------------------------------------------------------------------------
+
+/** An http(s) address with a host, as the API accepts it. */
+function isWebAddress(text) {
+  try {
+    const url = new URL(text)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0
+  } catch {
+    return false
+  }
+}
 
 function formatAnswer(q, a) {
   if (!a) return 'no answer'
@@ -69,6 +120,17 @@ function questionBlock(q) {
   let control
   let read
   let write
+  let valueProblem = () => null
+  let valueInput = null
+  // Read with the field (aria-describedby); the save status, a live region, says to look there.
+  const valueError = h('p', { class: 'field-error', id: `${base}-error`, hidden: true })
+  function showValueError(text) {
+    valueError.hidden = !text
+    valueError.textContent = text ?? ''
+    if (!valueInput) return
+    if (text) valueInput.setAttribute('aria-invalid', 'true')
+    else valueInput.removeAttribute('aria-invalid')
+  }
   const name = `${base}-value`
   const radios = (options) => {
     const inputs = options.map((o) =>
@@ -128,18 +190,29 @@ function questionBlock(q) {
         max: q.max ?? undefined,
         disabled: !editable,
         'aria-labelledby': legendId,
-        'aria-describedby': `${base}-range`,
+        'aria-describedby': `${base}-range ${base}-error`,
       })
-      const range = [q.min !== null && q.min !== undefined ? `from ${q.min}` : '', q.max !== null && q.max !== undefined ? `to ${q.max}` : ''].filter(Boolean).join(' ')
+      const allowed = T.numberAllowed(q)
       control = h(
         'div',
         { class: 'number-field' },
         input,
         q.unit ? h('span', { class: 'unit' }, q.unit) : null,
-        h('span', { class: 'help', id: `${base}-range` }, `${q.integer ? 'A whole number' : 'A number'}${range ? ` ${range}` : ''}`),
+        h('span', { class: 'help', id: `${base}-range` }, allowed[0].toUpperCase() + allowed.slice(1)),
       )
       read = () => (input.value === '' || !Number.isFinite(input.valueAsNumber) ? undefined : input.valueAsNumber)
       write = (v) => (input.value = v === null || v === undefined ? '' : String(v))
+      // What the question allows, said beside the field as soon as a number falls outside it.
+      valueProblem = () => {
+        if (input.validity.badInput) return T.notANumber(allowed)
+        const v = read()
+        if (v === undefined) return null
+        if (q.integer && !Number.isInteger(v)) return T.notWhole(input.value, allowed)
+        if (q.min !== null && q.min !== undefined && v < q.min) return T.tooSmall(input.value, allowed)
+        if (q.max !== null && q.max !== undefined && v > q.max) return T.tooLarge(input.value, allowed)
+        return null
+      }
+      valueInput = input
       input.addEventListener('input', () => changed(900))
       break
     }
@@ -179,12 +252,14 @@ function questionBlock(q) {
     const n = evidenceRows.length + 1
     const title = h('input', { type: 'text', id: `${base}-ev-title-${n}`, value: item.title, maxlength: 300, disabled: !editable })
     const url = h('input', { type: 'url', id: `${base}-ev-url-${n}`, value: item.url, placeholder: 'https://', disabled: !editable })
-    const row = { title, url }
+    const error = h('p', { class: 'field-error', id: `${url.id}-error`, hidden: true })
+    url.setAttribute('aria-describedby', error.id)
+    const row = { title, url, error }
     const li = h(
       'li',
       {},
       h('div', { class: 'field' }, h('label', { for: title.id }, `Document ${n} title`), title),
-      h('div', { class: 'field' }, h('label', { for: url.id }, `Document ${n} address (URL)`), url),
+      h('div', { class: 'field' }, h('label', { for: url.id }, `Document ${n} address (URL)`), url, error),
       editable
         ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, `Remove document ${n}`)
         : null,
@@ -194,8 +269,37 @@ function questionBlock(q) {
     evidenceList.append(li)
     if (focus) title.focus()
   }
-  const readEvidence = () =>
-    evidenceRows.map((r) => ({ title: r.title.value.trim(), url: r.url.value.trim() })).filter((e) => e.title && /^https?:\/\/\S+$/i.test(e.url))
+  /**
+   * The evidence as it will be stored, or the first problem. An address typed without its scheme
+   * (www.parliament.go.tz/c.pdf) gets https:// in the field itself, so what is shown is what is saved;
+   * anything else that is not a web address is refused here, never dropped in silence.
+   */
+  function readEvidence() {
+    const items = []
+    let problem = null
+    evidenceRows.forEach((r, i) => {
+      const n = i + 1
+      const title = r.title.value.trim()
+      let url = r.url.value.trim()
+      let rowProblem = null
+      if (title || url) {
+        if (url && !/^[a-z][a-z0-9+.-]*:/i.test(url) && /^[^\s/:@]+\.[^\s/:@]+(:\d+)?(\/\S*)?$/.test(url)) {
+          url = `https://${url}`
+          r.url.value = url
+        }
+        if (!url) rowProblem = T.evidenceNoUrl(n)
+        else if (!isWebAddress(url)) rowProblem = T.evidenceBadUrl(n, url)
+        else if (!title) rowProblem = T.evidenceNoTitle(n)
+      }
+      r.error.hidden = !rowProblem
+      r.error.textContent = rowProblem ?? ''
+      if (rowProblem) r.url.setAttribute('aria-invalid', 'true')
+      else r.url.removeAttribute('aria-invalid')
+      problem ??= rowProblem
+      if (!rowProblem && title) items.push({ title, url })
+    })
+    return { items, problem }
+  }
 
   const a = answers.get(q.id)
   if (a) {
@@ -204,6 +308,18 @@ function questionBlock(q) {
     comment.value = a.comment ?? ''
     for (const e of a.evidence ?? []) addEvidence(e)
   }
+
+  // "Carried forward – please confirm", with a button that confirms this one answer (saves it again).
+  const carriedBox = h('span', { class: 'carried-box' })
+  function refreshCarried() {
+    const current = answers.get(q.id)
+    clear(
+      carriedBox,
+      current?.carriedForward ? h('span', { class: 'badge carried' }, 'Carried forward – please confirm') : null,
+      current?.carriedForward && editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => save() }, T.confirmOne) : null,
+    )
+  }
+  refreshCarried()
 
   const reviewComments = detail.comments.filter((c) => c.questionId === q.id)
   const fieldset = h(
@@ -215,11 +331,12 @@ function questionBlock(q) {
       { class: 'q-meta' },
       h('span', { class: `badge force-${q.force}` }, FORCE[q.force] ?? q.force),
       h('span', { class: 'source' }, `Source: ${q.source.ref}`),
-      a?.carriedForward ? h('span', { class: 'badge carried' }, 'Carried forward – please confirm') : null,
+      carriedBox,
     ),
     q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, 'Guidance'), h('p', { dir: 'auto' }, q.guidance)) : null,
     reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': 'Review comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body, h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
     control,
+    valueError,
     specialInputs.length
       ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, SPECIAL_LABELS[input.value]))))
       : null,
@@ -248,7 +365,17 @@ function questionBlock(q) {
     const special = readSpecial()
     const value = special ? undefined : read()
     if (!special && value === undefined) return null
-    return special ? { special, comment: comment.value.trim() || null, evidence: readEvidence() } : { value, comment: comment.value.trim() || null, evidence: readEvidence() }
+    const evidence = readEvidence().items
+    return special ? { special, comment: comment.value.trim() || null, evidence } : { value, comment: comment.value.trim() || null, evidence }
+  }
+
+  /** Why what is on screen cannot be saved as it stands (said beside the field too), or null. */
+  function problem() {
+    const value = readSpecial() ? null : valueProblem()
+    showValueError(value)
+    if (value) return T.notSavedSeeField
+    const evidence = readEvidence().problem
+    return evidence ? T.notSaved(evidence) : null
   }
 
   // One save at a time per question: a change made while a save is in flight is sent after it,
@@ -273,6 +400,11 @@ function questionBlock(q) {
   }
 
   async function saveNow(force = false, ifMatch) {
+    const refused = problem()
+    if (refused) {
+      setStatus('failed', refused)
+      return
+    }
     const payload = body()
     if (!payload) {
       setStatus('pending', q.type === 'multi_choice' ? 'Not saved yet: select at least one option.' : 'Not saved yet: give an answer first.')
@@ -290,11 +422,15 @@ function questionBlock(q) {
       answers.set(q.id, result.answer)
       conflictEl.hidden = true
       setStatus('saved', `Saved ${new Date().toLocaleTimeString()}`)
+      refreshCarried()
       onAnswersChanged()
     } catch (error) {
       if (error instanceof ApiError && (error.status === 412 || error.status === 428)) {
         await showConflict(payload, error.problem)
-      } else if (error instanceof ApiError && error.status === 422) {
+      } else if (error instanceof ApiError && (error.status === 422 || error.status === 400)) {
+        // The server's own words on what is wrong, beside the field (without the question id it repeats).
+        const first = error.problem.errors?.[0]?.message?.replace(/^[\w.-]+: /, '')
+        showValueError(first ?? null)
         setStatus('failed', `Not saved: ${error.message}`)
       } else {
         setStatus('failed', `Not saved: ${error.message}`)
@@ -319,6 +455,10 @@ function questionBlock(q) {
     const payload = body()
     previewAnswers.set(q.id, payload ? { value: payload.value ?? null, special: payload.special ?? null } : undefined)
     updateVisibility()
+    // A number outside what is allowed is said at once, not after the save delay.
+    const issue = readSpecial() ? null : valueProblem()
+    showValueError(issue)
+    if (issue) setStatus('failed', T.notSavedSeeField)
   }
 
   async function showConflict(mine, problem) {
@@ -350,6 +490,7 @@ function questionBlock(q) {
                 comment.value = theirs.comment ?? ''
               }
               previewAnswers.delete(q.id)
+              refreshCarried()
               conflictEl.hidden = true
               setStatus('saved', 'Kept their answer.')
               onAnswersChanged()
@@ -363,7 +504,21 @@ function questionBlock(q) {
     )
   }
 
-  return { q, fieldset, setVisible: (v) => (fieldset.hidden = !v) }
+  return {
+    q,
+    fieldset,
+    setVisible: (v) => (fieldset.hidden = !v),
+    /** After a confirmation made for the whole domain. */
+    confirmed(answer) {
+      answers.set(q.id, answer)
+      refreshCarried()
+      setStatus('saved', T.confirmed)
+    },
+    focus() {
+      fieldset.scrollIntoView({ block: 'start' })
+      fieldset.querySelector('input:not([disabled]), textarea:not([disabled]), button')?.focus({ preventScroll: true })
+    },
+  }
 }
 
 /** Staff: a review comment on one question (shown to the administration beside the question). */
@@ -412,7 +567,8 @@ function updateVisibility() {
 }
 
 const summary = h('div', { class: 'summary' })
-const missingBox = h('div', { class: 'missing' })
+const missingBox = h('div', { class: 'missing', id: 'missing-list', tabindex: '-1' })
+const unconfirmedBox = h('div', { class: 'missing', id: 'unconfirmed-list', tabindex: '-1' })
 const chartBox = h('div', { class: 'chart-box' })
 const statusLine = h('p', { class: 'status-line' })
 let review
@@ -422,9 +578,53 @@ function missingNow() {
   return [...questions.values()].filter((q) => q.required && applies.get(q.id) && !answers.has(q.id))
 }
 
+/** Answers carried forward from the previous cycle, not yet confirmed or changed, to questions that apply (as the API counts them). */
+function unconfirmedNow() {
+  const applies = applicability(questions, currentAnswers())
+  return [...questions.values()].filter((q) => applies.get(q.id) && answers.get(q.id)?.carriedForward)
+}
+
+const anchor = (q) => `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
+const shortText = (q) => (q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text)
+/** A link to a question that also moves the keyboard focus into it. */
+function questionLink(q, text) {
+  return h(
+    'a',
+    {
+      href: anchor(q),
+      onclick: (e) => {
+        e.preventDefault()
+        blocks.get(q.id)?.focus()
+      },
+    },
+    text,
+  )
+}
+/** A link to one of the side lists, which takes the focus. */
+function listLink(box, text) {
+  return h(
+    'a',
+    {
+      href: `#${box.id}`,
+      onclick: (e) => {
+        e.preventDefault()
+        box.scrollIntoView({ block: 'start' })
+        box.focus({ preventScroll: true })
+      },
+    },
+    text,
+  )
+}
+
 function refreshSummary() {
   const missing = missingNow()
-  clear(statusLine, statusBadge(detail.status), ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`)
+  const toConfirm = unconfirmedNow().length
+  clear(
+    statusLine,
+    statusBadge(detail.status),
+    ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`,
+    toConfirm ? T.statusUnconfirmed(toConfirm) : '',
+  )
   clear(
     summary,
     h('h2', {}, 'Progress'),
@@ -445,10 +645,16 @@ function refreshSummary() {
   clear(
     missingBox,
     h('h2', {}, `Still missing (${missing.length})`),
-    missing.length
-      ? h('ul', {}, missing.map((q) => h('li', {}, h('a', { href: `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}` }, q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text))))
-      : h('p', {}, 'Every required question is answered.'),
+    missing.length ? h('ul', {}, missing.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, 'Every required question is answered.'),
   )
+  const unconfirmed = unconfirmedNow()
+  unconfirmedBox.hidden = !detail.carriedFrom && !unconfirmed.length
+  clear(
+    unconfirmedBox,
+    h('h2', {}, T.toConfirm(unconfirmed.length)),
+    unconfirmed.length ? h('ul', {}, unconfirmed.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, T.allConfirmed),
+  )
+  for (const footer of domainFooters) footer.refresh()
   clear(
     chartBox,
     h('h2', {}, 'Readiness by domain'),
@@ -471,13 +677,8 @@ function onAnswersChanged() {
 
 // ---- language switch: languages in which the questionnaire has its own title ----------------
 
-async function languageSwitch() {
-  const langs = ['en', 'ar', 'es', 'fr', 'ru', 'zh']
-  const english = lang === 'en' ? questionnaire : await api(`${versionUrl}?lang=en`)
-  const found = await Promise.all(
-    langs.map(async (l) => (l === 'en' || l === questionnaire.lang ? l : (await api(`${versionUrl}?lang=${l}`)).title !== english.title ? l : null)),
-  )
-  const available = found.filter(Boolean)
+function languageSwitch() {
+  const available = languages.filter((l) => l.translated || l.lang === questionnaire.lang).map((l) => l.lang)
   if (available.length < 2) return null
   const select = h('select', { id: 'lang' }, available.map((l) => h('option', { value: l, selected: l === questionnaire.lang }, LANG_NAMES[l])))
   select.addEventListener('change', () => {
@@ -490,23 +691,88 @@ async function languageSwitch() {
 
 // ---- the page --------------------------------------------------------------------------------
 
+/**
+ * Under a domain's questions (so they are seen first): "confirm all" for the answers carried forward
+ * in that domain. One PATCH with each answer as it stands and its ETag: all or nothing, and a change
+ * made meanwhile elsewhere (412) is not confirmed blindly.
+ */
+const domainFooters = []
+function domainFooter(d) {
+  const box = h('div', { class: 'domain-confirm', 'aria-live': 'polite' })
+  const status = h('p', { class: 'save-status' })
+  const pending = () => d.questions.map((q) => questions.get(q.id)).filter((q) => unconfirmedNow().includes(q))
+  async function confirmAll() {
+    const list = pending()
+    clear(status, T.confirming)
+    status.className = 'save-status saving'
+    pendingSaves++
+    try {
+      const items = list.map((q) => {
+        const a = answers.get(q.id)
+        return { questionId: q.id, ...(a.special ? { special: a.special } : { value: a.value }), ifMatch: a.etag }
+      })
+      const result = await api(`/assessments/${detail.id}/answers`, { method: 'PATCH', body: { answers: items } })
+      for (const a of result.answers) blocks.get(a.questionId)?.confirmed(a)
+      status.textContent = ''
+      onAnswersChanged()
+    } catch (error) {
+      status.className = 'save-status failed'
+      status.textContent = T.confirmFailed(error.message)
+      if (error instanceof ApiError && (error.status === 412 || error.status === 428)) refreshDetail.flush()
+    } finally {
+      pendingSaves--
+      refreshSummary()
+    }
+  }
+  box.refresh = () => {
+    const n = editable ? pending().length : 0
+    box.hidden = n === 0 && !status.textContent
+    clear(box, n ? [h('p', { class: 'help' }, T.confirmDomainHelp(n)), h('button', { type: 'button', class: 'secondary confirm-domain', onclick: confirmAll }, T.confirmDomain(n))] : null, status)
+  }
+  domainFooters.push(box)
+  return box
+}
+
 const sections = questionnaire.domains.map((d) => {
   const qs = d.questions.map((q) => {
     const block = questionBlock(questions.get(q.id))
     blocks.set(q.id, block)
     return block.fieldset
   })
-  return h('section', { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` }, h('h2', { id: `domain-${d.id}-h` }, d.title), h('p', { class: 'domain-desc', dir: 'auto' }, d.description), qs)
+  return h(
+    'section',
+    { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` },
+    h('h2', { id: `domain-${d.id}-h` }, d.title),
+    h('p', { class: 'domain-desc', dir: 'auto' }, d.description),
+    qs,
+    domainFooter(d),
+  )
 })
 
 review = reviewPanel(detail, {
-  onDone: () => location.reload(),
+  onDone: (_row, text) => {
+    setFlash(text)
+    location.reload()
+  },
   blockers: () => {
     const why = []
     const n = missingNow().length
     if (n) why.push(`${n} required question${n === 1 ? ' is' : 's are'} not answered (see “Still missing”)`)
+    const c = unconfirmedNow().length
+    if (c) why.push(T.blockedUnconfirmed(c))
     if (pendingSaves) why.push('answers are still being saved')
     return why
+  },
+  // What stands in the way, one step away: the first question to deal with, and the whole list.
+  leads: () => {
+    const missing = missingNow()
+    const unconfirmed = unconfirmedNow()
+    return [
+      missing.length ? questionLink(missing[0], T.firstMissing) : null,
+      missing.length ? listLink(missingBox, T.allMissing(missing.length)) : null,
+      unconfirmed.length ? questionLink(unconfirmed[0], T.firstUnconfirmed) : null,
+      unconfirmed.length ? listLink(unconfirmedBox, T.allUnconfirmed(unconfirmed.length)) : null,
+    ].filter(Boolean)
   },
 })
 const generalComments = detail.comments.filter((c) => !c.questionId)
@@ -528,8 +794,9 @@ clear(
     'div',
     { class: 'page-head' },
     h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, me.role === 'administration' ? '← My assessments' : `← ${detail.countryName}`)), h('h1', {}, `${detail.countryName}: `, h('span', { lang: questionnaire.lang, dir: 'auto' }, questionnaire.title)), statusLine),
-    await languageSwitch(),
+    languageSwitch(),
   ),
+  takeFlash(),
   notice,
   generalComments.length
     ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, 'Review comments'), generalComments.map((c) => h('blockquote', {}, h('p', {}, c.body), h('footer', {}, `${c.author}, ${fmtDate(c.createdAt)}`))))
@@ -537,8 +804,14 @@ clear(
   h(
     'div',
     { class: 'layout' },
-    h('aside', { class: 'sidebar', 'aria-label': 'Progress and submission' }, summary, h('div', { class: 'card' }, h('h2', {}, 'Workflow'), review), missingBox),
-    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text', lang: questionnaire.lang, dir: RTL.has(questionnaire.lang) ? 'rtl' : 'ltr' }, sections)),
+    h('aside', { class: 'sidebar', 'aria-label': 'Progress and submission' }, h('div', { class: 'card' }, h('h2', {}, 'Workflow'), review), missingBox, unconfirmedBox, summary),
+    h(
+      'div',
+      { class: 'questions' },
+      chartBox,
+      h('div', { id: 'questionnaire-text', lang: questionnaire.lang, dir: RTL.has(questionnaire.lang) ? 'rtl' : 'ltr' }, sections),
+      historySection(detail.transitions),
+    ),
   ),
 )
 updateVisibility()

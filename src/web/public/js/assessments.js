@@ -59,6 +59,10 @@ const status = h('div', { 'aria-live': 'polite' })
 const qSelect = h('select', { id: 'new-questionnaire', name: 'questionnaire', required: true }, questionnaires.map((q) => h('option', { value: q.id }, q.title)))
 const cycleInput = h('input', { id: 'new-cycle', name: 'cycle', type: 'number', min: 2000, max: 2100, step: 1, value: nextCycle, required: true, inputmode: 'numeric' })
 const fromSelect = h('select', { id: 'new-from', name: 'from' })
+// The latest earlier cycle is offered first, until the person picks a starting point themselves:
+// from then on their choice stays as long as it is still offered (editing the year must not undo it).
+let chosenFrom
+fromSelect.addEventListener('change', () => (chosenFrom = fromSelect.value))
 function refreshFrom() {
   const previous = items.filter((a) => a.questionnaire === qSelect.value && a.cycle < Number(cycleInput.value)).sort((a, b) => b.cycle - a.cycle)
   clear(
@@ -66,7 +70,8 @@ function refreshFrom() {
     h('option', { value: '' }, 'Start empty'),
     previous.map((a) => h('option', { value: a.id }, `Copy answers from cycle ${a.cycle} (${a.status})`)),
   )
-  if (previous.length) fromSelect.value = previous[0].id
+  const offered = chosenFrom !== undefined && (chosenFrom === '' || previous.some((a) => a.id === chosenFrom))
+  fromSelect.value = offered ? chosenFrom : (previous[0]?.id ?? '')
 }
 qSelect.addEventListener('change', refreshFrom)
 cycleInput.addEventListener('change', refreshFrom)

@@ -2,8 +2,12 @@
 // its assessments with links to the answers, and review actions.
 import { api } from './api.js'
 import { barChart, lineChart } from './charts.js'
+import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
-import { clear, coveragePct, frame, h, message, pct, requireSignIn, statusBadge } from './ui.js'
+import { clear, coveragePct, frame, h, message, pct, requireSignIn, setFlash, statusBadge, takeFlash } from './ui.js'
+
+// Interface words of this page that are new since the catalogs were planned; the rest move with them.
+const T = { answersColumn: 'Answers' }
 
 const main = document.getElementById('main')
 const me = await requireSignIn('staff')
@@ -22,10 +26,16 @@ if (!latest) {
   clear(main, back, h('h1', {}, profile.name), message('info', 'This country has no assessment of this questionnaire yet.'))
 } else {
   const detail = await api(`/assessments/${latest.id}`)
-  const review = reviewPanel(detail, { onDone: () => location.reload() })
+  const review = reviewPanel(detail, {
+    onDone: (_row, text) => {
+      setFlash(text)
+      location.reload()
+    },
+  })
   clear(
     main,
     back,
+    takeFlash(),
     h('h1', {}, `${profile.name} `, h('span', { class: 'muted' }, `(${profile.country}, ${profile.region})`)),
     h(
       'p',
@@ -49,6 +59,7 @@ if (!latest) {
         {},
         h('section', { class: 'card', 'aria-labelledby': 'trend-h' }, h('h2', { id: 'trend-h' }, 'Overall score across cycles'), lineChart(cycles.map((c) => ({ label: c.cycle, value: c.overall.score })), { title: `Overall readiness of ${profile.name} by cycle` })),
         h('section', { class: 'card', 'aria-labelledby': 'review-h' }, h('h2', { id: 'review-h' }, `Review of cycle ${latest.cycle}`), review),
+        historySection(detail.transitions),
       ),
     ),
     h(
@@ -58,7 +69,7 @@ if (!latest) {
       h(
         'table',
         { class: 'data' },
-        h('thead', {}, h('tr', {}, ['Cycle', 'Version', 'Status', 'Overall', 'Region median', 'Answered', ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ['Cycle', 'Version', 'Status', 'Overall', 'Region median', 'Answered', T.answersColumn].map((c) => h('th', { scope: 'col' }, c)))),
         h(
           'tbody',
           {},

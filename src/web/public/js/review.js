@@ -2,23 +2,42 @@
 import { api } from './api.js'
 import { clear, h, message } from './ui.js'
 
-const LABELS = { submit: 'Submit for review', reopen: 'Reopen to make changes', validate: 'Validate', return: 'Return with comment' }
+// Interface words of this module, kept together so they can move into the message catalogs.
+const T = {
+  submit: 'Submit for review',
+  reopen: 'Reopen to make changes',
+  validate: 'Validate',
+  return: 'Return with comment',
+  working: 'Working…',
+  done: (status) => `Done: the assessment is now ${status}.`,
+  cannotSubmit: (why) => `You cannot submit yet: ${why.join('; ')}.`,
+  canSubmit: 'Everything required is answered. Submitting sends the assessment to ITU-D for review; you cannot change it afterwards unless it is returned.',
+  commentLabel: 'Review comment (required to return)',
+  commentNeeded: 'Write a comment that tells the administration what to change.',
+  confirmValidate: (d) =>
+    `Validating is final: the assessment of ${d.countryName} for cycle ${d.cycle} can then no longer be returned to the administration or changed. Validate it?`,
+  yesValidate: 'Yes, validate',
+  cancel: 'Cancel',
+  nothing: 'No workflow action is available to you in this state.',
+}
 
 /**
- * detail: GET /assessments/{id}; onDone(newAssessment) after a transition.
+ * detail: GET /assessments/{id}; onDone(newAssessment, text) after a transition (text: what happened).
  * blockers(): reasons the submit button is disabled (empty when it may be pressed).
+ * leads(): links shown under the reasons (e.g. to the first missing question).
  */
-export function reviewPanel(detail, { onDone, blockers = () => [] } = {}) {
+export function reviewPanel(detail, { onDone, blockers = () => [], leads = () => [] } = {}) {
   const status = h('div', { class: 'review-status', 'aria-live': 'polite' })
   const box = h('div', { class: 'review' })
   const actions = detail.actions
 
   async function run(action, comment) {
-    clear(status, message('info', 'Working…'))
+    clear(status, message('info', T.working))
     try {
       const row = await api(`/assessments/${detail.id}/transitions`, { method: 'POST', body: { action, comment: comment || null } })
-      clear(status, message('success', `Done: the assessment is now ${row.status}.`))
-      onDone?.(row)
+      const text = T.done(row.status)
+      clear(status, message('success', text))
+      onDone?.(row, text)
     } catch (error) {
       clear(status, message('error', error.message))
     }
@@ -27,48 +46,66 @@ export function reviewPanel(detail, { onDone, blockers = () => [] } = {}) {
   if (actions.includes('submit')) {
     const reasonId = `submit-reason-${detail.id}`
     const reason = h('p', { id: reasonId, class: 'help' })
-    const button = h('button', { type: 'button', class: 'primary', 'aria-describedby': reasonId, onclick: () => run('submit') }, LABELS.submit)
-    box.append(button, reason)
+    const links = h('p', { class: 'leads' })
+    const button = h('button', { type: 'button', class: 'primary', 'aria-describedby': reasonId, onclick: () => run('submit') }, T.submit)
+    box.append(button, reason, links)
     box.refresh = () => {
       const why = blockers()
       button.disabled = why.length > 0
-      clear(reason, why.length ? `You cannot submit yet: ${why.join('; ')}.` : 'Everything required is answered. Submitting sends the assessment to ITU-D for review; you cannot change it afterwards unless it is returned.')
+      clear(reason, why.length ? T.cannotSubmit(why) : T.canSubmit)
+      clear(links, ...leads().flatMap((link, i) => (i ? [' · ', link] : [link])))
+      links.hidden = !links.childNodes.length
     }
     box.refresh()
   }
   if (actions.includes('reopen')) {
-    box.append(h('button', { type: 'button', onclick: () => run('reopen') }, LABELS.reopen))
+    box.append(h('button', { type: 'button', onclick: () => run('reopen') }, T.reopen))
   }
   if (actions.includes('validate') || actions.includes('return')) {
     const comment = h('textarea', { id: `return-comment-${detail.id}`, rows: 3, maxlength: 4000 })
-    box.append(
-      h('label', { for: `return-comment-${detail.id}` }, 'Review comment (required to return)'),
-      comment,
-      h(
-        'div',
-        { class: 'button-row' },
-        actions.includes('validate') ? h('button', { type: 'button', class: 'primary', onclick: () => run('validate', comment.value.trim()) }, LABELS.validate) : null,
-        actions.includes('return')
-          ? h(
-              'button',
-              {
-                type: 'button',
-                onclick: () => {
-                  if (!comment.value.trim()) {
-                    clear(status, message('error', 'Write a comment that tells the administration what to change.'))
-                    comment.focus()
-                    return
-                  }
-                  run('return', comment.value.trim())
-                },
+    const buttons = h(
+      'div',
+      { class: 'button-row' },
+      actions.includes('validate') ? h('button', { type: 'button', class: 'primary', onclick: () => askValidate() }, T.validate) : null,
+      actions.includes('return')
+        ? h(
+            'button',
+            {
+              type: 'button',
+              onclick: () => {
+                if (!comment.value.trim()) {
+                  clear(status, message('error', T.commentNeeded))
+                  comment.focus()
+                  return
+                }
+                run('return', comment.value.trim())
               },
-              LABELS.return,
-            )
-          : null,
-      ),
+            },
+            T.return,
+          )
+        : null,
     )
+    // Validation cannot be undone: it asks first, saying so, in place (no pop-up window).
+    const ask = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `validate-q-${detail.id}`, hidden: true })
+    function askValidate() {
+      const cancel = h('button', { type: 'button', onclick: () => { ask.hidden = true; buttons.hidden = false; buttons.querySelector('button')?.focus() } }, T.cancel)
+      clear(
+        ask,
+        h('p', { id: `validate-q-${detail.id}` }, T.confirmValidate(detail)),
+        h(
+          'div',
+          { class: 'button-row' },
+          h('button', { type: 'button', class: 'primary', onclick: () => { ask.hidden = true; run('validate', comment.value.trim()) } }, T.yesValidate),
+          cancel,
+        ),
+      )
+      buttons.hidden = true
+      ask.hidden = false
+      cancel.focus()
+    }
+    box.append(h('label', { for: `return-comment-${detail.id}` }, T.commentLabel), comment, buttons, ask)
   }
-  if (!actions.length) box.append(h('p', { class: 'help' }, 'No workflow action is available to you in this state.'))
+  if (!actions.length) box.append(h('p', { class: 'help' }, T.nothing))
   box.append(status)
   return box
 }

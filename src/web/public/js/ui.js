@@ -117,3 +117,23 @@ export function debounce(fn, ms) {
   }
   return wrapped
 }
+
+// A message that must outlive the reload that follows an action (e.g. "Done: … validated"):
+// kept for this tab only, shown once by the next page.
+const FLASH_KEY = 'tr-flash'
+export function setFlash(text) {
+  try {
+    sessionStorage.setItem(FLASH_KEY, text)
+  } catch {
+    /* storage refused: the page still shows the new state */
+  }
+}
+export function takeFlash() {
+  try {
+    const text = sessionStorage.getItem(FLASH_KEY)
+    sessionStorage.removeItem(FLASH_KEY)
+    return text ? message('success', text) : null
+  } catch {
+    return null
+  }
+}

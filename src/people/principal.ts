@@ -1,0 +1,104 @@
+// Who a request acts as: a person with memberships, whatever the credential (a session cookie, an
+// API token). A token carries at most its person's rights, and only those its own role names.
+//
+// `role` and `country` are the coarse view the routes check first (administration of a country,
+// staff, admin); `memberships` decide the finer rights: a contributor's domains, reviewer versus
+// analyst, and who may submit.
+import type { Kysely } from 'kysely'
+import type { TokenRow } from '../auth/tokens.js'
+import type { Database, MembershipRole, Role } from '../db/schema.js'
+
+export interface Membership {
+  role: MembershipRole
+  country: string | null
+  questionnaire: string | null
+  domains: string[] | null
+}
+
+export interface Principal {
+  personId: string
+  name: string
+  /** The API token used, if any (null for a password session). */
+  tokenId: string | null
+  role: Role
+  /** The country an administration acts for; null for staff and admin. */
+  country: string | null
+  /** The token's label, or the person's name. */
+  label: string
+  memberships: Membership[]
+}
+
+const STAFF: MembershipRole[] = ['reviewer', 'analyst']
+const COUNTRY: MembershipRole[] = ['focal_point', 'contributor']
+
+/** The coarse role of a set of memberships: a country's first, then staff, then admin. */
+export function coarseRole(memberships: readonly Membership[]): { role: Role; country: string | null } | null {
+  const national = memberships.find((m) => COUNTRY.includes(m.role))
+  if (national) return { role: 'administration', country: national.country }
+  if (memberships.some((m) => STAFF.includes(m.role))) return { role: 'staff', country: null }
+  if (memberships.some((m) => m.role === 'admin')) return { role: 'admin', country: null }
+  return null
+}
+
+/** The memberships a token may use: those its role names (and, for administration, its country). */
+export function tokenMemberships(token: Pick<TokenRow, 'role' | 'country'>, memberships: readonly Membership[]): Membership[] {
+  return memberships.filter((m) =>
+    token.role === 'administration'
+      ? COUNTRY.includes(m.role) && m.country === token.country
+      : token.role === 'staff'
+        ? STAFF.includes(m.role)
+        : m.role === 'admin',
+  )
+}
+
+export function hasMembership(p: Principal, role: MembershipRole, country?: string): boolean {
+  return p.memberships.some((m) => m.role === role && (country === undefined || m.country === country))
+}
+
+/**
+ * The domains of a questionnaire `p` may answer for `country`: 'all', a list (a contributor limited
+ * to some domains), or none.
+ */
+export function answerableDomains(p: Principal, country: string, questionnaire: string): 'all' | string[] {
+  let domains: string[] = []
+  for (const m of p.memberships) {
+    if (m.country !== country) continue
+    if (m.role === 'focal_point') return 'all'
+    if (m.role === 'contributor') {
+      if (!m.domains) return 'all'
+      if (m.questionnaire === questionnaire) domains = [...domains, ...m.domains]
+    }
+  }
+  return domains
+}
+
+/** The principal of an active person (optionally through a token), or null when there is none. */
+export async function loadPrincipal(db: Kysely<Database>, personId: string, token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Promise<Principal | null> {
+  const person = await db.selectFrom('persons').select(['id', 'name', 'status']).where('id', '=', personId).executeTakeFirst()
+  if (!person || person.status !== 'active') return null
+  const all = await db
+    .selectFrom('memberships')
+    .select(['role', 'country', 'questionnaire', 'domains'])
+    .where('person_id', '=', personId)
+    .orderBy('created_at')
+    .execute()
+  const memberships = token ? tokenMemberships(token, all) : all
+  const coarse = token ? { role: token.role, country: token.country } : coarseRole(memberships)
+  if (!coarse || memberships.length === 0) return null
+  return {
+    personId: person.id,
+    name: person.name,
+    tokenId: token?.id ?? null,
+    role: coarse.role,
+    country: coarse.country,
+    label: token?.label ?? person.name,
+    memberships,
+  }
+}
+
+/** The principal of a token that was just made (command-line tasks, tests). */
+export async function principalOfToken(db: Kysely<Database>, token: Pick<TokenRow, 'id' | 'role' | 'country' | 'label' | 'person_id'>): Promise<Principal> {
+  const principal = token.person_id ? await loadPrincipal(db, token.person_id, token) : null
+  if (!principal) throw new Error(`token ${token.id} has no active person with its rights`)
+  return principal
+}
