@@ -98,12 +98,18 @@ async function seed() {
   await prepareDatabase({ ...loadConfig({}), databaseUrl: DB_URL }, { info() {}, warn: (m: string) => log(m) })
   const db = openKysely(DB_URL)
   try {
-    const versions = await db.selectFrom('questionnaire_versions').select(['questionnaire', 'version', 'content']).execute()
+    // One assessment per (country, questionnaire, cycle): the latest version of each questionnaire.
+    const all = await db.selectFrom('questionnaire_versions').select(['questionnaire', 'version', 'content']).orderBy('version').execute()
+    const versions = [...new Map(all.map((v) => [v.questionnaire, v])).values()]
     let cdcQuestions: QuestionnaireFile['domains'][number]['questions'] = []
+    let cdcVersion = 1
     for (const v of versions) {
       const content = v.content as QuestionnaireFile
       const questions = content.domains.flatMap((d) => d.questions)
-      if (v.questionnaire === 'cdc') cdcQuestions = questions
+      if (v.questionnaire === 'cdc') {
+        cdcQuestions = questions
+        cdcVersion = v.version
+      }
       const qids = questions.map((q) => q.id)
       const choices = questions.map((q) => JSON.stringify(choicesFor(q)))
       const cycles = SCALE && v.questionnaire === 'cdc' ? SCALE_CYCLES : CYCLES
@@ -130,7 +136,7 @@ async function seed() {
     // The upsert scenario writes to one cdc draft per country (answers start empty).
     await sql`
       insert into assessments (country, questionnaire, version, cycle, status)
-      select c.code, 'cdc', 1, ${DRAFT_CYCLE}::int, 'draft' from countries c`.execute(db)
+      select c.code, 'cdc', ${cdcVersion}::int, ${DRAFT_CYCLE}::int, 'draft' from countries c`.execute(db)
     const questions = cdcQuestions
     await sql`
       insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by_role)

@@ -22,6 +22,7 @@ import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
 import questionnaireRoutes from './questionnaires/routes.js'
 import readinessRoutes from './readiness/routes.js'
 import { createMailer } from './mail/mailer.js'
+import peopleRoutes from './people/routes.js'
 import sessionPlugin from './web/session.js'
 
 export const APP_VERSION = '0.1.0'
@@ -118,17 +119,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
   app.addHook('onClose', async () => mailer.close())
-  await app.register(sessionPlugin, {
-    policy: { idleSeconds: config.sessionIdleMinutes * 60, absoluteSeconds: config.sessionHours * 3600 },
-    rateLimit: config.authRateLimit,
-    accountLimit: config.authRateLimit * 5,
-    mailer,
-  })
+  const sessionPolicy = { idleSeconds: config.sessionIdleMinutes * 60, absoluteSeconds: config.sessionHours * 3600 }
+  await app.register(sessionPlugin, { policy: sessionPolicy, rateLimit: config.authRateLimit, accountLimit: config.authRateLimit * 5, mailer })
 
   await app.register(questionnairesPlugin, { translationsDir: path.join(path.resolve(config.questionnairesDir), TRANSLATIONS_DIR) })
 
   await app.register(healthRoutes)
   await app.register(authRoutes)
+  await app.register(peopleRoutes, { mailer, invitationDays: config.invitationDays, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)

@@ -393,7 +393,10 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         operationId: 'changeAssessmentVersion',
         tags: ['assessments'],
         summary: 'Move a draft to another version of its questionnaire',
-        description: 'Answers whose question id and type are unchanged (and still valid) are kept; the rest are listed to redo and kept in history.',
+        description:
+          'Answers whose question id, type and meaning are unchanged (and still valid) are kept. The rest are removed and listed in `redo` with the ' +
+          'reason (removed, replaced by a split, type changed, meaning changed, invalid), the questions that replace them and the previous answer ' +
+          '(also kept in history). `newQuestions` lists the questions the previous version did not have that now need an answer.',
         security: [{ bearer: [] }],
         params: idParams,
         headers: ifMatchHeaders,
@@ -402,7 +405,16 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
           200: z.object({
             assessment: assessmentSchema,
             kept: z.array(z.string()),
-            redo: z.array(z.object({ questionId: z.string(), reason: z.string(), previous: z.unknown() })),
+            redo: z.array(
+              z.object({
+                questionId: z.string(),
+                kind: z.enum(['removed', 'replaced', 'type_changed', 'meaning_changed', 'invalid']),
+                reason: z.string(),
+                replacedBy: z.array(z.string()),
+                previous: z.unknown(),
+              }),
+            ),
+            newQuestions: z.array(z.object({ questionId: z.string(), replaces: z.array(z.string()), required: z.boolean() })),
           }),
           ...problems(400, 401, 403, 404, 409, 412, 422),
         },
@@ -411,7 +423,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     async (request) => {
       const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const result = await changeVersion(ctx, actor, request.params.id, request.body.version, parseIfMatch(request.headers['if-match']))
-      return { assessment: presentAssessment(result.assessment), kept: result.kept, redo: result.redo }
+      return { assessment: presentAssessment(result.assessment), kept: result.kept, redo: result.redo, newQuestions: result.newQuestions }
     },
   )
 

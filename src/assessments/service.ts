@@ -4,7 +4,7 @@
 import type { Kysely, Transaction } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
-import { applies, checkAnswer, type StoredAnswer } from '../questionnaires/answers.js'
+import { applies, checkAnswer, commentProblem, type StoredAnswer } from '../questionnaires/answers.js'
 import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.js'
 import { storeReadiness, type StoreOptions } from '../readiness/store.js'
 import { score, type Readiness } from '../scoring/score.js'
@@ -13,6 +13,7 @@ import { answerableDomains, hasMembership } from '../people/principal.js'
 import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
+import { planMove, type MovingAnswer } from './version-move.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
 
 type Trx = Transaction<Database>
@@ -151,12 +152,12 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
     const notCarried: { questionId: string; reason: string }[] = []
     if (source) {
       const previous = await versionOf(ctx, trx, source.questionnaire, source.version)
-      for (const answer of await loadAnswers(trx, source.id)) {
-        const reason = carryReason(previous, loaded, answer)
-        if (reason) {
-          notCarried.push({ questionId: answer.question_id, reason })
-          continue
-        }
+      const answers = await loadAnswers(trx, source.id)
+      const plan = planMove(previous.content, loaded.content, movingAnswers(answers))
+      for (const r of plan.redo) notCarried.push({ questionId: r.questionId, reason: r.reason })
+      const keep = new Set(plan.kept)
+      for (const answer of answers) {
+        if (!keep.has(answer.question_id)) continue
         await trx
           .insertInto('answers')
           .values({
@@ -192,15 +193,8 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
   })
 }
 
-/** Why an answer cannot move from one questionnaire version to another, or null if it can. */
-function carryReason(from: LoadedVersion, to: LoadedVersion, answer: AnswerRow): string | null {
-  const before = from.questions.get(answer.question_id)
-  const after = to.questions.get(answer.question_id)
-  if (!after) return 'the question is not in the new version'
-  if (before && before.type !== after.type) return `the answer type changed from ${before.type} to ${after.type}`
-  const check = checkAnswer(after, stored(answer))
-  if (!check.ok) return `the answer is no longer valid: ${check.problem}`
-  return null
+function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
+  return new Map(rows.map((a) => [a.question_id, { ...stored(a), comment: a.comment }]))
 }
 
 /** Who may take each action, beyond the coarse role: submitting is the focal point's, reviewing the reviewer's. */
@@ -262,6 +256,13 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
       const result = checkAnswer(question, { value: write.value, special: write.special ?? null })
       if (!result.ok) {
         problems.push({ path: write.path, message: `${write.questionId}: ${result.problem}; allowed: ${result.allowed}` })
+        continue
+      }
+      // The comment the answer will have: the one sent, or the stored one when none is sent.
+      const comment = write.comment === undefined ? current.get(write.questionId)?.comment : write.comment
+      const uncommented = commentProblem(question, result.answer, comment)
+      if (uncommented) {
+        problems.push({ path: `${write.path}/comment`, message: `${write.questionId}: ${uncommented}` })
         continue
       }
       checked.push({ write, answer: result.answer })
@@ -446,7 +447,11 @@ export async function transition(
   })
 }
 
-/** Moves a draft to another version of its questionnaire. Answers that cannot move are listed, and kept in history. */
+/**
+ * Moves a draft to another version of its questionnaire. Answers that cannot move are removed,
+ * listed in `redo` with the previous answer and the reason (and kept in history); the new
+ * questions that now need an answer are listed in `newQuestions`.
+ */
 export async function changeVersion(ctx: Context, actor: Actor, assessmentId: string, targetVersion: number, precondition: Precondition) {
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
@@ -462,15 +467,12 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
       throw unprocessable(`${assessment.questionnaire} version ${targetVersion} is not published`, [{ path: '/body/version', message: 'is not published' }])
     }
     const from = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
-    const kept: string[] = []
-    const redo: { questionId: string; reason: string; previous: unknown }[] = []
-    for (const answer of await loadAnswers(trx, assessment.id)) {
-      const reason = carryReason(from, target, answer)
-      if (!reason) {
-        kept.push(answer.question_id)
-        continue
-      }
-      redo.push({ questionId: answer.question_id, reason, previous: answerSnapshot(answer) })
+    const answers = await loadAnswers(trx, assessment.id)
+    const plan = planMove(from.content, target.content, movingAnswers(answers))
+    const byId = new Map(answers.map((a) => [a.question_id, a]))
+    const redo = plan.redo.map((r) => ({ ...r, previous: answerSnapshot(byId.get(r.questionId)!) }))
+    for (const { questionId, reason } of plan.redo) {
+      const answer = byId.get(questionId)!
       await trx.deleteFrom('answers').where('assessment_id', '=', assessment.id).where('question_id', '=', answer.question_id).execute()
       await trx
         .insertInto('answer_history')
@@ -488,7 +490,7 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
     await trx.updateTable('assessments').set({ version: targetVersion }).where('id', '=', assessment.id).execute()
     await trx.deleteFrom('domain_scores').where('assessment_id', '=', assessment.id).execute()
     const { assessment: row } = await recompute(trx, assessment.id, target, await loadAnswers(trx, assessment.id))
-    return { assessment: row, kept, redo }
+    return { assessment: row, kept: plan.kept, redo, newQuestions: plan.newQuestions }
   })
 }
 

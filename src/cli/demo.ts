@@ -50,24 +50,27 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 export function inventAnswer(q: Question, capacity: number, random: () => number): StoredAnswer {
   const level = clamp(capacity + (random() - 0.5) * 0.5, 0, 1)
   if (q.allow_unknown && random() < 0.04) return { value: null, special: 'unknown' }
-  if (q.allow_not_applicable && random() < 0.04) return { value: null, special: 'not_applicable' }
+  // Demo answers carry no comment, so never a not_applicable that needs a justification.
+  if (q.allow_not_applicable && !q.not_applicable_requires_comment && random() < 0.04) return { value: null, special: 'not_applicable' }
   switch (q.type) {
     case 'maturity':
       return { value: Math.round(level * 4), special: null }
     case 'yes_no_partial':
       return { value: level > 0.66 ? 'yes' : level > 0.33 ? 'partial' : 'no', special: null }
     case 'single_choice': {
-      const best = [...q.options].sort((a, b) => Math.abs(a.score - level) - Math.abs(b.score - level))[0]!
+      const best = [...q.options].sort((a, b) => Math.abs((a.score ?? 0) - level) - Math.abs((b.score ?? 0) - level))[0]!
       return { value: best.id, special: null }
     }
     case 'multi_choice': {
-      const picked = q.options.filter((o) => !o.exclusive && o.score > 0 && random() < level)
+      const picked = q.options.filter((o) => !o.exclusive && (o.score ?? 1) > 0 && random() < level)
       if (picked.length) return { value: picked.map((o) => o.id), special: null }
       const none = q.options.find((o) => o.exclusive) ?? q.options[0]!
       return { value: [none.id], special: null }
     }
     case 'number': {
-      const band = q.bands[Math.min(q.bands.length - 1, Math.floor(level * q.bands.length))]!
+      // An unscored number has no bands: any value from its minimum up will do.
+      const bands = q.bands ?? [{ min: q.min ?? 0, score: 0 }]
+      const band = bands[Math.min(bands.length - 1, Math.floor(level * bands.length))]!
       let value = band.min + (q.integer ? Math.round(random() * 3) : Math.round(random() * 30) / 10)
       if (q.min !== undefined) value = Math.max(q.min, value)
       if (q.max !== undefined) value = Math.min(q.max, value)

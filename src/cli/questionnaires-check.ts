@@ -4,7 +4,7 @@
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { CatalogError, formatCatalogError, loadCatalog, type Catalog } from '../questionnaires/catalog.js'
-import { LANGUAGES } from '../questionnaires/schema.js'
+import { FORCES, LANGUAGES } from '../questionnaires/schema.js'
 import { checkTranslation, translatableTexts } from '../questionnaires/translations.js'
 
 export const DEFAULT_DIR = fileURLToPath(new URL('../../questionnaires/', import.meta.url))
@@ -13,19 +13,18 @@ export const DEFAULT_DIR = fileURLToPath(new URL('../../questionnaires/', import
 export function summarize(catalog: Catalog): string {
   const blocks: string[] = []
   for (const { file, content, hash } of catalog.questionnaires) {
-    const header = ['domain', 'questions', 'shall', 'may', 'encouraged', 'conditional']
+    const header = ['domain', 'questions', ...FORCES, 'unscored', 'conditional']
     const rows = content.domains.map((d) => {
       const count = (f: string) => d.questions.filter((q) => q.force === f).length
       return [
         d.id,
         d.questions.length,
-        count('shall'),
-        count('may'),
-        count('encouraged'),
+        ...FORCES.map(count),
+        d.questions.filter((q) => q.type === 'text' || q.scored === false).length,
         d.questions.filter((q) => q.applies_if).length,
       ].map(String)
     })
-    const total = ['total', ...[1, 2, 3, 4, 5].map((c) => String(rows.reduce((s, r) => s + Number(r[c]), 0)))]
+    const total = ['total', ...header.slice(1).map((_, i) => String(rows.reduce((s, r) => s + Number(r[i + 1]), 0)))]
     const table = [header, ...rows, total]
     const widths = header.map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)))
     const line = (r: string[]) =>

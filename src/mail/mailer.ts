@@ -13,6 +13,8 @@ export interface Message {
 }
 
 export interface Mailer {
+  /** Whether messages really leave (SMTP configured), or only reach the log. */
+  readonly delivers: boolean
   send(message: Message): Promise<void>
   close(): void
 }
@@ -20,6 +22,7 @@ export interface Mailer {
 export function createMailer(options: { smtpUrl: string | undefined; from: string; log: Pick<Logger, 'info'> }): Mailer {
   if (!options.smtpUrl) {
     return {
+      delivers: false,
       async send(message) {
         options.log.info({ mail: { to: message.to, subject: message.subject, text: message.text } }, `mail not sent (no SMTP_URL): ${message.subject}`)
       },
@@ -28,6 +31,7 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
   }
   const transport: Transporter = nodemailer.createTransport(options.smtpUrl)
   return {
+    delivers: true,
     async send(message) {
       await transport.sendMail({
         from: options.from,

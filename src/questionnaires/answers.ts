@@ -121,6 +121,17 @@ function checkValue(q: Question, v: unknown): { value: AnswerValue } | string {
   }
 }
 
+/**
+ * The justification rule: where the file says `not_applicable_requires_comment`, a "not_applicable"
+ * answer needs a non-blank comment saying why (declaring a question not applicable takes it out of
+ * the score, so reviewers must see the reason). Returns the problem as a sentence, or null.
+ */
+export function commentProblem(question: Question, answer: StoredAnswer, comment: string | null | undefined): string | null {
+  if (answer.special !== 'not_applicable' || !question.not_applicable_requires_comment) return null
+  if (typeof comment === 'string' && comment.trim() !== '') return null
+  return '"not_applicable" needs a comment saying why the question does not apply to your country (reviewers see it)'
+}
+
 /** The special answers a question accepts, in SPECIALS order. */
 export function allowedSpecials(q: Question): Special[] {
   return SPECIALS.filter((s) => (s === 'not_applicable' ? q.allow_not_applicable : q.allow_unknown))
@@ -164,7 +175,8 @@ export function describeAllowed(q: Question): string {
   }
   const specials = allowedSpecials(q).map((s) => `"${s}"`)
   if (specials.length === 0) return values
-  return `${values}; or the special answer ${orList(specials)}`
+  const justify = q.allow_not_applicable && q.not_applicable_requires_comment ? ' ("not_applicable" only with a comment saying why)' : ''
+  return `${values}; or the special answer ${orList(specials)}${justify}`
 }
 
 /**

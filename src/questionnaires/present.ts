@@ -1,8 +1,9 @@
 // A questionnaire version as the API shows it: texts in one language (English where a
 // translation is missing), defaults made explicit. Pure.
-import { DEFAULT_MATURITY_LABELS, localize, type Language, type Question, type QuestionnaireFile } from './schema.js'
+import { DEFAULT_MATURITY_LABELS, isScored, localize, type Language, type Question, type QuestionnaireFile } from './schema.js'
 
 export function presentQuestion(q: Question, domain: string, lang: Language) {
+  const scored = isScored(q)
   const base = {
     id: q.id,
     domain,
@@ -15,7 +16,14 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
     required: q.required,
     allowNotApplicable: q.allow_not_applicable,
     allowUnknown: q.allow_unknown,
+    /** A not_applicable answer is refused without a comment saying why. */
+    notApplicableRequiresComment: q.not_applicable_requires_comment ?? false,
+    /** false: an unscored fact, reported but never in a score. */
+    scored,
+    rationale: q.rationale ? localize(q.rationale, lang) : null,
     appliesIf: q.applies_if ?? null,
+    /** Questions of the previous version whose answers this one takes over. */
+    replaces: q.replaces ?? [],
   }
   switch (q.type) {
     case 'maturity': {
@@ -26,16 +34,16 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
       return {
         ...base,
         options: [
-          { id: 'yes', label: 'Yes', score: 1 },
-          { id: 'partial', label: 'Partially', score: 0.5 },
-          { id: 'no', label: 'No', score: 0 },
+          { id: 'yes', label: 'Yes', score: scored ? 1 : null },
+          { id: 'partial', label: 'Partially', score: scored ? 0.5 : null },
+          { id: 'no', label: 'No', score: scored ? 0 : null },
         ],
       }
     case 'single_choice':
     case 'multi_choice':
       return {
         ...base,
-        options: q.options.map((o) => ({ id: o.id, label: localize(o.label, lang), score: o.score, exclusive: o.exclusive ?? false })),
+        options: q.options.map((o) => ({ id: o.id, label: localize(o.label, lang), score: o.score ?? null, exclusive: o.exclusive ?? false })),
         ...(q.type === 'multi_choice' ? { combine: q.combine } : {}),
       }
     case 'number':
@@ -45,7 +53,7 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
         min: q.min ?? null,
         max: q.max ?? null,
         integer: q.integer,
-        bands: q.bands,
+        bands: q.bands ?? null,
       }
     case 'text':
       return { ...base, maxLength: q.max_length }
@@ -65,6 +73,7 @@ export function presentQuestionnaire(file: QuestionnaireFile, hash: string, lang
     source: file.source,
     scoring: {
       forceWeights: file.scoring.force_weights,
+      rationaleFromWeight: file.scoring.rationale_from_weight ?? null,
       unknownScoresZero: file.scoring.unknown_scores_zero,
       tiers: file.scoring.tiers.map((t) => ({ id: t.id, label: localize(t.label, lang), min: t.min })),
     },
@@ -75,6 +84,13 @@ export function presentQuestionnaire(file: QuestionnaireFile, hash: string, lang
       areas: d.areas,
       weight: d.weight,
       questions: d.questions.map((q) => presentQuestion(q, d.id, lang)),
+      alternatives: (d.alternatives ?? []).map((g) => ({
+        id: g.id,
+        title: localize(g.title, lang),
+        weight: g.weight,
+        rationale: g.rationale ? localize(g.rationale, lang) : null,
+        routes: g.routes.map((r) => ({ id: r.id, label: localize(r.label, lang), questions: r.questions })),
+      })),
     })),
   }
 }

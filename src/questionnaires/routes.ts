@@ -29,17 +29,21 @@ const questionSchema = z
     required: z.boolean(),
     allowNotApplicable: z.boolean(),
     allowUnknown: z.boolean(),
+    notApplicableRequiresComment: z.boolean().describe('A not_applicable answer needs a comment saying why (422 naming /comment otherwise).'),
+    scored: z.boolean().describe('false: an unscored fact, shown and counted in coverage but never in a score.'),
+    rationale: z.string().nullable().describe('Why the question weighs what it does (core obligations).'),
+    replaces: z.array(z.string()).describe('Questions of the previous version whose answers this one takes over.'),
     appliesIf: z.object({ question: z.string(), in: z.array(z.union([z.string(), z.number()])) }).nullable(),
     levels: z.array(z.object({ level: z.number(), label: z.string() })).optional(),
     options: z
-      .array(z.object({ id: z.string(), label: z.string(), score: z.number(), exclusive: z.boolean().optional() }))
+      .array(z.object({ id: z.string(), label: z.string(), score: z.number().nullable(), exclusive: z.boolean().optional() }))
       .optional(),
     combine: z.enum(['sum', 'max']).optional(),
     unit: z.string().nullable().optional(),
     min: z.number().nullable().optional(),
     max: z.number().nullable().optional(),
     integer: z.boolean().optional(),
-    bands: z.array(z.object({ min: z.number(), score: z.number() })).optional(),
+    bands: z.array(z.object({ min: z.number(), score: z.number() })).nullable().optional(),
     maxLength: z.number().optional(),
   })
   .meta({ id: 'Question' })
@@ -54,7 +58,8 @@ const versionSchema = z
     description: z.string(),
     source: z.object({ document: z.string(), title: z.string() }),
     scoring: z.object({
-      forceWeights: z.object({ shall: z.number(), may: z.number(), encouraged: z.number() }),
+      forceWeights: z.object({ shall: z.number(), may: z.number(), encouraged: z.number(), endeavour: z.number().optional() }),
+      rationaleFromWeight: z.number().nullable(),
       unknownScoresZero: z.boolean(),
       tiers: z.array(z.object({ id: z.string(), label: z.string(), min: z.number() })),
     }),
@@ -66,6 +71,17 @@ const versionSchema = z
         areas: z.array(z.string()),
         weight: z.number(),
         questions: z.array(questionSchema),
+        alternatives: z
+          .array(
+            z.object({
+              id: z.string(),
+              title: z.string(),
+              weight: z.number(),
+              rationale: z.string().nullable(),
+              routes: z.array(z.object({ id: z.string(), label: z.string(), questions: z.array(z.string()) })),
+            }),
+          )
+          .describe('Alternative routes to one obligation: the group scores as its best route.'),
       }),
     ),
   })

@@ -5,7 +5,12 @@ import { z } from 'zod'
 export const LANGUAGES = ['en', 'ar', 'es', 'fr', 'ru', 'zh'] as const
 export type Language = (typeof LANGUAGES)[number]
 
-export const FORCES = ['shall', 'may', 'encouraged'] as const
+/**
+ * The force of an obligation as its wording states it: "shall" (binding), "endeavour" (a binding
+ * duty to try: "shall endeavor", "shall consider", "shall agree to"), "may" (a permission) and
+ * "encouraged" (a recommendation).
+ */
+export const FORCES = ['shall', 'endeavour', 'may', 'encouraged'] as const
 export type Force = (typeof FORCES)[number]
 
 export const ANSWER_TYPES = ['maturity', 'yes_no_partial', 'single_choice', 'multi_choice', 'number', 'text'] as const
@@ -40,7 +45,8 @@ const score = z.number().min(0, 'score must be between 0 and 1').max(1, 'score m
 const option = z.strictObject({
   id: slug.refine((id) => !(SPECIALS as readonly string[]).includes(id), 'is reserved for special answers'),
   label: localizedText,
-  score,
+  /** Required unless the question is `scored: false` (then it must be left out). */
+  score: score.optional(),
   /** A multi_choice option that cannot be combined with others ("none of the above"). */
   exclusive: z.boolean().optional(),
 })
@@ -78,6 +84,17 @@ const questionBase = {
   allow_not_applicable: z.boolean().default(false),
   allow_unknown: z.boolean().default(true),
   applies_if: condition.optional(),
+  /**
+   * false: an unscored fact (e.g. whether a permission is actually used). It is asked, checked and
+   * counted in coverage like any answer, but never enters a score, and carries no option scores or bands.
+   */
+  scored: z.boolean().optional(),
+  /** true: a "not_applicable" answer needs a comment saying why (reviewers see it). Needs allow_not_applicable. */
+  not_applicable_requires_comment: z.boolean().optional(),
+  /** Why the question weighs what it does; required from `scoring.rationale_from_weight` on. */
+  rationale: localizedText.optional(),
+  /** Ids of questions of the previous version whose answers this question takes over (a split or a rewrite). */
+  replaces: z.array(questionId).min(1).optional(),
 }
 
 const maturityLabels = z.strictObject({
@@ -106,12 +123,35 @@ export const question = z.discriminatedUnion('type', [
     min: z.number().optional(),
     max: z.number().optional(),
     integer: z.boolean().default(false),
-    /** Ascending lower bounds; a value scores the band with the highest min not above it. */
-    bands: z.array(band).min(1),
+    /** Ascending lower bounds; a value scores the band with the highest min not above it. Required unless unscored. */
+    bands: z.array(band).min(1).optional(),
   }),
   z.strictObject({ ...questionBase, type: z.literal('text'), max_length: z.number().int().positive().max(20000).default(4000) }),
 ])
 export type Question = z.infer<typeof question>
+
+const route = z.strictObject({
+  id: slug,
+  label: localizedText,
+  /** Questions of the domain that together make up this route. */
+  questions: z.array(questionId).min(1),
+})
+export type Route = z.infer<typeof route>
+
+/**
+ * Alternative ways of meeting one obligation ("a model law or a treaty"): the group counts in its
+ * domain as one item of its own weight, scored as its best route, so either route alone can reach
+ * full marks. Inside a route, question weights are relative to each other.
+ */
+const alternatives = z.strictObject({
+  id: slug,
+  title: localizedText,
+  /** Multiplied by the force weight of its questions (which share one force). */
+  weight: z.number().positive().max(10).default(1),
+  rationale: localizedText.optional(),
+  routes: z.array(route).min(2),
+})
+export type Alternatives = z.infer<typeof alternatives>
 
 const domain = z.strictObject({
   id: slug,
@@ -121,6 +161,7 @@ const domain = z.strictObject({
   areas: z.array(z.string().regex(/^\d+(\.\d+)*$/)).default([]),
   weight: z.number().positive().max(10).default(1),
   questions: z.array(question).min(1),
+  alternatives: z.array(alternatives).optional(),
 })
 export type Domain = z.infer<typeof domain>
 
@@ -141,7 +182,11 @@ const scoring = z.strictObject({
     shall: z.number().min(0).max(10).default(1),
     may: z.number().min(0).max(10).default(0.5),
     encouraged: z.number().min(0).max(10).default(0.5),
+    /** No default: a file that uses the force says what it weighs (v1 files do not use it). */
+    endeavour: z.number().min(0).max(10).optional(),
   }),
+  /** When set, every question and alternatives group of at least this weight needs a `rationale`. */
+  rationale_from_weight: z.number().positive().optional(),
   /** true: an "unknown" answer scores 0 and stays in the denominator; false: it leaves the denominator. */
   unknown_scores_zero: z.boolean().default(true),
   /** Ascending lower bounds on the 0–100 score; the first must be 0. */
@@ -177,8 +222,12 @@ export const questionnaireFile = z
       })
     })
 
+    const rationaleFrom = file.scoring.rationale_from_weight
     for (const [id, { question: q, path }] of where) {
       checkQuestion(q, path, ctx)
+      if (rationaleFrom !== undefined && q.weight >= rationaleFrom && !q.rationale) {
+        ctx.addIssue({ code: 'custom', path: [...path, 'rationale'], message: `a question of weight ${q.weight} needs a rationale (rationale_from_weight is ${rationaleFrom})` })
+      }
       if (!q.applies_if) continue
       const target = where.get(q.applies_if.question)
       if (!target) {
@@ -213,6 +262,10 @@ export const questionnaireFile = z
       })
     }
     checkConditionCycles(where, ctx)
+    file.domains.forEach((d, di) => checkAlternatives(d, ['domains', di], where, rationaleFrom, ctx))
+    if (file.scoring.force_weights.endeavour === undefined && [...where.values()].some(({ question }) => question.force === 'endeavour')) {
+      ctx.addIssue({ code: 'custom', path: ['scoring', 'force_weights', 'endeavour'], message: 'is required when a question has force "endeavour"' })
+    }
 
     file.scoring.tiers.forEach((t, ti) => {
       if (ti === 0 && t.min !== 0) {
@@ -227,17 +280,32 @@ export const questionnaireFile = z
 export type QuestionnaireFile = z.infer<typeof questionnaireFile>
 export type QuestionnaireInput = z.input<typeof questionnaireFile>
 
+/** Whether a question can enter a score: not text, and not marked `scored: false`. */
+export function isScored(q: Question): boolean {
+  return q.type !== 'text' && q.scored !== false
+}
+
 function checkQuestion(q: Question, path: (string | number)[], ctx: z.RefinementCtx): void {
+  const issue = (at: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: [...path, ...at], message })
+  if (q.type === 'text' && q.scored !== undefined) issue(['scored'], 'a text question is never scored; leave "scored" out')
+  if (q.not_applicable_requires_comment && !q.allow_not_applicable) {
+    issue(['not_applicable_requires_comment'], 'needs allow_not_applicable: true')
+  }
+  const scored = isScored(q)
   if (q.type === 'single_choice' || q.type === 'multi_choice') {
     const seen = new Set<string>()
     q.options.forEach((o, oi) => {
-      if (seen.has(o.id)) ctx.addIssue({ code: 'custom', path: [...path, 'options', oi, 'id'], message: `duplicate option id "${o.id}"` })
+      if (seen.has(o.id)) issue(['options', oi, 'id'], `duplicate option id "${o.id}"`)
       seen.add(o.id)
+      if (scored && o.score === undefined) issue(['options', oi, 'score'], 'is required (the question is scored)')
+      if (!scored && o.score !== undefined) issue(['options', oi, 'score'], 'must be left out: the question is not scored')
     })
   }
   if (q.type === 'number') {
-    q.bands.forEach((b, bi) => {
-      const prev = q.bands[bi - 1]
+    if (scored && !q.bands) issue(['bands'], 'are required (the question is scored)')
+    if (!scored && q.bands) issue(['bands'], 'must be left out: the question is not scored')
+    ;(q.bands ?? []).forEach((b, bi) => {
+      const prev = q.bands?.[bi - 1]
       if (prev && b.min <= prev.min) {
         ctx.addIssue({ code: 'custom', path: [...path, 'bands', bi, 'min'], message: 'band lower bounds must ascend' })
       }
@@ -246,6 +314,42 @@ function checkQuestion(q: Question, path: (string | number)[], ctx: z.Refinement
       ctx.addIssue({ code: 'custom', path: [...path, 'max'], message: 'max must not be below min' })
     }
   }
+}
+
+function checkAlternatives(
+  d: Domain,
+  path: (string | number)[],
+  where: Map<string, { question: Question; path: (string | number)[] }>,
+  rationaleFrom: number | undefined,
+  ctx: z.RefinementCtx,
+): void {
+  const inDomain = new Set(d.questions.map((q) => q.id))
+  const groupIds = new Set<string>()
+  const routed = new Set<string>()
+  ;(d.alternatives ?? []).forEach((g, gi) => {
+    const at = [...path, 'alternatives', gi]
+    const issue = (sub: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path: [...at, ...sub], message })
+    if (groupIds.has(g.id)) issue(['id'], `duplicate alternatives id "${g.id}"`)
+    groupIds.add(g.id)
+    if (rationaleFrom !== undefined && g.weight >= rationaleFrom && !g.rationale) {
+      issue(['rationale'], `a group of weight ${g.weight} needs a rationale (rationale_from_weight is ${rationaleFrom})`)
+    }
+    const routeIds = new Set<string>()
+    const forces = new Set<string>()
+    g.routes.forEach((r, ri) => {
+      if (routeIds.has(r.id)) issue(['routes', ri, 'id'], `duplicate route id "${r.id}"`)
+      routeIds.add(r.id)
+      r.questions.forEach((id, qi) => {
+        const q = where.get(id)?.question
+        if (!q || !inDomain.has(id)) return issue(['routes', ri, 'questions', qi], `"${id}" is not a question of domain "${d.id}"`)
+        if (!isScored(q)) return issue(['routes', ri, 'questions', qi], `"${id}" is not scored and cannot be part of a route`)
+        if (routed.has(id)) return issue(['routes', ri, 'questions', qi], `"${id}" is already in a route`)
+        routed.add(id)
+        forces.add(q.force)
+      })
+    })
+    if (forces.size > 1) issue(['routes'], `the questions of a group must share one force (found ${[...forces].join(', ')})`)
+  })
 }
 
 /** The answer values another question's applies_if may name, or null when the type cannot be a condition. */

@@ -27,10 +27,17 @@ export function translatableTexts(file: QuestionnaireFile): TranslatableText[] {
   for (const d of file.domains) {
     add(['domains', d.id, 'title'], d.title)
     add(['domains', d.id, 'description'], d.description)
+    for (const g of d.alternatives ?? []) {
+      const at = ['domains', d.id, 'alternatives', g.id]
+      add([...at, 'title'], g.title)
+      add([...at, 'rationale'], g.rationale)
+      for (const r of g.routes) add([...at, 'routes', r.id, 'label'], r.label)
+    }
     for (const q of d.questions) {
       const at = ['questions', q.id]
       add([...at, 'text'], q.text)
       add([...at, 'guidance'], q.guidance)
+      add([...at, 'rationale'], q.rationale)
       if (q.type === 'maturity' && q.labels) {
         for (const level of ['0', '1', '2', '3', '4'] as const) add([...at, 'labels', level], q.labels[level])
       }

@@ -14,18 +14,29 @@
  *    - number: the score of the band with the highest `min` not above the value (0 below all bands);
  *    - text: unscored. A text question never enters a score, but an answer to it counts as answered
  *      in coverage.
- * 2. **Effective weight** = question weight × `scoring.force_weights[question.force]` (0 for text).
- *    A question of effective weight 0 is left out of the score but still counts in coverage.
+ *    A question marked `scored: false` (an unscored fact) is treated exactly like text: never in a
+ *    score, but answered or missing in coverage like any other question.
+ * 2. **Effective weight** = question weight × `scoring.force_weights[question.force]` (0 for text and
+ *    unscored facts). A question of effective weight 0 is left out of the score but still counts in
+ *    coverage. The forces are shall, endeavour (best efforts), may and encouraged; each file sets
+ *    their weights.
  * 3. **Applicability.** A question whose `applies_if` is not met (see `applies`), or that is answered
  *    `not_applicable`, leaves both the score's denominator and coverage's denominator.
  *    `unknown`: with `unknown_scores_zero` it scores 0 and stays in the denominator; without, it leaves
  *    the score's denominator. Either way it counts as "unknown" and as answered in coverage.
  *    A missing answer to an applicable question scores 0 (stays in the denominator) and shows as
  *    missing in coverage. (`required` is not used here: it governs submission, not scoring.)
- * 4. **Domain score** = 100 × Σ(weight × raw) / Σ(weight) over the domain's counted questions
- *    (scored type, effective weight > 0, applicable, answered with a value, missing, or unknown when
- *    unknown scores zero). A domain with no counted question has score null, not 0: nothing was
- *    measured, which is different from measuring nothing in place.
+ * 4. **Domain score** = 100 × Σ(weight × raw) / Σ(weight) over the domain's counted items
+ *    (a question is counted when it is scored, of effective weight > 0, applicable, and answered with
+ *    a value, missing, or unknown when unknown scores zero). A domain with no counted item has score
+ *    null, not 0: nothing was measured, which is different from measuring nothing in place.
+ *    **Alternatives** ("a model law or a treaty"): the questions of a domain's `alternatives` group
+ *    are not items of the domain themselves. Each route's ratio is Σ(weight × raw) / Σ(weight) over
+ *    its counted questions (null when none is counted); the group is one item whose raw score is
+ *    its best route's ratio and whose weight is the group's weight × the force weight of its
+ *    questions (null best route: the group is not counted). So either route alone can reach full
+ *    marks, and a better answer on any route never lowers the group. A routed question's
+ *    `contribution` is its weight × raw inside its route.
  * 5. **Overall score** = the mean of the non-null domain scores weighted by domain weight; null when
  *    every domain is null. Domains are weighted as the file says, not by their number of questions:
  *    each domain stands for a part of the treaty, and a domain with many detailed questions must not
@@ -48,7 +59,7 @@ import {
   type AnswerValue,
   type StoredAnswer,
 } from '../questionnaires/answers.js'
-import type { Question, QuestionnaireFile, Tier } from '../questionnaires/schema.js'
+import { isScored, type Domain, type Force, type Question, type QuestionnaireFile, type ScoringSettings, type Tier } from '../questionnaires/schema.js'
 
 export type Counts = {
   /** Questions that apply and are not answered not_applicable: total − notApplicable. */
@@ -88,7 +99,23 @@ export type QuestionResult = {
   weight: number
   /** weight × raw when counted, else 0. */
   contribution: number
-  /** Whether the question enters its domain's score. */
+  /** Whether the question enters its domain's score (for a routed question: its route's ratio). */
+  counted: boolean
+  /** The alternatives group and route the question belongs to, or null. */
+  route: { group: string; route: string } | null
+}
+
+export type AlternativesResult = {
+  domain: string
+  group: string
+  /** Effective weight of the group in its domain: group weight × force weight. */
+  weight: number
+  /** Each route's ratio in 0..1, null when none of its questions is counted; in file order. */
+  routes: { route: string; ratio: number | null }[]
+  /** The route with the highest ratio (the first of equals); null when no route has a ratio. */
+  best: string | null
+  /** The best route's ratio: the group's raw score. */
+  raw: number | null
   counted: boolean
 }
 
@@ -100,6 +127,8 @@ export type Readiness = {
   domains: DomainReadiness[]
   /** In file order. */
   questions: QuestionResult[]
+  /** The alternatives groups, in file order. */
+  alternatives: AlternativesResult[]
 }
 
 export function score(
@@ -111,6 +140,7 @@ export function score(
   const { force_weights: forceWeights, unknown_scores_zero: unknownScoresZero, tiers } = file.scoring
 
   const questions: QuestionResult[] = []
+  const alternatives: AlternativesResult[] = []
   const domains: DomainReadiness[] = []
   let overallNumerator = 0
   let overallDenominator = 0
@@ -120,6 +150,9 @@ export function score(
     const counts = emptyCounts()
     let numerator = 0
     let denominator = 0
+    const routeOf = routesOf(domain)
+    /** Per "group route" key: Σ(weight × raw) and Σ(weight) of its counted questions. */
+    const routeSums = new Map<string, { numerator: number; denominator: number }>()
 
     for (const q of domain.questions) {
       const doesApply = applies.get(q.id) ?? false
@@ -134,8 +167,8 @@ export function score(
               ? 'unknown'
               : 'answered'
 
-      const scored = q.type !== 'text'
-      const weight = scored ? q.weight * forceWeights[q.force] : 0
+      const scored = isScored(q)
+      const weight = scored ? q.weight * forceWeight(forceWeights, q.force) : 0
       let raw: number | null = null
       if (scored) {
         if (status === 'answered' && answer && answer.value !== null) raw = rawScore(q, answer.value)
@@ -143,7 +176,14 @@ export function score(
       }
       const counted = raw !== null && weight > 0
       const contribution = counted ? weight * (raw as number) : 0
-      if (counted) {
+      const route = routeOf.get(q.id) ?? null
+      if (counted && route) {
+        const key = `${route.group} ${route.route}`
+        const sums = routeSums.get(key) ?? { numerator: 0, denominator: 0 }
+        sums.numerator += contribution
+        sums.denominator += weight
+        routeSums.set(key, sums)
+      } else if (counted) {
         numerator += contribution
         denominator += weight
       }
@@ -157,7 +197,27 @@ export function score(
         if (status === 'unknown') counts.unknown++
       }
 
-      questions.push({ questionId: q.id, domain: domain.id, applies: doesApply, status, raw, weight, contribution, counted })
+      questions.push({ questionId: q.id, domain: domain.id, applies: doesApply, status, raw, weight, contribution, counted, route })
+    }
+
+    const byId = new Map(domain.questions.map((q) => [q.id, q]))
+    for (const g of domain.alternatives ?? []) {
+      const routes = g.routes.map((r) => {
+        const sums = routeSums.get(`${g.id} ${r.id}`)
+        // ≤ 1 exactly: the numerator is a sum of terms each ≤ its weight.
+        return { route: r.id, ratio: sums && sums.denominator > 0 ? sums.numerator / sums.denominator : null }
+      })
+      let best: { route: string; ratio: number } | null = null
+      for (const r of routes) if (r.ratio !== null && (best === null || r.ratio > best.ratio)) best = { route: r.route, ratio: r.ratio }
+      // The schema makes the questions of a group share one force.
+      const force = byId.get(g.routes[0]!.questions[0]!)!.force
+      const weight = g.weight * forceWeight(forceWeights, force)
+      const counted = best !== null && weight > 0
+      if (counted) {
+        numerator += weight * best!.ratio
+        denominator += weight
+      }
+      alternatives.push({ domain: domain.id, group: g.id, weight, routes, best: best?.route ?? null, raw: best?.ratio ?? null, counted })
     }
 
     // ratio ≤ 1 exactly in floating point: each weight × raw ≤ weight, and sums round monotonically.
@@ -171,11 +231,24 @@ export function score(
   }
 
   const overallRatio = overallDenominator > 0 ? overallNumerator / overallDenominator : null
-  return { overall: figures(overallRatio, overallCounts, tiers), domains, questions }
+  return { overall: figures(overallRatio, overallCounts, tiers), domains, questions, alternatives }
 }
 
-/** A question's raw score in 0..1 for a checked value; null for text (unscored). */
+/** The force's weight; the schema requires a weight for every force a file uses. */
+function forceWeight(weights: ScoringSettings['force_weights'], force: Force): number {
+  return weights[force] ?? 0
+}
+
+/** Question id → its alternatives group and route, for one domain. */
+function routesOf(domain: Domain): Map<string, { group: string; route: string }> {
+  const out = new Map<string, { group: string; route: string }>()
+  for (const g of domain.alternatives ?? []) for (const r of g.routes) for (const id of r.questions) out.set(id, { group: g.id, route: r.id })
+  return out
+}
+
+/** A question's raw score in 0..1 for a checked value; null for text and unscored facts. */
 export function rawScore(q: Question, value: AnswerValue): number | null {
+  if (!isScored(q)) return null
   switch (q.type) {
     case 'maturity':
       return (value as number) / 4
@@ -184,14 +257,14 @@ export function rawScore(q: Question, value: AnswerValue): number | null {
     case 'single_choice':
       return q.options.find((o) => o.id === value)?.score ?? 0
     case 'multi_choice': {
-      const selected = q.options.filter((o) => (value as string[]).includes(o.id)).map((o) => o.score)
+      const selected = q.options.filter((o) => (value as string[]).includes(o.id)).map((o) => o.score ?? 0)
       if (q.combine === 'max') return Math.max(0, ...selected)
       return Math.min(1, selected.reduce((a, b) => a + b, 0))
     }
     case 'number': {
       let result = 0
       let best = -Infinity
-      for (const band of q.bands) {
+      for (const band of q.bands ?? []) {
         if (band.min <= (value as number) && band.min >= best) {
           best = band.min
           result = band.score

@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
 import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -31,7 +32,7 @@ import { problems, unauthorized } from '../errors.js'
 import { formatDate, renderMail } from '../mail/messages.js'
 import type { Mailer } from '../mail/mailer.js'
 import { verifyPassword } from '../people/passwords.js'
-import { loadPrincipal } from '../people/principal.js'
+import { loadPrincipal, type Principal } from '../people/principal.js'
 import { createSession, deleteSession, validateSession, type SessionPolicy } from '../people/sessions.js'
 import { blockedFor, throttled, type Limit } from '../people/throttle.js'
 import { authenticateToken, clientKey } from '../plugins/auth.js'
@@ -45,6 +46,8 @@ export const CSRF_HEADER_VALUE = 'fetch'
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url))
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+/** Routes that set a session cookie: checked against CSRF even without one (login CSRF). */
+const SIGN_IN_ROUTES = new Set(['/session', '/invitations/:secret/accept'])
 
 export interface SessionOptions {
   policy: SessionPolicy
@@ -74,13 +77,27 @@ function cookieOptions(request: FastifyRequest) {
   return { httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https', path: '/' }
 }
 
+/** Opens a session for a principal and sets its cookie: sign-in, and an accepted invitation. */
+export async function openSession(db: Kysely<Database>, policy: SessionPolicy, request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void> {
+  const secret = await createSession(db, policy, {
+    personId: principal.personId,
+    tokenId: principal.tokenId,
+    address: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+  })
+  await db.updateTable('persons').set({ last_sign_in_at: sql<Date>`now()` }).where('id', '=', principal.personId).execute()
+  reply.setCookie(cookieName(request), secret, { ...cookieOptions(request), maxAge: policy.absoluteSeconds })
+  reply.header('cache-control', 'no-store')
+  request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
+}
+
 async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Promise<void> {
   await app.register(cookie, { hook: 'onRequest' })
 
   app.addHook('onRequest', async (request, reply) => {
     const raw = request.cookies[cookieName(request)]
     // The routed path, not the raw URL: /%73ession is routed to /session and is checked like it.
-    const isSessionRoute = request.routeOptions.url === '/session'
+    const isSessionRoute = SIGN_IN_ROUTES.has(request.routeOptions.url ?? '')
     const hasBearer = Boolean(request.headers.authorization)
     // CSRF: only requests a browser would send the cookie with, and only when the header is not used.
     if (UNSAFE.has(request.method) && !hasBearer && (raw !== undefined || isSessionRoute) && !sameOriginProof(request)) {
@@ -168,16 +185,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
         throw unauthorized('token' in body ? 'this token is not valid, has expired or has been revoked' : 'the e-mail address or the password is not right')
       }
       const principal = outcome.value
-      const secret = await createSession(app.db, options.policy, {
-        personId: principal.personId,
-        tokenId: principal.tokenId,
-        address: request.ip,
-        userAgent: request.headers['user-agent'] ?? null,
-      })
-      await app.db.updateTable('persons').set({ last_sign_in_at: sql<Date>`now()` }).where('id', '=', principal.personId).execute()
-      reply.setCookie(cookieName(request), secret, { ...cookieOptions(request), maxAge: options.policy.absoluteSeconds })
-      reply.header('cache-control', 'no-store')
-      request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
+      await openSession(app.db, options.policy, request, reply, principal)
       return { name: principal.name, role: principal.role, country: principal.country, label: principal.label }
     },
   )

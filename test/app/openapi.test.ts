@@ -139,6 +139,16 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /exports/readiness.csv': 'exportReadinessCsv',
   'GET /exports/answers.csv': 'exportAnswersCsv',
   'POST /assessments/{id}/import': 'importAnswersCsv',
+  'GET /persons': 'listPersons',
+  'POST /persons': 'invitePerson',
+  'POST /persons/{id}/invitations': 'resendInvitation',
+  'PATCH /persons/{id}': 'updatePerson',
+  'POST /persons/{id}/memberships': 'grantMembership',
+  'DELETE /persons/{id}/memberships/{membershipId}': 'withdrawMembership',
+  'GET /persons/{id}/sessions': 'listPersonSessions',
+  'DELETE /persons/{id}/sessions': 'endPersonSessions',
+  'GET /invitations/{secret}': 'getInvitation',
+  'POST /invitations/{secret}/accept': 'acceptInvitation',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
@@ -156,7 +166,7 @@ t.test('every operation has its stable operationId; public ones say so (security
     const [method, path] = key.split(' ') as [string, string]
     return document.paths[path]?.[method.toLowerCase()] as { security?: unknown[] }
   }
-  for (const open of ['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /countries/{code}', 'POST /session', 'DELETE /session']) {
+  for (const open of ['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /countries/{code}', 'POST /session', 'DELETE /session', 'GET /invitations/{secret}']) {
     t.same(operation(open).security, [], `${open} needs no token`)
   }
   t.same(operation('GET /readiness').security, [{ bearer: [] }])

@@ -17,7 +17,7 @@ const CONDITIONAL = 'cdc.human_rights.restriction_safeguards' // applies_if rest
 t.test('answer values', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'KEN')
-  const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2026 })
+  const a = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
   const version = await questionnaireVersion(app, 'cdc', 1)
   const multi = version.questions.get(MULTI)!
   const plain = multi.options!.find((o) => !o.exclusive)!.id
@@ -110,7 +110,7 @@ t.test('answer values', async (t) => {
 t.test('applies_if: a conditional question is refused while its condition is not met', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'KEN')
-  const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2027 })
+  const a = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2027 })
   const put = (questionId: string, payload: object, headers: Record<string, string> = {}) =>
     app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${questionId}`, headers: { authorization: auth, ...headers }, payload })
 
@@ -147,7 +147,7 @@ t.test('applies_if: a conditional question is refused while its condition is not
 t.test('bulk PATCH is all or nothing', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'KEN')
-  const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2028 })
+  const a = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2028 })
   const before = await dbSnapshot(app)
   const res = await app.inject({
     method: 'PATCH',
@@ -209,7 +209,7 @@ t.test('bulk PATCH is all or nothing', async (t) => {
 t.test('ETag and If-Match on PUT', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'KEN')
-  const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2029 })
+  const a = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2029 })
   const url = `/assessments/${a.id}/answers/${MATURITY}`
   const put = (payload: object, headers: Record<string, string> = {}) =>
     app.inject({ method: 'PUT', url, headers: { authorization: auth, ...headers }, payload })

@@ -39,7 +39,7 @@ const unauth = { none: 401, garbage: 401, revoked: 401 } as const
 const ROWS: Row[] = [
   {
     route: 'POST /assessments',
-    request: (_id, cycle) => ({ method: 'POST', url: '/assessments', payload: { questionnaire: 'cdc', country: OWNER, cycle: cycle() } }),
+    request: (_id, cycle) => ({ method: 'POST', url: '/assessments', payload: { questionnaire: 'cdc', version: 1, country: OWNER, cycle: cycle() } }),
     expect: { ...unauth, owner: 201, other: 403, staff: 201, admin: 403 },
     write: true,
   },
@@ -182,7 +182,7 @@ t.test('authorization matrix', async (t) => {
 
   /** A fresh victim assessment of OWNER in the state a row needs. */
   async function victim(state: NonNullable<Row['state']>): Promise<string> {
-    const a = await createAssessment(app, auth.owner!, { questionnaire: 'cdc', country: OWNER, cycle: nextCycle() })
+    const a = await createAssessment(app, auth.owner!, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: nextCycle() })
     if (state === 'draft') {
       const put = await app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${Q}`, headers: { authorization: auth.owner! }, payload: { value: 1 } })
       if (put.statusCode !== 200) throw new Error(put.body)
@@ -241,8 +241,8 @@ t.test('authorization matrix', async (t) => {
 t.test("an attacker's probes (another country's administration)", async (t) => {
   const app = await build(t, { authRateLimit: 100_000 })
   const auth = await principals(app)
-  const victimA = await createAssessment(app, auth.owner!, { questionnaire: 'cdc', country: OWNER, cycle: 2026 })
-  const own = await createAssessment(app, auth.other!, { questionnaire: 'cdc', country: OTHER, cycle: 2026 })
+  const victimA = await createAssessment(app, auth.owner!, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: 2026 })
+  const own = await createAssessment(app, auth.other!, { questionnaire: 'cdc', version: 1, country: OTHER, cycle: 2026 })
 
   // Filtering by the victim's country: an empty list, not a 403.
   const byCountry = await app.inject({ method: 'GET', url: `/assessments?country=${OWNER}`, headers: { authorization: auth.other! } })
@@ -293,7 +293,7 @@ t.test("an attacker's probes (another country's administration)", async (t) => {
     method: 'POST',
     url: '/assessments',
     headers: { authorization: auth.other! },
-    payload: { questionnaire: 'cdc', country: OWNER, cycle: 2027 },
+    payload: { questionnaire: 'cdc', version: 1, country: OWNER, cycle: 2027 },
   })
   t.equal(create.statusCode, 403, create.body)
   // Even for a cycle the victim already has: 403, not a 409 that would point at the victim's assessment.
@@ -301,7 +301,7 @@ t.test("an attacker's probes (another country's administration)", async (t) => {
     method: 'POST',
     url: '/assessments',
     headers: { authorization: auth.other! },
-    payload: { questionnaire: 'cdc', country: OWNER, cycle: 2026 },
+    payload: { questionnaire: 'cdc', version: 1, country: OWNER, cycle: 2026 },
   })
   t.equal(dup.statusCode, 403, dup.body)
   t.notMatch(dup.body, victimA.id)
@@ -310,14 +310,14 @@ t.test("an attacker's probes (another country's administration)", async (t) => {
     method: 'POST',
     url: '/assessments',
     headers: { authorization: auth.other! },
-    payload: { questionnaire: 'cdc', country: OTHER, cycle: 2027, from: victimA.id },
+    payload: { questionnaire: 'cdc', version: 1, country: OTHER, cycle: 2027, from: victimA.id },
   })
   t.equal(from.statusCode, 404, from.body)
   const fromGhost = await app.inject({
     method: 'POST',
     url: '/assessments',
     headers: { authorization: auth.other! },
-    payload: { questionnaire: 'cdc', country: OTHER, cycle: 2027, from: MISSING_ID },
+    payload: { questionnaire: 'cdc', version: 1, country: OTHER, cycle: 2027, from: MISSING_ID },
   })
   t.equal(fromGhost.statusCode, 404)
   t.equal(from.json().detail.replace(victimA.id, 'ID'), fromGhost.json().detail.replace(MISSING_ID, 'ID'))

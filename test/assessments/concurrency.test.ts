@@ -10,7 +10,7 @@ import { tokenFor } from '../helpers/tokens.js'
 t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'KEN')
-  const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2026 })
+  const a = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
   const url = `/assessments/${a.id}/answers/cdc.data.law_conformity`
   const first = await app.inject({ method: 'PUT', url, headers: { authorization: auth }, payload: { value: 1 } })
   t.equal(first.statusCode, 200)
@@ -46,7 +46,7 @@ t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
   }
 
   // Two submits racing with the same If-Match: exactly one wins, the other gets 412.
-  const b = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2027 })
+  const b = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2027 })
   await answerAll(app, auth, b.id)
   const rev = (await app.inject({ method: 'GET', url: `/assessments/${b.id}`, headers: { authorization: auth } })).headers.etag as string
   const submit = () =>
@@ -60,7 +60,7 @@ t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
 t.test('20 concurrent PUTs to different questions: all succeed, no lost score update', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'GHA')
-  const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'GHA', cycle: 2026 })
+  const a = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'GHA', cycle: 2026 })
   const version = await questionnaireVersion(app, 'cdc', 1)
   const targets = [...version.questions.values()].filter((q) => !q.appliesIf).slice(0, 20)
   t.equal(targets.length, 20)

@@ -15,7 +15,7 @@ t.test('full workflow', async (t) => {
     method: 'POST',
     url: '/assessments',
     headers: { authorization: auth },
-    payload: { questionnaire: 'cdc', country: 'ken', cycle: 2026 },
+    payload: { questionnaire: 'cdc', version: 1, country: 'ken', cycle: 2026 },
   })
   t.equal(created.statusCode, 201, created.body)
   const a = created.json().assessment
@@ -30,7 +30,7 @@ t.test('full workflow', async (t) => {
     method: 'POST',
     url: '/assessments',
     headers: { authorization: staff.authorization },
-    payload: { questionnaire: 'cdc', country: 'KEN', cycle: 2026 },
+    payload: { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 },
   })
   t.equal(dup.statusCode, 409, dup.body)
   t.equal(dup.json().existing.id, a.id)
@@ -207,14 +207,14 @@ t.test('full workflow', async (t) => {
 t.test('carry-forward from a previous cycle', async (t) => {
   const app = await build(t)
   const auth = await tokenFor(app, 'administration', 'GHA')
-  const prev = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'GHA', cycle: 2025 })
+  const prev = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'GHA', cycle: 2025 })
   const answered = await answerAll(app, auth, prev.id)
 
   const res = await app.inject({
     method: 'POST',
     url: '/assessments',
     headers: { authorization: auth },
-    payload: { questionnaire: 'cdc', country: 'GHA', cycle: 2026, from: prev.id },
+    payload: { questionnaire: 'cdc', version: 1, country: 'GHA', cycle: 2026, from: prev.id },
   })
   t.equal(res.statusCode, 201, res.body)
   const next = res.json()
@@ -282,7 +282,7 @@ t.test('carry-forward from a previous cycle', async (t) => {
     method: 'POST',
     url: '/assessments',
     headers: { authorization: staff },
-    payload: { questionnaire: 'cdc', country: 'SEN', cycle: 2026, from: prev.id },
+    payload: { questionnaire: 'cdc', version: 1, country: 'SEN', cycle: 2026, from: prev.id },
   })
   t.equal(other.statusCode, 422, other.body)
   t.equal(other.json().errors[0].path, '/body/from')

@@ -44,10 +44,10 @@ const get = (url: string, authorization = staff) => app.inject({ method: 'GET', 
 const rowsOf = (body: string) => parse(body, { bom: true }) as string[][]
 
 t.test('readiness.csv: header, one row per published assessment, cell by cell', async (t) => {
-  const res = await get('/exports/readiness.csv?questionnaire=cdc&cycle=2026')
+  const res = await get('/exports/readiness.csv?questionnaire=cdc&version=1&cycle=2026')
   t.equal(res.statusCode, 200, res.body)
   t.equal(res.headers['content-type'], 'text/csv; charset=utf-8')
-  t.equal(res.headers['content-disposition'], 'attachment; filename="readiness-cdc-2026.csv"')
+  t.equal(res.headers['content-disposition'], 'attachment; filename="readiness-cdc-v1-2026.csv"')
   const [header, ...rows] = rowsOf(res.body)
   t.same(header, readinessColumns(domains))
   t.equal(rows.length, 3, 'the NGA draft is left out')
@@ -66,23 +66,23 @@ t.test('readiness.csv needs a questionnaire; filters apply', async (t) => {
   t.equal(res.json().errors[0].path, '/querystring/questionnaire')
   t.equal((await get('/exports/readiness.csv?questionnaire=nope')).statusCode, 404)
 
-  const europe = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&region=Europe')).body)
+  const europe = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&region=Europe')).body)
   t.same(europe.slice(1).map((r) => r[0]), ['TUR'])
-  const ken = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&country=ken')).body)
+  const ken = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&country=ken')).body)
   t.same(ken.slice(1).map((r) => r[0]), ['KEN'])
-  const drafts = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&status=draft')).body)
+  const drafts = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&status=draft')).body)
   t.same(drafts.slice(1).map((r) => r[0]), ['NGA'])
-  const none = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&cycle=2030')).body)
+  const none = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&cycle=2030')).body)
   t.equal(none.length, 1, 'header only')
-  t.equal((await get('/exports/readiness.csv?questionnaire=cdc&country=K%27EN')).statusCode, 400)
+  t.equal((await get('/exports/readiness.csv?questionnaire=cdc&version=1&country=K%27EN')).statusCode, 400)
   t.equal((await get("/exports/readiness.csv?questionnaire=cdc'--")).statusCode, 400)
-  t.equal((await get('/exports/readiness.csv?questionnaire=cdc&status=draft;drop')).statusCode, 400)
+  t.equal((await get('/exports/readiness.csv?questionnaire=cdc&version=1&status=draft;drop')).statusCode, 400)
 })
 
 t.test('answers.csv: long format, cell by cell', async (t) => {
-  const res = await get('/exports/answers.csv?questionnaire=cdc&cycle=2026&country=CIV')
+  const res = await get('/exports/answers.csv?questionnaire=cdc&version=1&cycle=2026&country=CIV')
   t.equal(res.statusCode, 200)
-  t.equal(res.headers['content-disposition'], 'attachment; filename="answers-cdc-2026-civ.csv"')
+  t.equal(res.headers['content-disposition'], 'attachment; filename="answers-cdc-v1-2026-civ.csv"')
   const [header, ...rows] = rowsOf(res.body)
   t.same(header, [...ANSWER_COLUMNS])
   const expected = await answersFor(app, {}, 'max')
@@ -113,7 +113,7 @@ t.test('answers.csv: long format, cell by cell', async (t) => {
 })
 
 t.test('answers.csv: specials, other neutralisations, unicode', async (t) => {
-  const res = await get('/exports/answers.csv?questionnaire=cdc&cycle=2026')
+  const res = await get('/exports/answers.csv?questionnaire=cdc&version=1&cycle=2026')
   const [, ...rows] = rowsOf(res.body)
   const col = (name: string) => ANSWER_COLUMNS.indexOf(name as (typeof ANSWER_COLUMNS)[number])
   t.same([...new Set(rows.map((r) => r[0]))], ['CIV', 'KEN', 'TUR'])
@@ -127,21 +127,21 @@ t.test('answers.csv: specials, other neutralisations, unicode', async (t) => {
 })
 
 t.test('?bom=1 prepends a UTF-8 BOM; bytes are UTF-8', async (t) => {
-  const plain = await get('/exports/readiness.csv?questionnaire=cdc')
+  const plain = await get('/exports/readiness.csv?questionnaire=cdc&version=1')
   t.not(plain.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf')
-  const bom = await get('/exports/readiness.csv?questionnaire=cdc&bom=1')
+  const bom = await get('/exports/readiness.csv?questionnaire=cdc&version=1&bom=1')
   t.equal(bom.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf')
   t.ok(bom.rawPayload.includes(Buffer.from('Côte d\'Ivoire', 'utf8')))
   t.ok(bom.rawPayload.includes(Buffer.from('Türkiye', 'utf8')))
 })
 
 t.test('staff only', async (t) => {
-  t.equal((await get('/exports/readiness.csv?questionnaire=cdc', civ.admin)).statusCode, 403)
+  t.equal((await get('/exports/readiness.csv?questionnaire=cdc&version=1', civ.admin)).statusCode, 403)
   t.equal((await get('/exports/answers.csv', civ.admin)).statusCode, 403)
   t.equal((await app.inject({ method: 'GET', url: '/exports/answers.csv' })).statusCode, 401)
 })
 
 t.test('connections are released: many exports in a row do not exhaust the pool', async (t) => {
-  for (let i = 0; i < 25; i++) t.equal((await get('/exports/answers.csv?questionnaire=cdc')).statusCode, 200)
+  for (let i = 0; i < 25; i++) t.equal((await get('/exports/answers.csv?questionnaire=cdc&version=1')).statusCode, 200)
   t.equal(app.pg.pool.waitingCount, 0)
 })

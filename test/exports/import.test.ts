@@ -10,7 +10,7 @@ const ken = await tokenFor(app, 'administration', 'KEN')
 const nga = await tokenFor(app, 'administration', 'NGA')
 
 async function create(authorization: string, country: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/assessments', headers: { authorization }, payload: { questionnaire: 'cdc', country, cycle: 2026 } })
+  const res = await app.inject({ method: 'POST', url: '/assessments', headers: { authorization }, payload: { questionnaire: 'cdc', version: 1, country, cycle: 2026 } })
   if (res.statusCode !== 201) throw new Error(res.body)
   return res.json().assessment.id
 }

@@ -16,13 +16,13 @@ function best(q: Question): unknown {
     case 'yes_no_partial':
       return 'yes'
     case 'single_choice':
-      return [...q.options].sort((a, b) => b.score - a.score)[0]!.id
+      return [...q.options].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0]!.id
     case 'multi_choice':
       return q.combine === 'max'
-        ? [[...q.options].sort((a, b) => b.score - a.score)[0]!.id]
+        ? [[...q.options].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0]!.id]
         : q.options.filter((o) => !o.exclusive).map((o) => o.id)
     case 'number':
-      return [...q.bands].sort((a, b) => b.score - a.score)[0]!.min
+      return [...(q.bands ?? [{ min: q.min ?? 0, score: 0 }])].sort((a, b) => b.score - a.score)[0]!.min
     case 'text':
       return 'Loi n° 2026-01, art. 3'
   }
@@ -67,7 +67,7 @@ export async function seedAssessment(
     method: 'POST',
     url: '/assessments',
     headers: { authorization: admin },
-    payload: { questionnaire: 'cdc', country, cycle: options.cycle ?? 2026 },
+    payload: { questionnaire: 'cdc', version: 1, country, cycle: options.cycle ?? 2026 },
   })
   if (created.statusCode !== 201) throw new Error(`create ${country}: ${created.statusCode} ${created.body}`)
   const id = created.json().assessment.id as string

@@ -3,6 +3,7 @@ import {
   applicability,
   applies,
   checkAnswer,
+  commentProblem,
   describeAllowed,
   indexQuestions,
   type AnswerInput,
@@ -272,4 +273,27 @@ t.test('applies guards against a cycle in unvalidated input', async (t) => {
   ])
   t.equal(applies(a, new Map([['c1', v(1)], ['c2', v(1)]]), ids), false)
   t.equal(applies(a, new Map(), new Map()), false, 'unknown referenced question')
+})
+
+t.test('the justification rule: not_applicable needs a non-blank comment where the question says so', async (t) => {
+  const q = { ...base('justified'), type: 'yes_no_partial', allow_not_applicable: true, not_applicable_requires_comment: true } as const
+  const flagged = questionnaireFile.parse({
+    id: 'justify',
+    version: 1,
+    title: text('Justify'),
+    description: text('Inline'),
+    source: { document: 'treaty.md', title: 'Treaty' },
+    scoring: { force_weights: {}, tiers: [{ id: 'low', label: text('Low'), min: 0 }] },
+    domains: [{ id: 'd', title: text('D'), description: text('D'), questions: [q, { ...base('plain'), type: 'yes_no_partial', allow_not_applicable: true }] }],
+  })
+  const [justified, plain] = flagged.domains[0]!.questions as [Question, Question]
+  const na: StoredAnswer = { value: null, special: 'not_applicable' }
+  t.match(commentProblem(justified, na, undefined), /needs a comment/)
+  t.match(commentProblem(justified, na, '  '), /needs a comment/)
+  t.equal(commentProblem(justified, na, 'No offensive programme (Defence Act, s. 3).'), null)
+  t.equal(commentProblem(justified, { value: 'yes', special: null }, null), null, 'only not_applicable needs it')
+  t.equal(commentProblem(justified, { value: null, special: 'unknown' }, null), null, 'unknown does not')
+  t.equal(commentProblem(plain, na, null), null, 'questions without the flag do not')
+  t.match(describeAllowed(justified), /"not_applicable" only with a comment saying why/)
+  t.notMatch(describeAllowed(plain), /comment/)
 })

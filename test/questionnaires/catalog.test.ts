@@ -52,7 +52,9 @@ t.test('the real questionnaires/ directory loads', async (t) => {
     catalog.questionnaires.map((q) => [q.file, q.content.id, q.content.version]),
     [
       ['cdc.v1.yaml', 'cdc', 1],
+      ['cdc.v2.yaml', 'cdc', 2],
       ['res174.v1.yaml', 'res174', 1],
+      ['res174.v2.yaml', 'res174', 2],
     ],
   )
   for (const q of catalog.questionnaires) t.match(q.hash, /^[0-9a-f]{64}$/, `${q.file} hash`)
@@ -190,7 +192,7 @@ t.test('npm run questionnaires:check', async (t) => {
   t.match(ok.stdout, /^res174 v1 {2}/m)
   t.match(ok.stdout, /sha256 [0-9a-f]{12}/)
   t.match(ok.stdout, /^ {2}security +\d+ /m)
-  t.match(ok.stdout, /2 questionnaires, \d+ questions: OK/)
+  t.match(ok.stdout, /4 questionnaires, \d+ questions: OK/)
 
   const bad = t.testdir({ 'x.v1.yaml': 'id: x\nversion: 1\n', 'y.v1.yaml': 'id: [\n' })
   const failed = await run(process.execPath, ['--import', 'tsx', cli, bad], { cwd: root }).then(

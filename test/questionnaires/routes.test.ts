@@ -9,8 +9,8 @@ t.test('GET /questionnaires lists both questionnaires with versions and counts',
   t.ok(ids.includes('cdc'))
   t.ok(ids.includes('res174'))
   const cdc = res.json().items.find((i: { id: string }) => i.id === 'cdc')
-  t.equal(cdc.latestVersion, 1)
-  t.ok(cdc.versions[0].questionCount >= 44, 'every bullet has at least one question')
+  t.equal(cdc.latestVersion, 2)
+  for (const v of cdc.versions) t.ok(v.questionCount >= 44, `v${v.version}: every bullet has at least one question`)
 })
 
 t.test('a version is served with its 11 domains in order, in English by default', async (t) => {
@@ -58,6 +58,44 @@ t.test('one question, and 404 problems for what does not exist', async (t) => {
   const bad = await app.inject({ url: '/questionnaires/cdc/versions/one' })
   t.equal(bad.statusCode, 400)
   t.match(bad.json().errors[0].path, /version/)
+})
+
+t.test('v2 shows what scoring needs to be understood: forces, unscored facts, alternatives, rationales, the justification rule', async (t) => {
+  const app = await build(t)
+  const res = await app.inject({ url: '/questionnaires/cdc/versions/2?lang=en' })
+  t.equal(res.statusCode, 200)
+  const body = res.json()
+  t.same(body.scoring.forceWeights, { shall: 1, endeavour: 0.75, may: 0.5, encouraged: 0.5 })
+  t.equal(body.scoring.rationaleFromWeight, 2)
+  const questions = new Map<string, Record<string, unknown>>(body.domains.flatMap((d: { questions: { id: string }[] }) => d.questions).map((q: { id: string }) => [q.id, q]))
+  const ixp = questions.get('cdc.internet_access.ixp_count')!
+  t.equal(ixp.scored, false)
+  t.equal(ixp.bands, null)
+  const facts = questions.get('cdc.taxation.local_presence') as { scored: boolean; options: { score: number | null }[] }
+  t.ok(facts.options.every((o) => o.score === null), 'an unscored fact shows no option scores')
+  t.equal(questions.get('cdc.security.vulnerability_policy')!.force, 'endeavour')
+  t.equal(questions.get('cdc.security.offensive_operations_limits')!.notApplicableRequiresComment, true)
+  t.equal(questions.get('cdc.msmes.platform_own_supply')!.notApplicableRequiresComment, false)
+  t.match(questions.get('cdc.security.national_cirt')!.rationale, /CERTs/)
+  t.same(questions.get('cdc.msmes.payments_paying')!.replaces, ['cdc.msmes.international_payments'])
+  const ai = body.domains.find((d: { id: string }) => d.id === 'artificial_intelligence')
+  t.match(ai.alternatives, [
+    {
+      id: 'ethics_instrument',
+      weight: 2,
+      rationale: /either instrument/,
+      routes: [
+        { id: 'national_law', questions: ['cdc.artificial_intelligence.ethics_law', 'cdc.artificial_intelligence.principles'] },
+        { id: 'treaty', questions: ['cdc.artificial_intelligence.treaty'] },
+      ],
+    },
+  ])
+  const v1 = (await app.inject({ url: '/questionnaires/cdc/versions/1' })).json()
+  t.same(
+    v1.domains.map((d: { alternatives: unknown[] }) => d.alternatives.length),
+    v1.domains.map(() => 0),
+    'v1 has no alternatives',
+  )
 })
 
 t.test('the language list comes without the content, each language with the digest of its texts', async (t) => {

@@ -284,3 +284,73 @@ t.test('formatPath', async (t) => {
   t.equal(formatPath(['labels', '0']), 'labels["0"]')
   t.equal(formatPath([]), '')
 })
+
+// ── v2 format: endeavour, unscored facts, the justification rule, rationales, alternatives ──────────
+
+t.test('endeavour needs its weight in the file', async (t) => {
+  const file = validFile()
+  file.domains[0].questions[0].force = 'endeavour'
+  expectIssue(t, issuesOf(file), 'scoring.force_weights.endeavour', /is required when a question has force "endeavour"/)
+  file.scoring.force_weights.endeavour = 0.75
+  t.same(issuesOf(file), [])
+})
+
+t.test('an unscored fact carries no scores; a scored question needs them', async (t) => {
+  const file = validFile()
+  file.domains[0].questions[2].scored = false
+  expectIssue(t, issuesOf(file), 'domains[0].questions[2].options[0].score', /must be left out: the question is not scored/)
+  file.domains[0].questions[2].options = [{ id: 'low', label: text('low') }, { id: 'high', label: text('high') }]
+  t.same(issuesOf(file), [], 'an unscored single choice without scores')
+  delete file.domains[0].questions[2].scored
+  expectIssue(t, issuesOf(file), 'domains[0].questions[2].options[0].score', /is required \(the question is scored\)/)
+
+  const number = validFile()
+  number.domains[0].questions.push(question('demo.d1.count', { type: 'number', scored: false, bands: [{ min: 0, score: 1 }] }))
+  expectIssue(t, issuesOf(number), 'domains[0].questions[3].bands', /must be left out/)
+  delete number.domains[0].questions[3].bands
+  t.same(issuesOf(number), [])
+  delete number.domains[0].questions[3].scored
+  expectIssue(t, issuesOf(number), 'domains[0].questions[3].bands', /are required/)
+
+  const textQ = validFile()
+  textQ.domains[0].questions.push(question('demo.d1.cite', { type: 'text', scored: false }))
+  expectIssue(t, issuesOf(textQ), 'domains[0].questions[3].scored', /a text question is never scored/)
+})
+
+t.test('not_applicable_requires_comment needs not_applicable to be allowed', async (t) => {
+  const file = validFile()
+  file.domains[0].questions[1].not_applicable_requires_comment = true
+  expectIssue(t, issuesOf(file), 'domains[0].questions[1].not_applicable_requires_comment', /needs allow_not_applicable: true/)
+  file.domains[0].questions[1].allow_not_applicable = true
+  t.same(issuesOf(file), [])
+})
+
+t.test('rationale_from_weight: core questions and groups need a rationale; files that do not opt in are unchanged', async (t) => {
+  const file = validFile()
+  file.domains[0].questions[0].weight = 2
+  t.same(issuesOf(file), [], 'without rationale_from_weight, no rationale is needed')
+  file.scoring.rationale_from_weight = 2
+  expectIssue(t, issuesOf(file), 'domains[0].questions[0].rationale', /a question of weight 2 needs a rationale/)
+  file.domains[0].questions[0].rationale = text('It is the treaty’s central obligation.')
+  t.same(issuesOf(file), [])
+})
+
+t.test('alternatives: routes of scored questions of the domain, each in one route, of one force', async (t) => {
+  const withGroup = (routes: { id: string; questions: string[] }[], extra: Record<string, unknown> = {}) => {
+    const file = validFile()
+    file.domains[0].questions.push(question('demo.d1.cite', { type: 'text' }), question('demo.d1.permit', { force: 'may' }))
+    file.domains[0].alternatives = [{ id: 'either', title: text('A law or a treaty'), routes: routes.map((r) => ({ ...r, label: text(r.id) })), ...extra }]
+    return file
+  }
+  t.same(issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law', 'demo.d1.body'] }, { id: 'treaty', questions: ['demo.d1.choice'] }])), [])
+  const at = 'domains[0].alternatives[0]'
+  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d9.x'] }])), `${at}.routes[1].questions[0]`, /"demo.d9.x" is not a question of domain "d1"/)
+  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d1.cite'] }])), `${at}.routes[1].questions[0]`, /is not scored and cannot be part of a route/)
+  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d1.law'] }])), `${at}.routes[1].questions[0]`, /is already in a route/)
+  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'law', questions: ['demo.d1.body'] }])), `${at}.routes[1].id`, /duplicate route id "law"/)
+  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'permit', questions: ['demo.d1.permit'] }])), `${at}.routes`, /must share one force \(found shall, may\)/)
+  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }])), `${at}.routes`, /at least 2|>=2/)
+  const core = withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d1.choice'] }], { weight: 2 })
+  core.scoring.rationale_from_weight = 2
+  expectIssue(t, issuesOf(core), `${at}.rationale`, /a group of weight 2 needs a rationale/)
+})

@@ -36,7 +36,7 @@ t.test('stored figures are what the plans give', async (t) => {
 })
 
 t.test('world aggregate: published only, per-domain medians, quartiles and tiers', async (t) => {
-  const res = await get('/readiness?questionnaire=cdc&cycle=2026', staff)
+  const res = await get('/readiness?questionnaire=cdc&version=1&cycle=2026', staff)
   t.equal(res.statusCode, 200, res.body)
   const body = res.json()
   t.same(body.statuses, ['submitted', 'validated'])
@@ -57,12 +57,12 @@ t.test('world aggregate: published only, per-domain medians, quartiles and tiers
 })
 
 t.test('cycle defaults to the latest published one', async (t) => {
-  const res = await get('/readiness?questionnaire=cdc', staff)
+  const res = await get('/readiness?questionnaire=cdc&version=1', staff)
   t.equal(res.json().cycle, 2026)
 })
 
 t.test('groupBy=region and region filter', async (t) => {
-  const res = await get('/readiness?questionnaire=cdc&cycle=2026&groupBy=region', staff)
+  const res = await get('/readiness?questionnaire=cdc&version=1&cycle=2026&groupBy=region', staff)
   const groups: Group[] = res.json().groups
   t.same(groups.map((g) => g.region), ['Africa', 'Europe'])
   const africa = groups[0]!
@@ -72,23 +72,23 @@ t.test('groupBy=region and region filter', async (t) => {
   // Europe: FRA alone (DEU is a draft): staff see its figures
   t.match(domainOf(groups[1]!, 'data'), { count: 1, median: 100, suppressed: false })
 
-  const only = (await get('/readiness?questionnaire=cdc&cycle=2026&region=Europe', staff)).json()
+  const only = (await get('/readiness?questionnaire=cdc&version=1&cycle=2026&region=Europe', staff)).json()
   t.equal(only.groups[0].region, 'Europe')
   t.equal(only.groups[0].overall.count, 1)
 })
 
 t.test('staff may include drafts; administrations get 403', async (t) => {
-  const res = await get('/readiness?questionnaire=cdc&cycle=2026&status=draft,submitted,validated', staff)
+  const res = await get('/readiness?questionnaire=cdc&version=1&cycle=2026&status=draft,submitted,validated', staff)
   const g: Group = res.json().groups[0]
   // data with DEU: 0 0 100 100 100 → median 100
   t.match(domainOf(g, 'data'), { count: 5, median: 100 })
-  t.equal((await get('/readiness?questionnaire=cdc&status=draft', ken.admin)).statusCode, 403)
-  t.equal((await get('/readiness?questionnaire=cdc&status=submitted', ken.admin)).statusCode, 200)
-  t.equal((await get('/readiness?questionnaire=cdc&status=bogus', staff)).statusCode, 400)
+  t.equal((await get('/readiness?questionnaire=cdc&version=1&status=draft', ken.admin)).statusCode, 403)
+  t.equal((await get('/readiness?questionnaire=cdc&version=1&status=submitted', ken.admin)).statusCode, 200)
+  t.equal((await get('/readiness?questionnaire=cdc&version=1&status=bogus', staff)).statusCode, 400)
 })
 
 t.test('administrations read aggregates, small groups suppressed', async (t) => {
-  const res = await get('/readiness?questionnaire=cdc&cycle=2026&groupBy=region', ken.admin)
+  const res = await get('/readiness?questionnaire=cdc&version=1&cycle=2026&groupBy=region', ken.admin)
   t.equal(res.statusCode, 200)
   const [africa, europe] = res.json().groups as Group[]
   t.match(domainOf(africa!, 'data'), { count: 3, median: 0, suppressed: false })

@@ -45,32 +45,38 @@ const questionSpec = fc.record({
   max: fc.option(fc.integer({ min: 0, max: 150 }), { nil: undefined }),
   integer: fc.boolean(),
   maxLength: fc.integer({ min: 1, max: 12 }),
+  /** An unscored fact (scored: false); ignored for text, which is never scored. */
+  unscored: fc.boolean(),
 })
 type QuestionSpec = typeof questionSpec extends fc.Arbitrary<infer T> ? T : never
 
 const fileArb: fc.Arbitrary<QuestionnaireFile> = fc
   .record({
-    forceWeights: fc.record({ shall: forceWeight, may: forceWeight, encouraged: forceWeight }),
+    forceWeights: fc.record({ shall: forceWeight, endeavour: forceWeight, may: forceWeight, encouraged: forceWeight }),
     unknownScoresZero: fc.boolean(),
     tierMins: fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 3 }),
-    domains: fc.array(fc.record({ weight, questions: fc.array(questionSpec, { minLength: 1, maxLength: 5 }) }), {
+    domains: fc.array(fc.record({ weight, questions: fc.array(questionSpec, { minLength: 1, maxLength: 5 }), group: fc.option(fc.record({ weight, split: fc.nat() }), { nil: undefined }) }), {
       minLength: 1,
       maxLength: 4,
     }),
   })
   .map((spec) => {
     const built: QuestionInput[] = []
-    const domains = spec.domains.map((d, di) => ({
-      id: `d${di}`,
-      title: text(`Domain ${di}`),
-      description: text('Generated'),
-      weight: d.weight,
-      questions: d.questions.map((q) => {
+    const domains = spec.domains.map((d, di) => {
+      const questions = d.questions.map((q) => {
         const question = buildQuestion(`q${built.length}`, q, built)
         built.push(question)
         return question
-      }),
-    }))
+      })
+      return {
+        id: `d${di}`,
+        title: text(`Domain ${di}`),
+        description: text('Generated'),
+        weight: d.weight,
+        questions,
+        ...(d.group ? alternativesOf(questions, d.group) : {}),
+      }
+    })
     const input: QuestionnaireInput = {
       id: 'generated',
       version: 1,
@@ -86,6 +92,30 @@ const fileArb: fc.Arbitrary<QuestionnaireFile> = fc
     }
     return questionnaireFile.parse(input) // throws if the generator ever makes an invalid file
   })
+
+/**
+ * An alternatives group over the domain's scored questions that share the first one's force, split
+ * into two routes at a generated point; none when fewer than two such questions exist.
+ */
+function alternativesOf(questions: QuestionInput[], g: { weight: number; split: number }) {
+  const scored = questions.filter((q) => q.type !== 'text' && q.scored !== false)
+  const members = scored.filter((q) => q.force === scored[0]?.force).map((q) => q.id)
+  if (members.length < 2) return {}
+  const cut = 1 + (g.split % (members.length - 1))
+  return {
+    alternatives: [
+      {
+        id: 'g',
+        title: text('Group'),
+        weight: g.weight,
+        routes: [
+          { id: 'r0', label: text('Route 0'), questions: members.slice(0, cut) },
+          { id: 'r1', label: text('Route 1'), questions: members.slice(cut) },
+        ],
+      },
+    ],
+  }
+}
 
 function conditionValuesOf(q: QuestionInput): (string | number)[] | null {
   if (q.type === 'maturity') return [0, 1, 2, 3, 4]
@@ -110,11 +140,12 @@ function buildQuestion(id: string, s: QuestionSpec, earlier: QuestionInput[]): Q
   const values = target ? conditionValuesOf(target)! : []
   const applies_if =
     target && s.condition ? { question: target.id, in: [...new Set(s.condition.pick.map((p) => values[p % values.length]!))] } : undefined
-  const withCondition = applies_if ? { ...common, applies_if } : common
+  const unscored = s.unscored && s.type !== 'text'
+  const withCondition = { ...common, ...(applies_if ? { applies_if } : {}), ...(unscored ? { scored: false } : {}) }
   const options = s.optionScores.map((score, i) => ({
     id: `o${i}`,
     label: text(`Option ${i}`),
-    score,
+    ...(unscored ? {} : { score }),
     ...(s.exclusiveLast && i === s.optionScores.length - 1 ? { exclusive: true } : {}),
   }))
   switch (s.type) {
@@ -129,7 +160,14 @@ function buildQuestion(id: string, s: QuestionSpec, earlier: QuestionInput[]): Q
     case 'number': {
       const [min, max] = s.min !== undefined && s.max !== undefined && s.min > s.max ? [s.max, s.min] : [s.min, s.max]
       const bands = [...s.bandMins].sort((a, b) => a - b).map((m, i) => ({ min: m, score: s.bandScores[i]! }))
-      return { ...withCondition, type: 'number', integer: s.integer, bands, ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }) }
+      return {
+        ...withCondition,
+        type: 'number',
+        integer: s.integer,
+        ...(unscored ? {} : { bands }),
+        ...(min === undefined ? {} : { min }),
+        ...(max === undefined ? {} : { max }),
+      }
     }
     case 'text':
       return { ...withCondition, type: 'text', max_length: s.maxLength }
@@ -195,7 +233,7 @@ function leaves(file: QuestionnaireFile): Question[] {
 
 /** The score of the band a number falls in, computed independently of the module under test. */
 function bandScore(q: Extract<Question, { type: 'number' }>, v: number): number {
-  const fitting = q.bands.filter((b) => b.min <= v)
+  const fitting = (q.bands ?? []).filter((b) => b.min <= v)
   return fitting.length ? fitting[fitting.length - 1]!.score : 0
 }
 
@@ -220,19 +258,19 @@ function improvements(q: Question, current: StoredAnswer | undefined, unknownSco
     }
     case 'single_choice': {
       const now = q.options.find((o) => o.id === v)
-      return q.options.filter((o) => v === null || (o.id !== v && o.score >= now!.score)).map((o) => o.id)
+      return q.options.filter((o) => v === null || (o.id !== v && (o.score ?? 0) >= (now!.score ?? 0))).map((o) => o.id)
     }
     case 'multi_choice': {
       const plain = q.options.filter((o) => !o.exclusive)
       if (v === null) return q.options.map((o) => [o.id])
       const selected = v as string[]
       const exclusive = q.options.find((o) => o.exclusive && selected.includes(o.id))
-      if (exclusive) return plain.filter((o) => o.score >= exclusive.score).map((o) => [o.id])
+      if (exclusive) return plain.filter((o) => (o.score ?? 0) >= (exclusive.score ?? 0)).map((o) => [o.id])
       return plain.filter((o) => !selected.includes(o.id)).map((o) => [...selected, o.id])
     }
     case 'number': {
       const inRange = (x: number) => (q.min === undefined || x >= q.min) && (q.max === undefined || x <= q.max)
-      const candidates = [...q.bands.map((b) => b.min), q.min, q.max, 0, 1000].filter(
+      const candidates = [...(q.bands ?? []).map((b) => b.min), q.min, q.max, 0, 1000].filter(
         (x): x is number => x !== undefined && inRange(x) && (!q.integer || Number.isInteger(x)),
       )
       return candidates.filter((x) => v === null || (x !== v && bandScore(q, x) >= bandScore(q, v as number)))
@@ -373,4 +411,98 @@ t.test('answers to questions the file does not have are ignored', async (t) => {
     { numRuns: RUNS },
   )
   t.pass('property held')
+})
+
+// ── Alternatives and unscored facts ──────────────────────────────────────────────────────────────
+
+/** Questions that an applies_if refers to: removing their answers could change applicability. */
+function referenced(file: QuestionnaireFile): Set<string> {
+  return new Set(questionsOf(file).flatMap(({ question: q }) => (q.applies_if ? [q.applies_if.question] : [])))
+}
+
+t.test('an alternatives group scores as its best route, and the domain score is recomputed from its items', async (t) => {
+  let groups = 0
+  fc.assert(
+    fc.property(scenario, ({ file, answers }) => {
+      const r = score(file, answers)
+      checkFigures(r)
+      for (const g of r.alternatives) {
+        groups++
+        // Each route's ratio, recomputed from the per-question results.
+        for (const route of g.routes) {
+          const members = r.questions.filter((q) => q.domain === g.domain && q.route?.group === g.group && q.route.route === route.route && q.counted)
+          const weight = members.reduce((s, q) => s + q.weight, 0)
+          const expected = weight > 0 ? members.reduce((s, q) => s + q.contribution, 0) / weight : null
+          if (expected === null ? route.ratio !== null : Math.abs(expected - route.ratio!) > 1e-12) {
+            throw new Error(`route ${route.route}: ratio ${route.ratio}, expected ${expected}`)
+          }
+          if (route.ratio !== null && !(route.ratio >= 0 && route.ratio <= 1)) throw new Error(`ratio out of range: ${route.ratio}`)
+        }
+        const ratios = g.routes.flatMap((x) => (x.ratio === null ? [] : [x.ratio]))
+        const best = ratios.length ? Math.max(...ratios) : null
+        if (g.raw !== best) throw new Error(`group raw ${g.raw}, best route ${best}`)
+      }
+      // Domain score = (unrouted counted contributions + group weight × best) / (their weights).
+      for (const d of r.domains) {
+        const plain = r.questions.filter((q) => q.domain === d.domain && q.counted && q.route === null)
+        const items = r.alternatives.filter((g) => g.domain === d.domain && g.counted)
+        const den = plain.reduce((s, q) => s + q.weight, 0) + items.reduce((s, g) => s + g.weight, 0)
+        const num = plain.reduce((s, q) => s + q.contribution, 0) + items.reduce((s, g) => s + g.weight * g.raw!, 0)
+        const expected = den > 0 ? (100 * num) / den : null
+        if (expected === null ? d.score !== null : Math.abs(expected - d.score!) > 1e-9) throw new Error(`domain ${d.domain}: ${d.score} ≠ ${expected}`)
+      }
+    }),
+    { numRuns: RUNS },
+  )
+  t.ok(groups > 0, `groups were generated (${groups})`)
+})
+
+t.test('a route alone keeps its ratio, and the group never scores below it, whatever happens on the other routes', async (t) => {
+  let tried = 0
+  fc.assert(
+    fc.property(scenario, ({ file, answers, pick }) => {
+      const refs = referenced(file)
+      const groups = file.domains.flatMap((d) => (d.alternatives ?? []).map((group) => ({ domain: d.id, group })))
+      if (groups.length === 0) return
+      const { domain, group } = groups[pick % groups.length]!
+      const keep = group.routes[pick % group.routes.length]!
+      const others = new Set(group.routes.filter((r) => r.id !== keep.id).flatMap((r) => r.questions))
+      if ([...others].some((id) => refs.has(id))) return
+      const alone = answers.filter(([id]) => !others.has(id))
+      const before = score(file, answers).alternatives.find((g) => g.group === group.id && g.domain === domain)!
+      const after = score(file, alone).alternatives.find((g) => g.group === group.id && g.domain === domain)!
+      const ratio = (g: typeof before) => g.routes.find((x) => x.route === keep.id)!.ratio
+      if (ratio(before) !== ratio(after)) throw new Error(`route ${keep.id} changed from ${ratio(before)} to ${ratio(after)}`)
+      if (ratio(after) !== null && after.raw! < ratio(after)!) throw new Error('the group scores below one of its routes')
+      tried++
+    }),
+    { numRuns: RUNS },
+  )
+  t.ok(tried > 0, `property exercised (${tried} runs)`)
+})
+
+t.test('unscored facts never change a score, only coverage', async (t) => {
+  let tried = 0
+  fc.assert(
+    fc.property(scenario, ({ file, answers }) => {
+      const refs = referenced(file)
+      const facts = new Set(
+        questionsOf(file)
+          .filter(({ question: q }) => q.scored === false && !refs.has(q.id))
+          .map(({ question: q }) => q.id),
+      )
+      if (facts.size === 0) return
+      const r0 = score(file, answers)
+      const r1 = score(file, answers.filter(([id]) => !facts.has(id)))
+      for (const q of r0.questions) {
+        if (facts.has(q.questionId) && (q.counted || q.weight !== 0 || q.raw !== null)) throw new Error(`unscored ${q.questionId} counts`)
+      }
+      if (JSON.stringify(r0.domains.map((d) => d.score)) !== JSON.stringify(r1.domains.map((d) => d.score))) throw new Error('a domain score changed')
+      if (r0.overall.score !== r1.overall.score) throw new Error('the overall score changed')
+      if (r0.overall.counts.answered < r1.overall.counts.answered) throw new Error('facts answered must count in coverage')
+      tried++
+    }),
+    { numRuns: RUNS },
+  )
+  t.ok(tried > 0, `property exercised (${tried} runs)`)
 })

@@ -1,12 +1,12 @@
 import t from 'tap'
 import type { StoredAnswer } from '../../src/questionnaires/answers.js'
-import { questionnaireFile, type QuestionnaireInput } from '../../src/questionnaires/schema.js'
+import { questionnaireFile, type Force, type QuestionnaireInput } from '../../src/questionnaires/schema.js'
 import { rawScore, roundScore, score, tierOf, type QuestionResult } from '../../src/scoring/score.js'
 
 type Test = Parameters<Parameters<typeof t.test>[0]>[0]
 
 const text = (en: string) => ({ en })
-const base = (id: string, force: 'shall' | 'may' | 'encouraged' = 'shall', weight?: number) => ({
+const base = (id: string, force: Force = 'shall', weight?: number) => ({
   id,
   source: { document: 'treaty.md', section: '2', ref: '§2' },
   force,
@@ -115,18 +115,18 @@ t.test('a domain with known figures', async (t) => {
   t.equal(legal.coverage, 8 / 9)
 
   const q = r.questions
-  t.same(byId(q, 'a1'), { questionId: 'a1', domain: 'legal', applies: true, status: 'answered', raw: 0.75, weight: 2, contribution: 1.5, counted: true })
-  t.same(byId(q, 'a2'), { questionId: 'a2', domain: 'legal', applies: true, status: 'answered', raw: 0.5, weight: 0.5, contribution: 0.25, counted: true })
+  t.same(byId(q, 'a1'), { questionId: 'a1', domain: 'legal', applies: true, status: 'answered', raw: 0.75, weight: 2, contribution: 1.5, counted: true, route: null })
+  t.same(byId(q, 'a2'), { questionId: 'a2', domain: 'legal', applies: true, status: 'answered', raw: 0.5, weight: 0.5, contribution: 0.25, counted: true, route: null })
   t.equal(byId(q, 'a3')?.raw, 0.4)
   t.equal(byId(q, 'a4')?.raw, 1, 'sum capped at 1')
   t.equal(byId(q, 'a5')?.raw, 0.5, 'max of selected')
   t.equal(byId(q, 'a6')?.raw, 0.5, 'band with the highest min not above 49.9')
-  t.same(byId(q, 'a10'), { questionId: 'a10', domain: 'legal', applies: true, status: 'missing', raw: 0, weight: 1, contribution: 0, counted: true })
+  t.same(byId(q, 'a10'), { questionId: 'a10', domain: 'legal', applies: true, status: 'missing', raw: 0, weight: 1, contribution: 0, counted: true, route: null })
 })
 
 t.test('not_applicable leaves the denominator', async (t) => {
   const q = score(build(), answers).questions
-  t.same(byId(q, 'a9'), { questionId: 'a9', domain: 'legal', applies: true, status: 'not_applicable', raw: null, weight: 1, contribution: 0, counted: false })
+  t.same(byId(q, 'a9'), { questionId: 'a9', domain: 'legal', applies: true, status: 'not_applicable', raw: null, weight: 1, contribution: 0, counted: false, route: null })
   // answering a9 "no" instead puts it back in the denominator: 4.15 / 8.5
   const r = score(build(), answers.map(([id, a]) => [id, id === 'a9' ? v('no') : a] as [string, StoredAnswer]))
   close(t, r.domains[0]!.score, (100 * 4.15) / 8.5, 'a9 answered "no"')
@@ -135,8 +135,8 @@ t.test('not_applicable leaves the denominator', async (t) => {
 
 t.test('text is unscored; a weight-0 force is left out of the score but counts in coverage', async (t) => {
   const q = score(build(), answers).questions
-  t.same(byId(q, 'a7'), { questionId: 'a7', domain: 'legal', applies: true, status: 'answered', raw: null, weight: 0, contribution: 0, counted: false })
-  t.same(byId(q, 'a8'), { questionId: 'a8', domain: 'legal', applies: true, status: 'answered', raw: 1, weight: 0, contribution: 0, counted: false })
+  t.same(byId(q, 'a7'), { questionId: 'a7', domain: 'legal', applies: true, status: 'answered', raw: null, weight: 0, contribution: 0, counted: false, route: null })
+  t.same(byId(q, 'a8'), { questionId: 'a8', domain: 'legal', applies: true, status: 'answered', raw: 1, weight: 0, contribution: 0, counted: false, route: null })
   // removing the text and encouraged answers lowers coverage but not the score
   const r = score(build(), answers.filter(([id]) => id !== 'a7' && id !== 'a8'))
   close(t, r.domains[0]!.score, (100 * 4.15) / 7.5, 'same score')
@@ -152,7 +152,7 @@ t.test('unknown scores zero when unknown_scores_zero (the default)', async (t) =
   t.equal(infra.tier, 'basic')
   t.same(infra.counts, { applicable: 3, answered: 3, notApplicable: 1, unknown: 1, missing: 0, total: 4 })
   t.equal(infra.coverage, 1)
-  t.same(byId(r.questions, 'b3'), { questionId: 'b3', domain: 'infra', applies: true, status: 'unknown', raw: 0, weight: 1, contribution: 0, counted: true })
+  t.same(byId(r.questions, 'b3'), { questionId: 'b3', domain: 'infra', applies: true, status: 'unknown', raw: 0, weight: 1, contribution: 0, counted: true, route: null })
 })
 
 t.test('unknown leaves the denominator when unknown_scores_zero is false', async (t) => {
@@ -162,7 +162,7 @@ t.test('unknown leaves the denominator when unknown_scores_zero is false', async
   t.equal(infra.tier, 'developing')
   t.same(infra.counts, { applicable: 3, answered: 3, notApplicable: 1, unknown: 1, missing: 0, total: 4 }, 'still unknown, still answered')
   t.equal(infra.coverage, 1)
-  t.same(byId(r.questions, 'b3'), { questionId: 'b3', domain: 'infra', applies: true, status: 'unknown', raw: null, weight: 1, contribution: 0, counted: false })
+  t.same(byId(r.questions, 'b3'), { questionId: 'b3', domain: 'infra', applies: true, status: 'unknown', raw: null, weight: 1, contribution: 0, counted: false, route: null })
   // overall (2 × 55.33… + 1 × 50) / 3
   close(t, r.overall.score, (2 * ((100 * 4.15) / 7.5) + 50) / 3, 'overall')
 })
@@ -178,6 +178,7 @@ t.test('a question whose condition is not met does not apply, even with a stale 
     weight: 1,
     contribution: 0,
     counted: false,
+    route: null,
   })
   // b1 "partial" → b2 applies and its answer 4 counts: b1 0.5, b2 1, b3 0, b4 1 → 2.5 / 4
   const r = score(build(), answers.map(([id, a]) => [id, id === 'b1' ? v('partial') : a] as [string, StoredAnswer]))
@@ -324,4 +325,87 @@ t.test('input forms, order, unknown ids, invalid stored answers', async (t) => {
   // inputs are not mutated
   const frozen = answers.map(([id, a]) => [id, Object.freeze({ ...a })] as [string, StoredAnswer])
   t.doesNotThrow(() => score(f, frozen))
+})
+
+/**
+ * One domain with a "model law or treaty" group (routes law: l1 weight 2 + l2 weight 1; treaty: t1),
+ * weight 2, beside a plain question p1 (weight 1); an endeavour question e1 in a domain of its own
+ * (endeavour weight 0.75) with an unscored fact f1 beside it.
+ */
+function withAlternatives() {
+  const input: QuestionnaireInput = {
+    id: 'alt_test',
+    version: 1,
+    title: text('Alternatives'),
+    description: text('Inline'),
+    source: { document: 'treaty.md', title: 'Treaty' },
+    scoring: { force_weights: { endeavour: 0.75 }, tiers: [{ id: 'basic', label: text('Basic'), min: 0 }] },
+    domains: [
+      {
+        ...domain('ai', undefined, [
+          { ...base('l1', 'shall', 2), type: 'maturity' },
+          { ...base('l2'), type: 'yes_no_partial' },
+          { ...base('t1'), type: 'maturity' },
+          { ...base('p1'), type: 'yes_no_partial' },
+        ]),
+        alternatives: [
+          {
+            id: 'instrument',
+            title: text('A model law or a treaty'),
+            weight: 2,
+            routes: [
+              { id: 'law', label: text('Law'), questions: ['l1', 'l2'] },
+              { id: 'treaty', label: text('Treaty'), questions: ['t1'] },
+            ],
+          },
+        ],
+      },
+      domain('security', undefined, [
+        { ...base('e1', 'endeavour', 2), type: 'maturity' },
+        { ...base('s1'), type: 'maturity' },
+        { ...base('f1'), type: 'number', scored: false, min: 0 },
+      ]),
+    ],
+  }
+  return questionnaireFile.parse(input)
+}
+
+t.test('alternatives: either route alone reaches full marks; the group counts once, as its best route', async (t) => {
+  const f = withAlternatives()
+  const only = (answers: [string, StoredAnswer][]) => score(f, answers)
+  const law = only([['l1', v(4)], ['l2', v('yes')], ['p1', v('yes')]])
+  close(t, law.domains[0]!.score, 100, 'the law route alone, with p1: 100')
+  t.same(law.alternatives[0], {
+    domain: 'ai',
+    group: 'instrument',
+    weight: 2,
+    routes: [{ route: 'law', ratio: 1 }, { route: 'treaty', ratio: 0 }],
+    best: 'law',
+    raw: 1,
+    counted: true,
+  })
+  const treaty = only([['t1', v(4)], ['p1', v('yes')]])
+  close(t, treaty.domains[0]!.score, 100, 'the treaty route alone, with p1: 100')
+  t.equal(treaty.alternatives[0]!.best, 'treaty')
+  // law half-way (l1 2/4 → 2×0.5 + l2 partial 0.5 = 1.5 of 3 = 0.5), treaty 3/4: the group is 0.75;
+  // (2 × 0.75 + p1 0) / 3 = 50
+  const mixed = only([['l1', v(2)], ['l2', v('partial')], ['t1', v(3)], ['p1', v('no')]])
+  close(t, mixed.domains[0]!.score, 50, 'best route 0.75 at weight 2, p1 0 at weight 1')
+  t.same(byId(mixed.questions, 'l1'), { questionId: 'l1', domain: 'ai', applies: true, status: 'answered', raw: 0.5, weight: 2, contribution: 1, counted: true, route: { group: 'instrument', route: 'law' } })
+  // nothing answered: both routes count their missing answers as 0, the group as 0
+  t.equal(only([]).domains[0]!.score, 0)
+})
+
+t.test('endeavour weighs what the file says; an unscored fact counts in coverage only', async (t) => {
+  const f = withAlternatives()
+  const r = score(f, [['e1', v(4)], ['s1', v(0)], ['f1', v(7)]])
+  const e1 = byId(r.questions, 'e1')!
+  t.equal(e1.weight, 1.5, 'weight 2 × endeavour 0.75')
+  // (1.5 × 1 + 1 × 0) / 2.5 = 60
+  close(t, r.domains[1]!.score, 60, 'endeavour at 0.75')
+  t.same(byId(r.questions, 'f1'), { questionId: 'f1', domain: 'security', applies: true, status: 'answered', raw: null, weight: 0, contribution: 0, counted: false, route: null })
+  t.equal(r.domains[1]!.counts.answered, 3, 'the fact counts as answered')
+  const without = score(f, [['e1', v(4)], ['s1', v(0)]])
+  t.equal(without.domains[1]!.score, r.domains[1]!.score, 'the fact changes no score')
+  t.equal(without.domains[1]!.coverage, 2 / 3, 'but a missing fact shows in coverage')
 })

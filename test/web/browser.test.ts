@@ -98,7 +98,8 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const { page, pageErrors } = await browser(t)
     const shotMain = (name: string, fullPage = false) => shot(page, name, fullPage)
 
-    const version = (await app.questionnaires.get('cdc', 1))!
+    // The page starts an assessment on the latest version.
+    const version = (await app.questionnaires.get('cdc', (await app.questionnaires.latestVersion('cdc'))!))!
     const questions = [...version.questions.values()]
     const first = questions[0]!
     t.equal(first.type, 'maturity', 'the first question is a maturity ladder')
@@ -253,7 +254,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const csv = await readFile((await download.path())!, 'utf8')
     const lines = csv.trim().split(/\r?\n/)
     t.match(lines[0], /^country code,country name,region,questionnaire,version,cycle,status,/)
-    t.ok(lines.some((l) => l.startsWith('KEN,Kenya,Africa,cdc,1,2026,validated,')), 'the download has Kenya, validated')
+    t.ok(lines.some((l) => l.startsWith(`KEN,Kenya,Africa,cdc,${version.content.version},2026,validated,`)), 'the download has Kenya, validated')
     t.same(pageErrors, [], 'no script errors in the pages')
   })
 
@@ -325,7 +326,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const admin = await testToken(app, 'administration', 'UGA')
     const a = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', country: 'UGA', cycle: 2026 })
     const stored = async () => (await app.inject({ url: `/assessments/${a.id}`, headers: { authorization: admin.authorization } })).json().answers as { questionId: string; value: unknown; evidence: unknown }[]
-    const version = (await app.questionnaires.get('cdc', 1))!
+    const version = (await app.questionnaires.get('cdc', a.version))!
     const numberQ = [...version.questions.values()].find((q) => q.type === 'number' && q.integer && q.min !== undefined && !q.applies_if) as Extract<Question, { type: 'number' }>
     t.ok(numberQ, 'a whole-number question with a minimum')
     const { page, pageErrors } = await browser(t)

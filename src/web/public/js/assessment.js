@@ -54,7 +54,7 @@ const me = await requireSignIn()
 frame(me, { title: 'Assessment' })
 
 const LANG_NAMES = { en: 'English', ar: 'العربية', es: 'Español', fr: 'Français', ru: 'Русский', zh: '中文' }
-const FORCE = { shall: 'Shall – obligation', may: 'May – option', encouraged: 'Encouraged' }
+const FORCE = { shall: 'Shall – obligation', endeavour: 'Endeavour – best efforts', may: 'May – option', encouraged: 'Encouraged' }
 const SPECIAL_LABELS = { not_applicable: 'Not applicable to my country', unknown: 'Unknown – we do not know yet' }
 
 let detail = await api(`/assessments/${id}`)
@@ -338,7 +338,7 @@ function questionBlock(q) {
     control,
     valueError,
     specialInputs.length
-      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, SPECIAL_LABELS[input.value]))))
+      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, SPECIAL_LABELS[input.value], input.value === 'not_applicable' && q.notApplicableRequiresComment ? ' (say why in the comment)' : ''))))
       : null,
     h(
       'details',

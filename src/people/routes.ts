@@ -1,0 +1,451 @@
+// People: invitations by e-mail, accepting one (set a password, signed in at once), and for admins
+// (and a country's focal point, for that country's contributors) the list of persons, disabling,
+// memberships and sessions. Every write is one transaction and is logged with the person who made it.
+import type { FastifyInstance } from 'fastify'
+import type { ZodTypeProvider } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { MEMBERSHIP_ROLES, PERSON_STATUSES } from '../db/schema.js'
+import { AppError, conflict, forbidden, notFound, problems, unprocessable } from '../errors.js'
+import type { Mailer } from '../mail/mailer.js'
+import { formatDate, renderMail } from '../mail/messages.js'
+import { requirePrincipal } from '../plugins/auth.js'
+import { LANGUAGES } from '../questionnaires/schema.js'
+import { openSession } from '../web/session.js'
+import { hashPassword, passwordProblem } from './passwords.js'
+import { hasMembership, loadPrincipal, type Principal } from './principal.js'
+import {
+  addMemberships,
+  createInvitation,
+  findInvitation,
+  findPersonByEmail,
+  getPerson,
+  listPersons,
+  membershipsOf,
+  type MembershipInput,
+  type PersonRow,
+} from './repository.js'
+import { deleteSessionsOf, type SessionPolicy } from './sessions.js'
+
+export interface PeopleOptions {
+  mailer: Mailer
+  invitationDays: number
+  publicUrl: string
+  sessionPolicy: SessionPolicy
+}
+
+const countryCode = z
+  .string()
+  .regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166-1 alpha-3 code such as KEN')
+  .transform((s) => s.toUpperCase())
+const membershipInput = z
+  .strictObject({
+    role: z.enum(MEMBERSHIP_ROLES),
+    country: countryCode.nullish(),
+    questionnaire: z.string().regex(/^[a-z][a-z0-9_]*$/).max(40).nullish(),
+    domains: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/).max(40)).min(1).max(20).nullish(),
+  })
+  .superRefine((m, ctx) => {
+    const national = m.role === 'focal_point' || m.role === 'contributor'
+    if (national && !m.country) ctx.addIssue({ code: 'custom', path: ['country'], message: `a ${m.role} belongs to a country` })
+    if (!national && m.country) ctx.addIssue({ code: 'custom', path: ['country'], message: `a ${m.role} has no country` })
+    if ((m.domains || m.questionnaire) && m.role !== 'contributor') {
+      ctx.addIssue({ code: 'custom', path: ['domains'], message: 'only a contributor is limited to domains' })
+    }
+    if (Boolean(m.domains) !== Boolean(m.questionnaire)) {
+      ctx.addIssue({ code: 'custom', path: ['domains'], message: 'domains and questionnaire go together' })
+    }
+  })
+const inviteBody = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(200),
+  email: z.string().trim().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
+  language: z.enum(LANGUAGES).default('en'),
+  memberships: z.array(membershipInput).min(1, 'a person needs at least one membership').max(20),
+})
+const membership = z.object({
+  id: z.string(),
+  role: z.enum(MEMBERSHIP_ROLES),
+  country: z.string().nullable(),
+  questionnaire: z.string().nullable(),
+  domains: z.array(z.string()).nullable(),
+})
+const person = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    email: z.string().nullable(),
+    language: z.enum(LANGUAGES),
+    status: z.enum(PERSON_STATUSES),
+    createdAt: z.string(),
+    lastSignInAt: z.string().nullable(),
+    memberships: z.array(membership),
+  })
+  .meta({ id: 'Person' })
+const invited = z.object({
+  person,
+  invitation: z.object({
+    expiresAt: z.string(),
+    mailed: z.boolean(),
+    link: z.string().nullable().describe('Only when no mail server is configured: give it to the person yourself. Shown once.'),
+  }),
+})
+const idParams = z.object({ id: z.uuid({ message: 'must be a person id (a UUID)' }) })
+const secretParams = z.object({ secret: z.string().max(100) })
+
+/** May `actor` grant these memberships? Admins any; a focal point contributors of its own country. */
+function assertMayGrant(actor: Principal, memberships: MembershipInput[]): void {
+  if (hasMembership(actor, 'admin')) return
+  for (const m of memberships) {
+    if (!(m.role === 'contributor' && m.country && hasMembership(actor, 'focal_point', m.country))) {
+      throw forbidden(
+        m.role === 'contributor'
+          ? `only a focal point of ${m.country} (or an admin) invites its contributors`
+          : `only an admin grants the ${m.role} role`,
+      )
+    }
+  }
+}
+
+/** May `actor` manage this person? Admins anybody; a focal point the contributors of its country. */
+async function assertMayManage(app: FastifyInstance, actor: Principal, personId: string): Promise<void> {
+  if (hasMembership(actor, 'admin')) return
+  const theirs = (await membershipsOf(app.db, [personId])).get(personId) ?? []
+  const managed = theirs.length > 0 && theirs.every((m) => m.role === 'contributor' && m.country && hasMembership(actor, 'focal_point', m.country))
+  if (!managed) throw forbidden('only an admin (or the focal point, for its contributors) manages this person')
+}
+
+export default async function peopleRoutes(app: FastifyInstance, options: PeopleOptions): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>()
+  const security = [{ bearer: [] }]
+
+  async function present(rows: PersonRow[]): Promise<z.infer<typeof person>[]> {
+    const memberships = await membershipsOf(app.db, rows.map((p) => p.id))
+    return rows.map((p) => ({
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      language: p.language,
+      status: p.status,
+      createdAt: p.created_at.toISOString(),
+      lastSignInAt: p.last_sign_in_at?.toISOString() ?? null,
+      memberships: memberships.get(p.id) ?? [],
+    }))
+  }
+
+  async function sendInvitation(p: { name: string; email: string; language: (typeof LANGUAGES)[number] }, secret: string, expiresAt: Date, inviter: Principal) {
+    const link = `${options.publicUrl}/app/invitation.html#${secret}`
+    const mail = renderMail('invitation', p.language, { name: p.name, inviter: inviter.name, link, expires: formatDate(expiresAt, p.language) })
+    await options.mailer.send({ to: p.email, ...mail, language: p.language })
+    return { link, mailed: options.mailer.delivers }
+  }
+
+  r.get(
+    '/persons',
+    {
+      schema: {
+        operationId: 'listPersons',
+        tags: ['people'],
+        summary: 'Persons with their memberships (admin: everybody; a focal point: the persons of its country)',
+        security,
+        querystring: z.object({ country: countryCode.optional(), search: z.string().trim().max(100).optional() }),
+        response: { 200: z.object({ items: z.array(person) }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const isAdmin = hasMembership(actor, 'admin')
+      const country = isAdmin ? request.query.country : actor.memberships.find((m) => m.role === 'focal_point')?.country
+      if (!isAdmin && !country) throw forbidden('only an admin or a focal point lists persons')
+      if (!isAdmin && request.query.country && request.query.country !== country) throw forbidden(`you see the persons of ${country} only`)
+      const filter = { ...(country ? { country } : {}), ...(request.query.search ? { search: request.query.search } : {}) }
+      return { items: await present(await listPersons(app.db, filter)) }
+    },
+  )
+
+  r.post(
+    '/persons',
+    {
+      schema: {
+        operationId: 'invitePerson',
+        tags: ['people'],
+        summary: 'Invite a person by e-mail with the memberships they will hold',
+        description:
+          'Admins grant any membership; a focal point invites contributors of its own country (optionally limited to domains). ' +
+          'The invitation link is mailed in the person’s language; without a mail server it is returned once in `invitation.link`.',
+        security,
+        body: inviteBody,
+        response: { 201: invited, ...problems(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePrincipal(request)
+      const body = request.body
+      assertMayGrant(actor, body.memberships)
+      const { row, invitation } = await app.db.transaction().execute(async (trx) => {
+        if (await findPersonByEmail(trx, body.email)) throw conflict('a person with this e-mail address exists already', { field: '/body/email' })
+        const countries = [...new Set(body.memberships.map((m) => m.country).filter((c): c is string => Boolean(c)))]
+        if (countries.length) {
+          const known = new Set((await trx.selectFrom('countries').select('code').where('code', 'in', countries).execute()).map((c) => c.code))
+          const unknown = countries.find((c) => !known.has(c))
+          if (unknown) throw unprocessable(`unknown country ${unknown}`, [{ path: '/body/memberships', message: `${unknown} is not an ITU Member State code` }])
+        }
+        const created = await trx
+          .insertInto('persons')
+          .values({ name: body.name, email: body.email, language: body.language, status: 'invited', password_hash: null, created_by: actor.personId })
+          .returning(['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'])
+          .executeTakeFirstOrThrow()
+        await addMemberships(trx, created.id, body.memberships, actor.personId)
+        return { row: created, invitation: await createInvitation(trx, created.id, options.invitationDays, actor.personId) }
+      })
+      const sent = await sendInvitation({ name: row.name, email: body.email, language: row.language }, invitation.secret, invitation.expiresAt, actor)
+      request.log.info({ personId: row.id, by: actor.personId, mailed: sent.mailed }, 'person invited')
+      reply.code(201)
+      const [presented] = await present([row])
+      return { person: presented!, invitation: { expiresAt: invitation.expiresAt.toISOString(), mailed: sent.mailed, link: sent.mailed ? null : sent.link } }
+    },
+  )
+
+  r.post(
+    '/persons/:id/invitations',
+    {
+      schema: {
+        operationId: 'resendInvitation',
+        tags: ['people'],
+        summary: 'Send a person’s invitation again: a new link, the old one stops working',
+        security,
+        params: idParams,
+        response: { 201: invited.shape.invitation, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePrincipal(request)
+      await assertMayManage(app, actor, request.params.id)
+      const p = await getPerson(app.db, request.params.id)
+      if (!p) throw notFound(`person ${request.params.id}`)
+      if (p.status !== 'invited' || !p.email) throw conflict(`the person is ${p.status}; only an invited person gets an invitation`)
+      const invitation = await createInvitation(app.db, p.id, options.invitationDays, actor.personId)
+      const sent = await sendInvitation({ name: p.name, email: p.email, language: p.language }, invitation.secret, invitation.expiresAt, actor)
+      reply.code(201)
+      return { expiresAt: invitation.expiresAt.toISOString(), mailed: sent.mailed, link: sent.mailed ? null : sent.link }
+    },
+  )
+
+  r.patch(
+    '/persons/:id',
+    {
+      schema: {
+        operationId: 'updatePerson',
+        tags: ['people'],
+        summary: 'Change a person: name, language, or status (disabling ends all their sessions and tokens at once)',
+        security,
+        params: idParams,
+        body: z.strictObject({
+          name: z.string().trim().min(1).max(200).optional(),
+          language: z.enum(LANGUAGES).optional(),
+          status: z.enum(['active', 'disabled']).optional(),
+        }),
+        response: { 200: person, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const self = request.params.id === actor.personId
+      if (!self || request.body.status) await assertMayManage(app, actor, request.params.id)
+      if (self && request.body.status === 'disabled') throw conflict('you cannot disable yourself')
+      const row = await app.db.transaction().execute(async (trx) => {
+        const p = await getPerson(trx, request.params.id)
+        if (!p) throw notFound(`person ${request.params.id}`)
+        if (request.body.status === 'active' && p.status === 'invited') throw conflict('an invited person becomes active by accepting the invitation')
+        const updated = await trx
+          .updateTable('persons')
+          .set({ ...request.body })
+          .where('id', '=', p.id)
+          .returning(['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'])
+          .executeTakeFirstOrThrow()
+        if (request.body.status === 'disabled') {
+          await deleteSessionsOf(trx, p.id)
+          await trx.updateTable('invitations').set({ revoked_at: new Date() }).where('person_id', '=', p.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute()
+        }
+        return updated
+      })
+      request.log.info({ personId: row.id, by: actor.personId, change: request.body }, 'person changed')
+      return (await present([row]))[0]!
+    },
+  )
+
+  r.post(
+    '/persons/:id/memberships',
+    {
+      schema: {
+        operationId: 'grantMembership',
+        tags: ['people'],
+        summary: 'Grant a membership (the person’s sessions end: privileges changed)',
+        security,
+        params: idParams,
+        body: membershipInput,
+        response: { 200: person, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      assertMayGrant(actor, [request.body])
+      const row = await app.db.transaction().execute(async (trx) => {
+        const p = await getPerson(trx, request.params.id)
+        if (!p) throw notFound(`person ${request.params.id}`)
+        await addMemberships(trx, p.id, [request.body], actor.personId)
+        await deleteSessionsOf(trx, p.id)
+        return p
+      })
+      return (await present([row]))[0]!
+    },
+  )
+
+  r.delete(
+    '/persons/:id/memberships/:membershipId',
+    {
+      schema: {
+        operationId: 'withdrawMembership',
+        tags: ['people'],
+        summary: 'Withdraw a membership (the person’s sessions end)',
+        security,
+        params: idParams.extend({ membershipId: z.uuid() }),
+        response: { 200: person, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      await assertMayManage(app, actor, request.params.id)
+      const row = await app.db.transaction().execute(async (trx) => {
+        const p = await getPerson(trx, request.params.id)
+        if (!p) throw notFound(`person ${request.params.id}`)
+        const gone = await trx.deleteFrom('memberships').where('id', '=', request.params.membershipId).where('person_id', '=', p.id).executeTakeFirst()
+        if (Number(gone.numDeletedRows) === 0) throw notFound(`membership ${request.params.membershipId}`)
+        await deleteSessionsOf(trx, p.id)
+        return p
+      })
+      return (await present([row]))[0]!
+    },
+  )
+
+  r.get(
+    '/persons/:id/sessions',
+    {
+      schema: {
+        operationId: 'listPersonSessions',
+        tags: ['people'],
+        summary: 'A person’s open sessions (admin, or the person)',
+        security,
+        params: idParams,
+        response: {
+          200: z.object({ items: z.array(z.object({ createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), address: z.string().nullable(), userAgent: z.string().nullable(), viaToken: z.boolean() })) }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin sees other persons’ sessions')
+      const rows = await app.db
+        .selectFrom('sessions')
+        .select(['created_at', 'last_seen_at', 'expires_at', 'address', 'user_agent', 'token_id'])
+        .where('person_id', '=', request.params.id)
+        .orderBy('created_at', 'desc')
+        .execute()
+      return {
+        items: rows.map((s) => ({
+          createdAt: s.created_at.toISOString(),
+          lastSeenAt: s.last_seen_at.toISOString(),
+          expiresAt: s.expires_at.toISOString(),
+          address: s.address,
+          userAgent: s.user_agent,
+          viaToken: s.token_id !== null,
+        })),
+      }
+    },
+  )
+
+  r.delete(
+    '/persons/:id/sessions',
+    {
+      schema: {
+        operationId: 'endPersonSessions',
+        tags: ['people'],
+        summary: 'End all of a person’s sessions (admin, or the person)',
+        security,
+        params: idParams,
+        response: { 200: z.object({ ended: z.number() }), ...problems(400, 401, 403) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin ends other persons’ sessions')
+      return { ended: await deleteSessionsOf(app.db, request.params.id) }
+    },
+  )
+
+  const invitationProblem = (state: string) => {
+    switch (state) {
+      case 'expired':
+        return new AppError(410, 'invitation_expired', 'this invitation has expired; ask for a new one')
+      case 'used':
+        return new AppError(410, 'invitation_used', 'this invitation has been used already; sign in instead')
+      case 'revoked':
+        return new AppError(410, 'invitation_revoked', 'this invitation was withdrawn')
+      default:
+        return notFound('the invitation')
+    }
+  }
+
+  r.get(
+    '/invitations/:secret',
+    {
+      schema: {
+        operationId: 'getInvitation',
+        security: [],
+        tags: ['people'],
+        summary: 'Whom an invitation link is for, while it can be accepted',
+        params: secretParams,
+        response: { 200: z.object({ name: z.string(), email: z.string().nullable(), language: z.enum(LANGUAGES), expiresAt: z.string() }), ...problems(404, 410) },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      const found = await findInvitation(app.db, request.params.secret)
+      if (found.state !== 'open' || !found.invitation) throw invitationProblem(found.state)
+      const i = found.invitation
+      return { name: i.name, email: i.email, language: i.language, expiresAt: i.expires_at.toISOString() }
+    },
+  )
+
+  r.post(
+    '/invitations/:secret/accept',
+    {
+      schema: {
+        operationId: 'acceptInvitation',
+        security: [],
+        tags: ['people'],
+        summary: 'Accept an invitation: set a password; the person is signed in at once',
+        description: 'Send the header X-Requested-With: fetch. At least 12 characters; very common passwords are refused; no composition rules.',
+        params: secretParams,
+        body: z.strictObject({ password: z.string().max(1024) }),
+        response: { 200: z.object({ name: z.string(), role: z.string(), country: z.string().nullable() }), ...problems(400, 403, 404, 410, 422) },
+      },
+    },
+    async (request, reply) => {
+      const principal = await app.db.transaction().execute(async (trx) => {
+        const found = await findInvitation(trx, request.params.secret, true)
+        if (found.state !== 'open' || !found.invitation) throw invitationProblem(found.state)
+        const i = found.invitation
+        const weak = await passwordProblem(request.body.password, { email: i.email, name: i.name })
+        if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
+        await trx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', i.id).execute()
+        await trx.updateTable('persons').set({ status: 'active', password_hash: await hashPassword(request.body.password) }).where('id', '=', i.person_id).execute()
+        const p = await loadPrincipal(trx, i.person_id)
+        if (!p) throw conflict('this person has no membership any more')
+        return p
+      })
+      await openSession(app.db, options.sessionPolicy, request, reply, principal)
+      request.log.info({ personId: principal.personId }, 'invitation accepted')
+      return { name: principal.name, role: principal.role, country: principal.country }
+    },
+  )
+}
