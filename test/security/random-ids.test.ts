@@ -16,8 +16,8 @@ t.test('review comment ids are random, and comments keep their order', async (t)
   const ken = await testToken(app, 'administration', 'KEN')
   const gha = await testToken(app, 'administration', 'GHA')
   const staff = await testToken(app, 'staff')
-  const a = await createAssessment(app, ken.authorization, { questionnaire: 'cdc', country: 'KEN', cycle: 2026 })
-  const b = await createAssessment(app, gha.authorization, { questionnaire: 'cdc', country: 'GHA', cycle: 2026 })
+  const a = await createAssessment(app, ken.authorization, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
+  const b = await createAssessment(app, gha.authorization, { questionnaire: 'cdc', version: 1, country: 'GHA', cycle: 2026 })
   const comment = async (id: string, body: string) => {
     const res = await app.inject({
       method: 'POST',
