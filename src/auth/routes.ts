@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { MEMBERSHIP_ROLES } from '../db/schema.js'
 import { notFound, problems, unprocessable } from '../errors.js'
+import { audit } from '../people/audit.js'
 import { requirePrincipal, requireRole } from '../plugins/auth.js'
 import {
   createToken,
@@ -147,6 +148,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
           createdBy: admin.tokenId,
           personId: body.personId ?? null,
         })
+        await audit(app.db, { action: 'token_created', actor: admin, subject: row.person_id, address: request.ip, details: { token: row.id, role: row.role, country: row.country, label: row.label } })
         request.log.info({ tokenId: row.id, role: row.role, country: row.country }, 'token created')
         reply.code(201).header('cache-control', 'no-store')
         return {
@@ -200,6 +202,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const row = await revokeToken(app.db, request.params.id)
       if (!row) throw notFound(`token ${request.params.id}`)
+      await audit(app.db, { action: 'token_revoked', actor: requirePrincipal(request), subject: row.person_id, address: request.ip, details: { token: row.id } })
       request.log.info({ tokenId: row.id }, 'token revoked')
       return reply.code(204).send(null)
     },

@@ -83,6 +83,18 @@ export interface PersonsTable {
   created_at: Timestamp
   created_by: string | null
   last_sign_in_at: Timestamp | null
+  /** TOTP (base32) once confirmed; the pending one while it is being set up. */
+  totp_secret: string | null
+  totp_pending_secret: string | null
+  totp_enabled_at: Timestamp | null
+  /** The last accepted TOTP time step: a code works once. */
+  totp_last_step: ColumnType<string | null, string | number | null, string | number | null>
+}
+
+export interface RecoveryCodesTable {
+  person_id: string
+  code_hash: Buffer
+  used_at: Timestamp | null
 }
 
 export interface MembershipsTable {
@@ -120,6 +132,36 @@ export interface SessionsTable {
   expires_at: Timestamp
   address: string | null
   user_agent: string | null
+}
+
+export const AUDIT_ACTIONS = [
+  'sign_in',
+  'sign_in_failed',
+  'sign_out',
+  'person_invited',
+  'invitation_resent',
+  'invitation_accepted',
+  'person_changed',
+  'membership_granted',
+  'membership_withdrawn',
+  'sessions_ended',
+  'token_created',
+  'token_revoked',
+  'second_factor_enabled',
+  'second_factor_disabled',
+  'recovery_code_used',
+] as const
+export type AuditAction = (typeof AUDIT_ACTIONS)[number]
+
+export interface AuditEventsTable {
+  id: Generated<string>
+  at: Timestamp
+  action: AuditAction
+  actor_person: string | null
+  actor_token: string | null
+  subject_person: string | null
+  address: string | null
+  details: JSONColumnType<Record<string, unknown>, string, string>
 }
 
 export interface AuthFailuresTable {
@@ -230,6 +272,8 @@ export interface Database {
   invitations: InvitationsTable
   sessions: SessionsTable
   auth_failures: AuthFailuresTable
+  audit_events: AuditEventsTable
+  recovery_codes: RecoveryCodesTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable

@@ -74,7 +74,7 @@ export function answerableDomains(p: Principal, country: string, questionnaire: 
 
 /** The principal of an active person (optionally through a token), or null when there is none. */
 export async function loadPrincipal(db: Kysely<Database>, personId: string, token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Promise<Principal | null> {
-  const person = await db.selectFrom('persons').select(['id', 'name', 'status']).where('id', '=', personId).executeTakeFirst()
+  const person = await db.selectFrom('persons').select(['id', 'name', 'status', 'totp_enabled_at']).where('id', '=', personId).executeTakeFirst()
   if (!person || person.status !== 'active') return null
   const all = await db
     .selectFrom('memberships')
@@ -82,7 +82,8 @@ export async function loadPrincipal(db: Kysely<Database>, personId: string, toke
     .where('person_id', '=', personId)
     .orderBy('created_at')
     .execute()
-  const memberships = token ? tokenMemberships(token, all) : all
+  // Admin rights need a second factor when signing in with a password (a token is its own credential).
+  const memberships = token ? tokenMemberships(token, all) : all.filter((m) => m.role !== 'admin' || person.totp_enabled_at !== null)
   const coarse = token ? { role: token.role, country: token.country } : coarseRole(memberships)
   if (!coarse || memberships.length === 0) return null
   return {

@@ -4,7 +4,7 @@ import type { Database, MembershipRole, PersonsTable } from '../db/schema.js'
 import type { Membership } from './principal.js'
 import { hashSecret, isWellFormedSecret, newSecret } from './secrets.js'
 
-export type PersonRow = Omit<Selectable<PersonsTable>, 'password_hash'>
+export type PersonRow = Pick<Selectable<PersonsTable>, (typeof PERSON_COLUMNS)[number]>
 
 const PERSON_COLUMNS = ['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'] as const
 

@@ -4,13 +4,17 @@
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { MEMBERSHIP_ROLES, PERSON_STATUSES } from '../db/schema.js'
+import { AUDIT_ACTIONS, MEMBERSHIP_ROLES, PERSON_STATUSES } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, problems, unprocessable } from '../errors.js'
 import type { Mailer } from '../mail/mailer.js'
 import { formatDate, renderMail } from '../mail/messages.js'
 import { requirePrincipal } from '../plugins/auth.js'
 import { LANGUAGES } from '../questionnaires/schema.js'
 import { openSession } from '../web/session.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { audit } from './audit.js'
+import { checkTotp, newRecoveryCodes, newTotpSecret, storeRecoveryCodes, totpUri, useSecondFactor } from './second-factor.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { hasMembership, loadPrincipal, type Principal } from './principal.js'
 import {
@@ -113,6 +117,11 @@ async function assertMayManage(app: FastifyInstance, actor: Principal, personId:
   if (!managed) throw forbidden('only an admin (or the focal point, for its contributors) manages this person')
 }
 
+/** Persons holding the admin membership must sign in with a second factor. */
+async function needsSecondFactor(db: Kysely<Database>, personId: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('memberships').select('id').where('person_id', '=', personId).where('role', '=', 'admin').executeTakeFirst())
+}
+
 export default async function peopleRoutes(app: FastifyInstance, options: PeopleOptions): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const security = [{ bearer: [] }]
@@ -194,6 +203,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
           .returning(['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'])
           .executeTakeFirstOrThrow()
         await addMemberships(trx, created.id, body.memberships, actor.personId)
+        await audit(trx, { action: 'person_invited', actor, subject: created.id, address: request.ip, details: { memberships: body.memberships } })
         return { row: created, invitation: await createInvitation(trx, created.id, options.invitationDays, actor.personId) }
       })
       const sent = await sendInvitation({ name: row.name, email: body.email, language: row.language }, invitation.secret, invitation.expiresAt, actor)
@@ -223,6 +233,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       if (!p) throw notFound(`person ${request.params.id}`)
       if (p.status !== 'invited' || !p.email) throw conflict(`the person is ${p.status}; only an invited person gets an invitation`)
       const invitation = await createInvitation(app.db, p.id, options.invitationDays, actor.personId)
+      await audit(app.db, { action: 'invitation_resent', actor, subject: p.id, address: request.ip })
       const sent = await sendInvitation({ name: p.name, email: p.email, language: p.language }, invitation.secret, invitation.expiresAt, actor)
       reply.code(201)
       return { expiresAt: invitation.expiresAt.toISOString(), mailed: sent.mailed, link: sent.mailed ? null : sent.link }
@@ -261,6 +272,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
           .where('id', '=', p.id)
           .returning(['id', 'name', 'email', 'language', 'status', 'created_at', 'created_by', 'last_sign_in_at'])
           .executeTakeFirstOrThrow()
+        await audit(trx, { action: 'person_changed', actor, subject: p.id, address: request.ip, details: { ...request.body } })
         if (request.body.status === 'disabled') {
           await deleteSessionsOf(trx, p.id)
           await trx.updateTable('invitations').set({ revoked_at: new Date() }).where('person_id', '=', p.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute()
@@ -292,6 +304,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         const p = await getPerson(trx, request.params.id)
         if (!p) throw notFound(`person ${request.params.id}`)
         await addMemberships(trx, p.id, [request.body], actor.personId)
+        await audit(trx, { action: 'membership_granted', actor, subject: p.id, address: request.ip, details: { ...request.body } })
         await deleteSessionsOf(trx, p.id)
         return p
       })
@@ -319,6 +332,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         if (!p) throw notFound(`person ${request.params.id}`)
         const gone = await trx.deleteFrom('memberships').where('id', '=', request.params.membershipId).where('person_id', '=', p.id).executeTakeFirst()
         if (Number(gone.numDeletedRows) === 0) throw notFound(`membership ${request.params.membershipId}`)
+        await audit(trx, { action: 'membership_withdrawn', actor, subject: p.id, address: request.ip, details: { membership: request.params.membershipId } })
         await deleteSessionsOf(trx, p.id)
         return p
       })
@@ -378,7 +392,154 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     async (request) => {
       const actor = requirePrincipal(request)
       if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin ends other persons’ sessions')
-      return { ended: await deleteSessionsOf(app.db, request.params.id) }
+      return app.db.transaction().execute(async (trx) => {
+        const ended = await deleteSessionsOf(trx, request.params.id)
+        await audit(trx, { action: 'sessions_ended', actor, subject: request.params.id, address: request.ip, details: { ended } })
+        return { ended }
+      })
+    },
+  )
+
+  r.get(
+    '/audit',
+    {
+      schema: {
+        operationId: 'listAuditEvents',
+        tags: ['people'],
+        summary: 'The audit trail of persons (admin): sign-ins, failed sign-ins, invitations, memberships, status changes, tokens',
+        description: 'Newest first. Filter by person (as actor or subject), action and time; page with `before` (the last id seen).',
+        security,
+        querystring: z.object({
+          person: z.uuid().optional(),
+          action: z.enum(AUDIT_ACTIONS).optional(),
+          since: z.iso.datetime({ offset: true }).optional(),
+          until: z.iso.datetime({ offset: true }).optional(),
+          before: z.coerce.number().int().positive().optional(),
+          limit: z.coerce.number().int().min(1).max(500).default(100),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                id: z.string(),
+                at: z.string(),
+                action: z.enum(AUDIT_ACTIONS),
+                actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+                token: z.string().nullable(),
+                subject: z.object({ id: z.string(), name: z.string() }).nullable(),
+                address: z.string().nullable(),
+                details: z.record(z.string(), z.unknown()),
+              }),
+            ),
+          }),
+          ...problems(400, 401, 403),
+        },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      if (!hasMembership(actor, 'admin')) throw forbidden('only an admin reads the audit trail')
+      const f = request.query
+      let q = app.db
+        .selectFrom('audit_events as e')
+        .leftJoin('persons as a', 'a.id', 'e.actor_person')
+        .leftJoin('persons as s', 's.id', 'e.subject_person')
+        .select(['e.id', 'e.at', 'e.action', 'e.actor_person', 'a.name as actor_name', 'e.actor_token', 'e.subject_person', 's.name as subject_name', 'e.address', 'e.details'])
+        .orderBy('e.id', 'desc')
+        .limit(f.limit)
+      if (f.person) q = q.where((eb) => eb.or([eb('e.actor_person', '=', f.person!), eb('e.subject_person', '=', f.person!)]))
+      if (f.action) q = q.where('e.action', '=', f.action)
+      if (f.since) q = q.where('e.at', '>=', new Date(f.since))
+      if (f.until) q = q.where('e.at', '<', new Date(f.until))
+      if (f.before) q = q.where('e.id', '<', String(f.before))
+      const rows = await q.execute()
+      return {
+        items: rows.map((e) => ({
+          id: String(e.id),
+          at: e.at.toISOString(),
+          action: e.action,
+          actor: e.actor_person ? { id: e.actor_person, name: e.actor_name ?? '' } : null,
+          token: e.actor_token,
+          subject: e.subject_person ? { id: e.subject_person, name: e.subject_name ?? '' } : null,
+          address: e.address,
+          details: e.details,
+        })),
+      }
+    },
+  )
+
+  r.post(
+    '/me/second-factor',
+    {
+      schema: {
+        operationId: 'startSecondFactor',
+        tags: ['people'],
+        summary: 'Start setting up a second factor: a new authenticator secret (confirm it with a code)',
+        security,
+        response: { 200: z.object({ secret: z.string(), uri: z.string() }), ...problems(401, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      const p = await app.db.selectFrom('persons').select(['email', 'name', 'totp_enabled_at']).where('id', '=', actor.personId).executeTakeFirstOrThrow()
+      if (p.totp_enabled_at) throw conflict('a second factor is set up already; remove it first')
+      const secret = newTotpSecret()
+      await app.db.updateTable('persons').set({ totp_pending_secret: secret }).where('id', '=', actor.personId).execute()
+      return { secret, uri: totpUri(secret, p.email ?? p.name) }
+    },
+  )
+
+  r.post(
+    '/me/second-factor/confirm',
+    {
+      schema: {
+        operationId: 'confirmSecondFactor',
+        tags: ['people'],
+        summary: 'Confirm the second factor with a code; answers ten recovery codes, shown once',
+        security,
+        body: z.strictObject({ code: z.string().trim().max(10) }),
+        response: { 200: z.object({ recoveryCodes: z.array(z.string()) }), ...problems(400, 401, 409, 422) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      return app.db.transaction().execute(async (trx) => {
+        const p = await trx.selectFrom('persons').select(['totp_pending_secret']).where('id', '=', actor.personId).forUpdate().executeTakeFirstOrThrow()
+        if (!p.totp_pending_secret) throw conflict('start with POST /me/second-factor')
+        const step = await checkTotp(p.totp_pending_secret, request.body.code, null)
+        if (step === null) throw unprocessable('that is not the current code', [{ path: '/body/code', message: 'is not the current code' }])
+        await trx.updateTable('persons').set({ totp_secret: p.totp_pending_secret, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step }).where('id', '=', actor.personId).execute()
+        const recoveryCodes = newRecoveryCodes()
+        await storeRecoveryCodes(trx, actor.personId, recoveryCodes)
+        await audit(trx, { action: 'second_factor_enabled', actor, subject: actor.personId, address: request.ip })
+        return { recoveryCodes }
+      })
+    },
+  )
+
+  r.delete(
+    '/me/second-factor',
+    {
+      schema: {
+        operationId: 'removeSecondFactor',
+        tags: ['people'],
+        summary: 'Remove the second factor (needs a current code; admins must keep theirs)',
+        security,
+        body: z.strictObject({ code: z.string().trim().max(20) }),
+        response: { 204: z.null(), ...problems(400, 401, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePrincipal(request)
+      await app.db.transaction().execute(async (trx) => {
+        if (await needsSecondFactor(trx, actor.personId)) throw conflict('an admin keeps a second factor')
+        if (!(await useSecondFactor(trx, actor.personId, request.body.code))) throw unprocessable('that is not a current code', [{ path: '/body/code', message: 'is not a current code' }])
+        await trx.updateTable('persons').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', actor.personId).execute()
+        await trx.deleteFrom('recovery_codes').where('person_id', '=', actor.personId).execute()
+        await audit(trx, { action: 'second_factor_disabled', actor, subject: actor.personId, address: request.ip })
+      })
+      reply.code(204)
+      return null
     },
   )
 
@@ -404,15 +565,36 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         tags: ['people'],
         summary: 'Whom an invitation link is for, while it can be accepted',
         params: secretParams,
-        response: { 200: z.object({ name: z.string(), email: z.string().nullable(), language: z.enum(LANGUAGES), expiresAt: z.string() }), ...problems(404, 410) },
+        response: {
+          200: z.object({
+            name: z.string(),
+            email: z.string().nullable(),
+            language: z.enum(LANGUAGES),
+            expiresAt: z.string(),
+            secondFactor: z
+              .object({ secret: z.string(), uri: z.string() })
+              .nullable()
+              .describe('When the person will be an admin: the authenticator secret to set up now; accepting needs a code from it'),
+          }),
+          ...problems(404, 410),
+        },
       },
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      const found = await findInvitation(app.db, request.params.secret)
-      if (found.state !== 'open' || !found.invitation) throw invitationProblem(found.state)
-      const i = found.invitation
-      return { name: i.name, email: i.email, language: i.language, expiresAt: i.expires_at.toISOString() }
+      return app.db.transaction().execute(async (trx) => {
+        const found = await findInvitation(trx, request.params.secret, true)
+        if (found.state !== 'open' || !found.invitation) throw invitationProblem(found.state)
+        const i = found.invitation
+        let secondFactor: { secret: string; uri: string } | null = null
+        if (await needsSecondFactor(trx, i.person_id)) {
+          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow()).totp_pending_secret
+          const secret = pending ?? newTotpSecret()
+          if (!pending) await trx.updateTable('persons').set({ totp_pending_secret: secret }).where('id', '=', i.person_id).execute()
+          secondFactor = { secret, uri: totpUri(secret, i.email ?? i.name) }
+        }
+        return { name: i.name, email: i.email, language: i.language, expiresAt: i.expires_at.toISOString(), secondFactor }
+      })
     },
   )
 
@@ -426,8 +608,19 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         summary: 'Accept an invitation: set a password; the person is signed in at once',
         description: 'Send the header X-Requested-With: fetch. At least 12 characters; very common passwords are refused; no composition rules.',
         params: secretParams,
-        body: z.strictObject({ password: z.string().max(1024) }),
-        response: { 200: z.object({ name: z.string(), role: z.string(), country: z.string().nullable() }), ...problems(400, 403, 404, 410, 422) },
+        body: z.strictObject({
+          password: z.string().max(1024),
+          code: z.string().trim().max(10).optional().describe('For an admin: a code from the authenticator set up with GET /invitations/{secret}'),
+        }),
+        response: {
+          200: z.object({
+            name: z.string(),
+            role: z.string(),
+            country: z.string().nullable(),
+            recoveryCodes: z.array(z.string()).nullable().describe('With a second factor: ten single-use codes, shown once'),
+          }),
+          ...problems(400, 403, 404, 410, 422),
+        },
       },
     },
     async (request, reply) => {
@@ -437,15 +630,27 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         const i = found.invitation
         const weak = await passwordProblem(request.body.password, { email: i.email, name: i.name })
         if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
+        let recoveryCodes: string[] | null = null
+        if (await needsSecondFactor(trx, i.person_id)) {
+          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow()).totp_pending_secret
+          const step = pending && request.body.code ? await checkTotp(pending, request.body.code, null) : null
+          if (step === null) {
+            throw unprocessable('an admin needs a second factor: enter the code your authenticator app shows', [{ path: '/body/code', message: request.body.code ? 'is not the current code' : 'is required' }])
+          }
+          await trx.updateTable('persons').set({ totp_secret: pending, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step }).where('id', '=', i.person_id).execute()
+          recoveryCodes = newRecoveryCodes()
+          await storeRecoveryCodes(trx, i.person_id, recoveryCodes)
+        }
         await trx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', i.id).execute()
         await trx.updateTable('persons').set({ status: 'active', password_hash: await hashPassword(request.body.password) }).where('id', '=', i.person_id).execute()
+        await audit(trx, { action: 'invitation_accepted', actor: { personId: i.person_id, tokenId: null }, subject: i.person_id, address: request.ip })
         const p = await loadPrincipal(trx, i.person_id)
         if (!p) throw conflict('this person has no membership any more')
-        return p
+        return { p, recoveryCodes }
       })
-      await openSession(app.db, options.sessionPolicy, request, reply, principal)
-      request.log.info({ personId: principal.personId }, 'invitation accepted')
-      return { name: principal.name, role: principal.role, country: principal.country }
+      await openSession(app.db, options.sessionPolicy, request, reply, principal.p)
+      request.log.info({ personId: principal.p.personId }, 'invitation accepted')
+      return { name: principal.p.name, role: principal.p.role, country: principal.p.country, recoveryCodes: principal.recoveryCodes }
     },
   )
 }

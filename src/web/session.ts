@@ -28,10 +28,12 @@ import fp from 'fastify-plugin'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { findUsableToken } from '../auth/tokens.js'
-import { problems, unauthorized } from '../errors.js'
+import { AppError, problems, unauthorized } from '../errors.js'
 import { formatDate, renderMail } from '../mail/messages.js'
 import type { Mailer } from '../mail/mailer.js'
+import { audit } from '../people/audit.js'
 import { verifyPassword } from '../people/passwords.js'
+import { useSecondFactor } from '../people/second-factor.js'
 import { loadPrincipal, type Principal } from '../people/principal.js'
 import { createSession, deleteSession, validateSession, type SessionPolicy } from '../people/sessions.js'
 import { blockedFor, throttled, type Limit } from '../people/throttle.js'
@@ -86,6 +88,7 @@ export async function openSession(db: Kysely<Database>, policy: SessionPolicy, r
     userAgent: request.headers['user-agent'] ?? null,
   })
   await db.updateTable('persons').set({ last_sign_in_at: sql<Date>`now()` }).where('id', '=', principal.personId).execute()
+  await audit(db, { action: 'sign_in', actor: principal, subject: principal.personId, address: request.ip, details: { method: principal.tokenId ? 'token' : 'password' } })
   reply.setCookie(cookieName(request), secret, { ...cookieOptions(request), maxAge: policy.absoluteSeconds })
   reply.header('cache-control', 'no-store')
   request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
@@ -130,6 +133,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     z.strictObject({
       email: z.string().trim().min(3).max(254),
       password: z.string().min(1, 'must not be empty').max(1024),
+      code: z.string().trim().min(6).max(20).optional().describe('The second factor: a 6-digit code from the authenticator app, or a recovery code'),
     }),
   ])
 
@@ -161,18 +165,30 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
       const body = request.body
       const account: Limit | undefined =
         'email' in body ? { key: `account:${body.email.toLowerCase()}`, max: options.accountLimit, windowSeconds: ACCOUNT_WINDOW_SECONDS } : undefined
-      const outcome = await throttled(app.db, account ? [address, account] : [address], async (trx) => {
+      type Outcome = { ok: boolean; value: Principal | 'second_factor_required' | null }
+      const outcome = await throttled(app.db, account ? [address, account] : [address], async (trx): Promise<Outcome> => {
         if ('token' in body) {
           const result = await authenticateToken(trx, body.token)
           return 'principal' in result ? { ok: true, value: result.principal } : { ok: false, value: null }
         }
         const person = await trx
           .selectFrom('persons')
-          .select(['id', 'password_hash', 'status'])
+          .select(['id', 'password_hash', 'status', 'totp_enabled_at'])
           .where(sql<boolean>`lower(email) = lower(${body.email})`)
           .executeTakeFirst()
         const good = await verifyPassword(person?.password_hash ?? null, body.password)
+        if (good && person?.status === 'active' && person.totp_enabled_at) {
+          // The password was right: not a failure yet, but no session without the second factor.
+          if (!body.code) return { ok: true, value: 'second_factor_required' as const }
+          const used = await useSecondFactor(trx, person.id, body.code)
+          if (!used) {
+            await audit(trx, { action: 'sign_in_failed', subject: person.id, address: request.ip, details: { method: 'password', reason: 'second factor' } })
+            return { ok: false, value: null }
+          }
+          if (used === 'recovery') await audit(trx, { action: 'recovery_code_used', actor: { personId: person.id, tokenId: null }, subject: person.id, address: request.ip })
+        }
         const principal = good && person?.status === 'active' ? await loadPrincipal(trx, person.id) : null
+        if (!principal) await audit(trx, { action: 'sign_in_failed', subject: person?.id ?? null, address: request.ip, details: { method: 'password' } })
         return principal ? { ok: true, value: principal } : { ok: false, value: null }
       })
       if (outcome.blocked > 0 || !('ok' in outcome)) {
@@ -183,6 +199,9 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
         if (account && 'email' in body && (await blockedFor(app.db, account)) > 0) await mailLocked(body.email)
         reply.clearCookie(cookieName(request), { path: '/' })
         throw unauthorized('token' in body ? 'this token is not valid, has expired or has been revoked' : 'the e-mail address or the password is not right')
+      }
+      if (outcome.value === 'second_factor_required' || outcome.value === null) {
+        throw new AppError(401, 'second_factor_required', 'enter the code from your authenticator app (or a recovery code)')
       }
       const principal = outcome.value
       await openSession(app.db, options.policy, request, reply, principal)
@@ -204,6 +223,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     async (request, reply: FastifyReply) => {
       const raw = request.cookies[cookieName(request)]
       if (raw) await deleteSession(app.db, raw)
+      if (request.principal) await audit(app.db, { action: 'sign_out', actor: request.principal, subject: request.principal.personId, address: request.ip })
       reply.clearCookie(cookieName(request), cookieOptions(request))
       reply.code(204)
       return null

@@ -149,6 +149,10 @@ const OPERATION_IDS: Record<string, string> = {
   'DELETE /persons/{id}/sessions': 'endPersonSessions',
   'GET /invitations/{secret}': 'getInvitation',
   'POST /invitations/{secret}/accept': 'acceptInvitation',
+  'GET /audit': 'listAuditEvents',
+  'POST /me/second-factor': 'startSecondFactor',
+  'POST /me/second-factor/confirm': 'confirmSecondFactor',
+  'DELETE /me/second-factor': 'removeSecondFactor',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {

@@ -106,6 +106,22 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
   const disabled = await app.inject({ method: 'PATCH', url: `/persons/${contributorId}`, headers: FETCH, cookies: focal, payload: { status: 'disabled' } })
   t.equal(disabled.statusCode, 200, disabled.body)
   t.equal((await app.inject({ method: 'GET', url: '/me', cookies: taxSession })).statusCode, 401, 'a disabled person’s cookie is refused')
+
+  // The audit trail names the persons.
+  const trail = await app.inject({ method: 'GET', url: `/audit?person=${contributorId}`, headers: { authorization: admin } })
+  t.equal(trail.statusCode, 200, trail.body)
+  const actions = trail.json().items.map((e: { action: string; actor: { name: string } | null }) => `${e.action} by ${e.actor?.name ?? '-'}`)
+  t.same(actions, [
+    'person_changed by Amina Wanjiru',
+    'sign_in by Kenya Revenue Authority',
+    'invitation_accepted by Kenya Revenue Authority',
+    'person_invited by Amina Wanjiru',
+  ])
+  const failed = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'amina@ict.go.ke', password: 'not her passphrase at all' } })
+  t.equal(failed.statusCode, 401)
+  const failures = await app.inject({ method: 'GET', url: '/audit?action=sign_in_failed', headers: { authorization: admin } })
+  t.match(failures.json().items, [{ action: 'sign_in_failed', subject: { name: 'Amina Wanjiru' }, actor: null }])
+  t.equal((await app.inject({ method: 'GET', url: '/audit', cookies: focal })).statusCode, 403, 'only admins read it')
 })
 
 t.test('without a mail server the link is shown once to the inviter and logged', async (t) => {
