@@ -127,6 +127,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireRole('admin'),
       schema: {
+        operationId: 'createToken',
         tags: ['tokens'],
         summary: 'Create an API token (admin)',
         description: 'The response holds the token itself, once; only its SHA-256 is stored.',
@@ -174,6 +175,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireRole('admin'),
       schema: {
+        operationId: 'listTokens',
         tags: ['tokens'],
         summary: 'List API tokens (admin); never their values',
         security,
@@ -188,6 +190,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireRole('admin'),
       schema: {
+        operationId: 'revokeToken',
         tags: ['tokens'],
         summary: 'Revoke an API token (admin)',
         description: 'Revoking is immediate and final; revoking a revoked token changes nothing.',
@@ -209,6 +212,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     '/me',
     {
       schema: {
+        operationId: 'whoAmI',
         tags: ['tokens'],
         summary: 'Who the presented token stands for',
         security,

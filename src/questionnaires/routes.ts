@@ -148,7 +148,15 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
 
   r.get(
     '/questionnaires',
-    { schema: { tags: ['questionnaires'], summary: 'Questionnaires and their published versions', response: { 200: listSchema } } },
+    {
+      schema: {
+        operationId: 'listQuestionnaires',
+        security: [],
+        tags: ['questionnaires'],
+        summary: 'Questionnaires and their published versions',
+        response: { 200: listSchema },
+      },
+    },
     async () => {
       const versions = await app.questionnaires.list()
       const byId = new Map<string, z.infer<typeof listSchema>['items'][number]>()
@@ -169,6 +177,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires/:id/versions/:version',
     {
       schema: {
+        operationId: 'getQuestionnaireVersion',
+        security: [],
         tags: ['questionnaires'],
         summary: 'A questionnaire version: its domains with their questions, in order',
         description:
@@ -203,6 +213,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires/:id/versions/:version/languages',
     {
       schema: {
+        operationId: 'getQuestionnaireLanguages',
+        security: [],
         tags: ['questionnaires'],
         summary: "A version's languages: title, whether it is translated, and the digest that addresses its texts",
         params: versionParams,
@@ -227,6 +239,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires/:id/versions/:version/questions/:questionId',
     {
       schema: {
+        operationId: 'getQuestion',
+        security: [],
         tags: ['questionnaires'],
         summary: 'One question of a questionnaire version',
         params: versionParams.extend({ questionId: z.string().max(80) }),
