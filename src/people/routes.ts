@@ -549,6 +549,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     {
       schema: {
         tags: ['people'],
+        operationId: 'requestPasswordReset',
+        security: [],
         summary: 'Ask for a password reset link by e-mail (the same answer whether or not the address has an account)',
         description: 'Send the header X-Requested-With: fetch. The link works once, for one hour.',
         body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
@@ -589,6 +591,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     {
       schema: {
         tags: ['people'],
+        operationId: 'resetPassword',
+        security: [],
         summary: 'Choose a new password with a reset link; every session of the person ends',
         description: 'Send the header X-Requested-With: fetch. Then sign in with the new password.',
         params: secretParams,
