@@ -22,6 +22,7 @@ import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
 import questionnaireRoutes from './questionnaires/routes.js'
 import readinessRoutes from './readiness/routes.js'
 import { createMailer } from './mail/mailer.js'
+import oidcRoutes from './people/oidc.js'
 import peopleRoutes from './people/routes.js'
 import sessionPlugin from './web/session.js'
 
@@ -117,6 +118,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes)
   await app.register(peopleRoutes, { mailer, invitationDays: config.invitationDays, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(i18nRoutes)
+  if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)

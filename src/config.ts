@@ -52,6 +52,9 @@ const environment = z.object({
   INVITATION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(90, 'must be at most 90').default(14),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('treaty-readiness <no-reply@localhost>'),
+  OIDC_ISSUER: z.string().regex(/^https?:\/\//, 'must be the issuer URL of an OpenID provider').optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   PUBLIC_URL: z.string().regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org').optional(),
 })
 
@@ -87,6 +90,8 @@ export interface Config {
   readonly mailFrom: string
   /** The address people reach the service at, for links in mails; default http://HOST:PORT. */
   readonly publicUrl: string
+  /** Single sign-on with an organisation's OpenID provider, when all three are set. */
+  readonly oidc: { issuer: string; clientId: string; clientSecret: string } | undefined
 }
 
 export class ConfigError extends Error {
@@ -105,6 +110,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
   }
   const e = parsed.data
+  const oidcVars = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const
+  const oidcSet = oidcVars.filter((v) => e[v] !== undefined)
+  if (oidcSet.length > 0 && oidcSet.length < oidcVars.length) {
+    const missing = oidcVars.filter((v) => e[v] === undefined)
+    throw new ConfigError(`invalid configuration: ${missing.join(', ')} must be set too (single sign-on needs all of ${oidcVars.join(', ')})`)
+  }
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
@@ -126,6 +137,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     invitationDays: e.INVITATION_DAYS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : undefined,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   })
 }

@@ -89,6 +89,24 @@ export interface PersonsTable {
   totp_enabled_at: Timestamp | null
   /** The last accepted TOTP time step: a code works once. */
   totp_last_step: ColumnType<string | null, string | number | null, string | number | null>
+  /** Bound on the first single sign-on. */
+  oidc_issuer: string | null
+  oidc_subject: string | null
+}
+
+export interface PasswordResetsTable {
+  secret_hash: Buffer
+  person_id: string
+  created_at: Timestamp
+  expires_at: Timestamp
+  used_at: Timestamp | null
+}
+
+export interface OidcLoginsTable {
+  state_hash: Buffer
+  code_verifier: string
+  nonce: string
+  expires_at: Timestamp
 }
 
 export interface RecoveryCodesTable {
@@ -150,6 +168,8 @@ export const AUDIT_ACTIONS = [
   'second_factor_enabled',
   'second_factor_disabled',
   'recovery_code_used',
+  'password_reset_requested',
+  'password_reset',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -265,6 +285,8 @@ export interface Database {
   auth_failures: AuthFailuresTable
   audit_events: AuditEventsTable
   recovery_codes: RecoveryCodesTable
+  oidc_logins: OidcLoginsTable
+  password_resets: PasswordResetsTable
   assessments: AssessmentsTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable

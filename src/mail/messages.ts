@@ -5,7 +5,33 @@ import type { Language } from '../questionnaires/schema.js'
 type Values = Record<string, string>
 type Template = { subject: string; text: string }
 
-const TEMPLATES: Record<'invitation' | 'locked', Record<Language, Template>> = {
+const TEMPLATES: Record<'invitation' | 'locked' | 'reset', Record<Language, Template>> = {
+  reset: {
+    en: {
+      subject: 'Reset your password',
+      text: 'Dear {name},\n\nSomebody asked to reset the password of your treaty readiness account. To choose a new password, open this link: {link}\n\nThe link works once and expires on {expires}. If you did not ask for this, ignore this message: your password stays as it is.',
+    },
+    fr: {
+      subject: 'Réinitialisation de votre mot de passe',
+      text: 'Madame, Monsieur {name},\n\nUne réinitialisation du mot de passe de votre compte a été demandée. Pour choisir un nouveau mot de passe, ouvrez ce lien : {link}\n\nLe lien ne peut être utilisé qu’une fois et expire le {expires}. Si vous n’êtes pas à l’origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.',
+    },
+    es: {
+      subject: 'Restablecimiento de su contraseña',
+      text: 'Estimado/a {name}:\n\nSe ha solicitado restablecer la contraseña de su cuenta. Para elegir una nueva contraseña, abra este enlace: {link}\n\nEl enlace solo puede utilizarse una vez y caduca el {expires}. Si no lo ha solicitado usted, ignore este mensaje: su contraseña no cambia.',
+    },
+    ru: {
+      subject: 'Сброс пароля',
+      text: 'Уважаемый(ая) {name}!\n\nПоступил запрос на сброс пароля вашей учётной записи. Чтобы задать новый пароль, откройте эту ссылку: {link}\n\nСсылка действует один раз и истекает {expires}. Если вы не отправляли этот запрос, проигнорируйте сообщение: ваш пароль останется прежним.',
+    },
+    zh: {
+      subject: '重置您的密码',
+      text: '尊敬的{name}：\n\n有人请求重置您账户的密码。如需设置新密码，请打开以下链接：{link}\n\n该链接仅可使用一次，将于{expires}失效。如果这不是您本人的请求，请忽略此邮件：您的密码保持不变。',
+    },
+    ar: {
+      subject: 'إعادة تعيين كلمة المرور',
+      text: 'السيد/السيدة {name}،\n\nطُلبت إعادة تعيين كلمة المرور لحسابكم. لاختيار كلمة مرور جديدة، افتحوا هذا الرابط: {link}\n\nلا يصلح الرابط إلا لمرة واحدة وتنتهي صلاحيته في {expires}. إذا لم تطلبوا ذلك، تجاهلوا هذه الرسالة: تبقى كلمة المرور دون تغيير.',
+    },
+  },
   invitation: {
     en: {
       subject: 'Your invitation to treaty readiness',

@@ -11,9 +11,10 @@ import { formatDate, renderMail } from '../mail/messages.js'
 import { requirePrincipal } from '../plugins/auth.js'
 import { LANGUAGES } from '../questionnaires/schema.js'
 import { openSession } from '../web/session.js'
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { audit } from './audit.js'
+import { hashSecret, isWellFormedSecret, newSecret } from './secrets.js'
 import { checkTotp, newRecoveryCodes, newTotpSecret, storeRecoveryCodes, totpUri, useSecondFactor } from './second-factor.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { hasMembership, loadPrincipal, type Principal } from './principal.js'
@@ -525,6 +526,84 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         await trx.updateTable('persons').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', actor.personId).execute()
         await trx.deleteFrom('recovery_codes').where('person_id', '=', actor.personId).execute()
         await audit(trx, { action: 'second_factor_disabled', actor, subject: actor.personId, address: request.ip })
+      })
+      reply.code(204)
+      return null
+    },
+  )
+
+  r.post(
+    '/password-reset',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Ask for a password reset link by e-mail (the same answer whether or not the address has an account)',
+        description: 'Send the header X-Requested-With: fetch. The link works once, for one hour.',
+        body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
+        response: { 202: z.object({ detail: z.string() }), ...problems(400, 403, 429) },
+      },
+    },
+    async (request, reply) => {
+      const person = await app.db
+        .selectFrom('persons')
+        .select(['id', 'name', 'email', 'language', 'status'])
+        .where(sql<boolean>`lower(email) = lower(${request.body.email})`)
+        .executeTakeFirst()
+      if (person?.email && person.status === 'active') {
+        const secret = newSecret()
+        const expires = await app.db.transaction().execute(async (trx) => {
+          // A new link replaces any earlier one.
+          await trx.deleteFrom('password_resets').where('person_id', '=', person.id).execute()
+          const row = await trx
+            .insertInto('password_resets')
+            .values({ secret_hash: hashSecret(secret), person_id: person.id, expires_at: sql<Date>`now() + interval '1 hour'` })
+            .returning('expires_at')
+            .executeTakeFirstOrThrow()
+          await audit(trx, { action: 'password_reset_requested', subject: person.id, address: request.ip })
+          return row.expires_at
+        })
+        const link = `${options.publicUrl}/app/reset.html#${secret}`
+        const mail = renderMail('reset', person.language, { name: person.name, link, expires: formatDate(expires, person.language) })
+        // Not awaited: the answer must not take longer for an address that has an account.
+        void options.mailer.send({ to: person.email, ...mail, language: person.language }).catch((err: unknown) => request.log.warn({ err }, 'could not send the reset mail'))
+      }
+      reply.code(202)
+      return { detail: 'if this address has an account, a link to choose a new password is on its way' }
+    },
+  )
+
+  r.post(
+    '/password-reset/:secret',
+    {
+      schema: {
+        tags: ['people'],
+        summary: 'Choose a new password with a reset link; every session of the person ends',
+        description: 'Send the header X-Requested-With: fetch. Then sign in with the new password.',
+        params: secretParams,
+        body: z.strictObject({ password: z.string().max(1024) }),
+        response: { 204: z.null(), ...problems(400, 403, 404, 422) },
+      },
+    },
+    async (request, reply) => {
+      await app.db.transaction().execute(async (trx) => {
+        const row = isWellFormedSecret(request.params.secret)
+          ? await trx
+              .selectFrom('password_resets as r')
+              .innerJoin('persons as p', 'p.id', 'r.person_id')
+              .select(['r.secret_hash', 'r.person_id', 'p.email', 'p.name', 'p.status'])
+              .where('r.secret_hash', '=', hashSecret(request.params.secret))
+              .where('r.used_at', 'is', null)
+              .where('r.expires_at', '>', sql<Date>`now()`)
+              .forUpdate()
+              .executeTakeFirst()
+          : undefined
+        if (!row || row.status !== 'active') throw notFound('this reset link (it may have expired or been used)')
+        const weak = await passwordProblem(request.body.password, { email: row.email, name: row.name })
+        if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
+        await trx.updateTable('password_resets').set({ used_at: sql<Date>`now()` }).where('secret_hash', '=', row.secret_hash).execute()
+        await trx.updateTable('persons').set({ password_hash: await hashPassword(request.body.password) }).where('id', '=', row.person_id).execute()
+        await deleteSessionsOf(trx, row.person_id)
+        await audit(trx, { action: 'password_reset', actor: { personId: row.person_id, tokenId: null }, subject: row.person_id, address: request.ip })
       })
       reply.code(204)
       return null

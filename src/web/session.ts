@@ -49,7 +49,7 @@ export const CSRF_HEADER_VALUE = 'fetch'
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url))
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Routes that set a session cookie: checked against CSRF even without one (login CSRF). */
-const SIGN_IN_ROUTES = new Set(['/session', '/invitations/:secret/accept'])
+const SIGN_IN_ROUTES = new Set(['/session', '/invitations/:secret/accept', '/password-reset', '/password-reset/:secret'])
 
 export interface SessionOptions {
   policy: SessionPolicy

@@ -418,7 +418,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
   t.test('the form is light on the wire: first load under 150 kB, a repeat visit under 20 kB', { skip }, async (t) => {
     const { app, base } = await serve(t)
     const admin = await testToken(app, 'administration', 'RWA')
-    const a = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', country: 'RWA', cycle: 2026 })
+    const a = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', version: 1, country: 'RWA', cycle: 2026 })
     await answerAll(app, admin.authorization, a.id)
     const { context, page, pageErrors } = await browser(t)
     // Signed in without opening a page, so the measured load starts from an empty cache.
