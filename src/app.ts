@@ -11,6 +11,7 @@ import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
 import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
+import i18nRoutes from './i18n/routes.js'
 import authPlugin from './plugins/auth.js'
 import { upgradeOverTls } from './plugins/csp.js'
 import dbPlugin from './plugins/db.js'
@@ -128,6 +129,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(peopleRoutes, { mailer, invitationDays: config.invitationDays, publicUrl: config.publicUrl, sessionPolicy })
+  await app.register(i18nRoutes)
   if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)

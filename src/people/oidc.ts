@@ -46,6 +46,13 @@ export default async function oidcRoutes(app: FastifyInstance, options: OidcOpti
   const redirectUri = `${options.publicUrl}/auth/oidc/callback`
   const fail = (reply: import('fastify').FastifyReply, reason: string) => reply.redirect(`/app/index.html?signin=${encodeURIComponent(reason)}`)
 
+  // Tells the sign-in page that single sign-on is offered (the route exists only when it is configured).
+  app.get(
+    '/auth/oidc',
+    { schema: { tags: ['session'], operationId: 'singleSignOnProvider', summary: 'Single sign-on is offered: the identity provider', security: [], response: { 200: z.object({ issuer: z.string() }) } } },
+    async () => ({ issuer: options.issuer }),
+  )
+
   app.get('/auth/oidc/login', { schema: { tags: ['session'], operationId: 'startSingleSignOn', summary: 'Sign in with the organisation’s identity provider (redirects there)', security: [], response: { 302: z.null().describe('To the identity provider') } } }, async (_request, reply) => {
     const config = await discover()
     const state = client.randomState()

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely'
 import type { TokenRow } from '../auth/tokens.js'
 import type { Database, MembershipRole, Role } from '../db/schema.js'
+import type { Language } from '../questionnaires/schema.js'
 
 export interface Membership {
   role: MembershipRole
@@ -25,6 +26,8 @@ export interface Principal {
   country: string | null
   /** The token's label, or the person's name. */
   label: string
+  /** The person's chosen language: pages and API answers come in it unless a request asks otherwise. */
+  language: Language
   memberships: Membership[]
 }
 
@@ -74,7 +77,7 @@ export function answerableDomains(p: Principal, country: string, questionnaire: 
 
 /** The principal of an active person (optionally through a token), or null when there is none. */
 export async function loadPrincipal(db: Kysely<Database>, personId: string, token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Promise<Principal | null> {
-  const person = await db.selectFrom('persons').select(['id', 'name', 'status', 'totp_enabled_at']).where('id', '=', personId).executeTakeFirst()
+  const person = await db.selectFrom('persons').select(['id', 'name', 'status', 'language', 'totp_enabled_at']).where('id', '=', personId).executeTakeFirst()
   if (!person || person.status !== 'active') return null
   const all = await db
     .selectFrom('memberships')
@@ -93,6 +96,7 @@ export async function loadPrincipal(db: Kysely<Database>, personId: string, toke
     role: coarse.role,
     country: coarse.country,
     label: token?.label ?? person.name,
+    language: person.language,
     memberships,
   }
 }

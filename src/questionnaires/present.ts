@@ -1,8 +1,28 @@
-// A questionnaire version as the API shows it: texts in one language (English where a
-// translation is missing), defaults made explicit. Pure.
-import { DEFAULT_MATURITY_LABELS, isScored, localize, type Language, type Question, type QuestionnaireFile } from './schema.js'
+// A questionnaire version as the API shows it: texts in one language, defaults made explicit, and
+// an honest list of the texts that are not yet translated (shown in English), as JSON Pointers
+// (RFC 6901) into the response, so a client can mark them. Built-in labels (yes/partial/no, the
+// default maturity levels) come from the interface catalogs, which exist in all six languages.
+// Pure apart from the catalogs shipped with the code.
+import { t } from '../i18n/catalogs.js'
+import { isScored, type Language, type LocalizedText, type Question, type QuestionnaireFile } from './schema.js'
 
-export function presentQuestion(q: Question, domain: string, lang: Language) {
+const LEVELS = [0, 1, 2, 3, 4] as const
+
+/** Picks each text in the language, noting where English has to stand in. */
+class Texts {
+  readonly fallbacks: string[] = []
+  constructor(readonly lang: Language) {}
+
+  pick(text: LocalizedText, pointer: string): string {
+    const value = text[this.lang]
+    if (value !== undefined) return value
+    if (this.lang !== 'en') this.fallbacks.push(pointer)
+    return text.en
+  }
+}
+
+function question(q: Question, domain: string, texts: Texts, at: string) {
+  const { lang } = texts
   const scored = isScored(q)
   const base = {
     id: q.id,
@@ -10,8 +30,8 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
     type: q.type,
     force: q.force,
     source: q.source,
-    text: localize(q.text, lang),
-    guidance: localize(q.guidance, lang),
+    text: texts.pick(q.text, `${at}/text`),
+    guidance: texts.pick(q.guidance, `${at}/guidance`),
     weight: q.weight,
     required: q.required,
     allowNotApplicable: q.allow_not_applicable,
@@ -20,36 +40,42 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
     notApplicableRequiresComment: q.not_applicable_requires_comment ?? false,
     /** false: an unscored fact, reported but never in a score. */
     scored,
-    rationale: q.rationale ? localize(q.rationale, lang) : null,
+    rationale: q.rationale ? texts.pick(q.rationale, `${at}/rationale`) : null,
     appliesIf: q.applies_if ?? null,
     /** Questions of the previous version whose answers this one takes over. */
     replaces: q.replaces ?? [],
   }
   switch (q.type) {
     case 'maturity': {
-      const labels = q.labels ?? DEFAULT_MATURITY_LABELS
-      return { ...base, levels: ([0, 1, 2, 3, 4] as const).map((level) => ({ level, label: localize(labels[level], lang) })) }
+      const labels = q.labels
+      return {
+        ...base,
+        levels: LEVELS.map((level) => ({
+          level,
+          label: labels ? texts.pick(labels[level], `${at}/levels/${level}/label`) : t(lang, `maturity.${level}`),
+        })),
+      }
     }
     case 'yes_no_partial':
       return {
         ...base,
         options: [
-          { id: 'yes', label: 'Yes', score: scored ? 1 : null },
-          { id: 'partial', label: 'Partially', score: scored ? 0.5 : null },
-          { id: 'no', label: 'No', score: scored ? 0 : null },
+          { id: 'yes', label: t(lang, 'answer.yes'), score: scored ? 1 : null },
+          { id: 'partial', label: t(lang, 'answer.partial'), score: scored ? 0.5 : null },
+          { id: 'no', label: t(lang, 'answer.no'), score: scored ? 0 : null },
         ],
       }
     case 'single_choice':
     case 'multi_choice':
       return {
         ...base,
-        options: q.options.map((o) => ({ id: o.id, label: localize(o.label, lang), score: o.score ?? null, exclusive: o.exclusive ?? false })),
+        options: q.options.map((o, i) => ({ id: o.id, label: texts.pick(o.label, `${at}/options/${i}/label`), score: o.score ?? null, exclusive: o.exclusive ?? false })),
         ...(q.type === 'multi_choice' ? { combine: q.combine } : {}),
       }
     case 'number':
       return {
         ...base,
-        unit: q.unit ? localize(q.unit, lang) : null,
+        unit: q.unit ? texts.pick(q.unit, `${at}/unit`) : null,
         min: q.min ?? null,
         max: q.max ?? null,
         integer: q.integer,
@@ -60,37 +86,54 @@ export function presentQuestion(q: Question, domain: string, lang: Language) {
   }
 }
 
-export type PresentedQuestion = ReturnType<typeof presentQuestion>
+export type PresentedQuestion = ReturnType<typeof question>
+
+/** One question on its own; `fallbacks` point into this question. */
+export function presentQuestion(q: Question, domain: string, lang: Language) {
+  const texts = new Texts(lang)
+  return { ...question(q, domain, texts, ''), lang, fallbacks: texts.fallbacks }
+}
 
 export function presentQuestionnaire(file: QuestionnaireFile, hash: string, lang: Language) {
-  return {
+  const texts = new Texts(lang)
+  const body = {
     id: file.id,
     version: file.version,
     lang,
     hash,
-    title: localize(file.title, lang),
-    description: localize(file.description, lang),
+    title: texts.pick(file.title, '/title'),
+    description: texts.pick(file.description, '/description'),
     source: file.source,
     scoring: {
       forceWeights: file.scoring.force_weights,
       rationaleFromWeight: file.scoring.rationale_from_weight ?? null,
       unknownScoresZero: file.scoring.unknown_scores_zero,
-      tiers: file.scoring.tiers.map((t) => ({ id: t.id, label: localize(t.label, lang), min: t.min })),
+      tiers: file.scoring.tiers.map((tier, i) => ({ id: tier.id, label: texts.pick(tier.label, `/scoring/tiers/${i}/label`), min: tier.min })),
     },
-    domains: file.domains.map((d) => ({
+    domains: file.domains.map((d, di) => ({
       id: d.id,
-      title: localize(d.title, lang),
-      description: localize(d.description, lang),
+      title: texts.pick(d.title, `/domains/${di}/title`),
+      description: texts.pick(d.description, `/domains/${di}/description`),
       areas: d.areas,
       weight: d.weight,
-      questions: d.questions.map((q) => presentQuestion(q, d.id, lang)),
-      alternatives: (d.alternatives ?? []).map((g) => ({
-        id: g.id,
-        title: localize(g.title, lang),
-        weight: g.weight,
-        rationale: g.rationale ? localize(g.rationale, lang) : null,
-        routes: g.routes.map((r) => ({ id: r.id, label: localize(r.label, lang), questions: r.questions })),
-      })),
+      questions: d.questions.map((q, qi) => question(q, d.id, texts, `/domains/${di}/questions/${qi}`)),
+      alternatives: (d.alternatives ?? []).map((g, gi) => {
+        const at = `/domains/${di}/alternatives/${gi}`
+        return {
+          id: g.id,
+          title: texts.pick(g.title, `${at}/title`),
+          weight: g.weight,
+          rationale: g.rationale ? texts.pick(g.rationale, `${at}/rationale`) : null,
+          routes: g.routes.map((r, ri) => ({ id: r.id, label: texts.pick(r.label, `${at}/routes/${ri}/label`), questions: r.questions })),
+        }
+      }),
     })),
   }
+  return { ...body, fallbacks: texts.fallbacks }
+}
+
+/** A questionnaire's title in the language, and whether English stands in for it. */
+export function presentTitle(file: QuestionnaireFile, lang: Language): { title: string; fallback: boolean } {
+  const texts = new Texts(lang)
+  return { title: texts.pick(file.title, '/title'), fallback: texts.fallbacks.length > 0 }
 }

@@ -3,18 +3,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { notFound, problems } from '../errors.js'
-import { negotiateLanguage } from './language.js'
-import { presentQuestion, presentQuestionnaire } from './present.js'
+import { langQuery, requestLanguage } from '../i18n/request.js'
+import { presentQuestion, presentQuestionnaire, presentTitle } from './present.js'
 import { ANSWER_TYPES, FORCES, LANGUAGES, type Language } from './schema.js'
 import type { LoadedVersion } from './store.js'
 
-const langQuery = z.object({
-  lang: z
-    .string()
-    .max(20)
-    .optional()
-    .describe(`One of ${LANGUAGES.join(', ')}; otherwise Accept-Language decides. Missing translations fall back to English.`),
-})
+const fallbacks = z
+  .array(z.string())
+  .describe(
+    'JSON Pointers (RFC 6901) into this response to the texts not yet translated into `lang`, which are given in English. Empty when everything is in `lang`.',
+  )
 
 const questionSchema = z
   .object({
@@ -47,6 +45,10 @@ const questionSchema = z
     maxLength: z.number().optional(),
   })
   .meta({ id: 'Question' })
+
+const questionInLanguage = questionSchema
+  .extend({ lang: z.enum(LANGUAGES), fallbacks })
+  .meta({ id: 'QuestionInLanguage', description: 'One question; `fallbacks` point into it' })
 
 const versionSchema = z
   .object({
@@ -84,10 +86,13 @@ const versionSchema = z
           .describe('Alternative routes to one obligation: the group scores as its best route.'),
       }),
     ),
+    fallbacks,
   })
   .meta({ id: 'QuestionnaireVersion' })
 
 const listSchema = z.object({
+  lang: z.enum(LANGUAGES),
+  fallbacks,
   items: z.array(
     z.object({
       id: z.string(),
@@ -106,6 +111,7 @@ const languagesSchema = z.object({
       lang: z.enum(LANGUAGES),
       title: z.string(),
       translated: z.boolean().describe('Whether the questionnaire has its own title in this language (texts without a translation are shown in English)'),
+      untranslated: z.number().int().describe('How many of its texts are not yet translated into this language (given in English, listed in `fallbacks`)'),
       digest: z.string().describe('Digest of the version as served in this language: add ?digest= to its address to have it cached for good'),
     }),
   ),
@@ -153,11 +159,13 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         operationId: 'listQuestionnaires',
         security: [],
         tags: ['questionnaires'],
-        summary: 'Questionnaires and their published versions',
-        response: { 200: listSchema },
+        summary: 'Questionnaires and their published versions; titles (of the latest version) in the language asked for',
+        querystring: langQuery,
+        response: { 200: listSchema, ...problems(400) },
       },
     },
-    async () => {
+    async (request, reply) => {
+      const lang = requestLanguage(request, reply, request.query.lang)
       const versions = await app.questionnaires.list()
       const byId = new Map<string, z.infer<typeof listSchema>['items'][number]>()
       for (const v of versions) {
@@ -169,7 +177,15 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         }
         byId.set(v.questionnaire, item)
       }
-      return { items: [...byId.values()] }
+      const items = [...byId.values()]
+      const titles = await Promise.all(
+        items.map(async (item) => {
+          const latest = await app.questionnaires.get(item.id, item.latestVersion)
+          return latest ? presentTitle(latest.content, lang) : { title: item.title, fallback: lang !== 'en' }
+        }),
+      )
+      titles.forEach(({ title }, i) => (items[i]!.title = title))
+      return { lang, fallbacks: titles.flatMap(({ fallback }, i) => (fallback ? [`/items/${i}/title`] : [])), items }
     },
   )
 
@@ -198,12 +214,9 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     async (request, reply) => {
       const loaded = await app.questionnaires.get(request.params.id, request.params.version)
       if (!loaded) throw notFound(`questionnaire ${request.params.id} version ${request.params.version}`)
-      const lang = negotiateLanguage(request.query.lang, request.headers['accept-language'])
+      const lang = requestLanguage(request, reply, request.query.lang)
       const texts = servedIn(loaded, lang)
-      reply
-        .header('content-language', lang)
-        .header('cache-control', request.query.digest === texts.digest ? 'public, max-age=31536000, immutable' : 'public, no-cache')
-      if (request.query.lang === undefined) reply.header('vary', 'accept-language')
+      reply.header('cache-control', request.query.digest === texts.digest ? 'public, max-age=31536000, immutable' : 'public, no-cache')
       if (notModified(request, reply, `"${texts.digest}"`)) return reply
       return texts.body
     },
@@ -226,7 +239,13 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
       if (!loaded) throw notFound(`questionnaire ${request.params.id} version ${request.params.version}`)
       const items = LANGUAGES.map((lang) => {
         const texts = servedIn(loaded, lang)
-        return { lang, title: texts.body.title, translated: lang === 'en' || loaded.content.title[lang] !== undefined, digest: texts.digest }
+        return {
+          lang,
+          title: texts.body.title,
+          translated: lang === 'en' || loaded.content.title[lang] !== undefined,
+          untranslated: texts.body.fallbacks.length,
+          digest: texts.digest,
+        }
       })
       reply.header('cache-control', 'no-cache')
       const etag = `"${createHash('sha256').update(items.map((i) => i.digest).join()).digest('hex').slice(0, 32)}"`
@@ -245,7 +264,7 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         summary: 'One question of a questionnaire version',
         params: versionParams.extend({ questionId: z.string().max(80) }),
         querystring: langQuery,
-        response: { 200: questionSchema, ...problems(400, 404) },
+        response: { 200: questionInLanguage, ...problems(400, 404) },
       },
     },
     async (request, reply) => {
@@ -253,8 +272,7 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
       const loaded = await app.questionnaires.get(id, version)
       const question = loaded?.questions.get(questionId)
       if (!loaded || !question) throw notFound(`question ${questionId} of questionnaire ${id} version ${version}`)
-      const lang = negotiateLanguage(request.query.lang, request.headers['accept-language'])
-      reply.header('content-language', lang)
+      const lang = requestLanguage(request, reply, request.query.lang)
       return presentQuestion(question, loaded.domainOf.get(questionId) ?? '', lang)
     },
   )

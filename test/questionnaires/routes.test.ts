@@ -29,18 +29,45 @@ t.test('a version is served with its 11 domains in order, in English by default'
   t.match(maturity.source, { document: String, section: String, ref: String })
 })
 
-t.test('languages: ?lang= and Accept-Language, falling back to English', async (t) => {
+t.test('languages: ?lang=, the saved choice, Accept-Language; fallbacks listed; an unsupported lang is a 400', async (t) => {
   const app = await build(t)
   const en = (await app.inject({ url: '/questionnaires/cdc/versions/1' })).json()
+  t.same(en.fallbacks, [], 'English has no fallbacks')
   const fr = await app.inject({ url: '/questionnaires/cdc/versions/1?lang=fr' })
   t.equal(fr.headers['content-language'], 'fr')
   t.not(fr.json().title, en.title, 'the title has a French translation')
-  const firstQuestion = (b: { domains: { questions: { text: string }[] }[] }) => b.domains[0]!.questions[0]!.text
-  const zh = await app.inject({ url: '/questionnaires/cdc/versions/1', headers: { 'accept-language': 'zh-CN,zh;q=0.9' } })
+  t.notOk(fr.json().fallbacks.includes('/title'))
+
+  const zh = await app.inject({ url: '/questionnaires/cdc/versions/1', headers: { 'accept-language': 'de;q=1, zh-CN;q=0.9' } })
   t.equal(zh.headers['content-language'], 'zh')
-  t.equal(firstQuestion(zh.json()), firstQuestion(en), 'an untranslated text falls back to English')
-  const unknown = await app.inject({ url: '/questionnaires/cdc/versions/1?lang=xx' })
-  t.equal(unknown.headers['content-language'], 'en')
+  t.match(zh.headers.vary, /Accept-Language/)
+  t.equal(zh.json().lang, 'zh')
+  // Every text the response says is in English is the English text, at the place it points to.
+  const at = (doc: unknown, pointer: string) => pointer.split('/').slice(1).reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], doc)
+  for (const pointer of zh.json().fallbacks) t.equal(at(zh.json(), pointer), at(en, pointer), pointer)
+  const ynp = zh.json().domains.flatMap((d: { questions: { type: string }[] }) => d.questions).find((q: { type: string }) => q.type === 'yes_no_partial')
+  t.same(ynp.options.map((o: { label: string }) => o.label), ['是', '部分', '否'], 'built-in labels in Chinese')
+
+  const preferred = await app.inject({ url: '/questionnaires/cdc/versions/1', headers: { cookie: 'tr_lang=ru', 'accept-language': 'fr' } })
+  t.equal(preferred.headers['content-language'], 'ru', 'the saved choice comes before Accept-Language')
+
+  for (const lang of ['xx', 'zh-TW', 'FR', '']) {
+    const bad = await app.inject({ url: `/questionnaires/cdc/versions/1?lang=${lang}` })
+    t.equal(bad.statusCode, 400, `lang=${lang}`)
+    t.match(bad.headers['content-type'], /application\/problem\+json/)
+    t.match(bad.json().errors[0], { path: '/querystring/lang', message: 'must be one of ar, en, es, fr, ru, zh' })
+  }
+  const badQuestion = await app.inject({ url: `/questionnaires/cdc/versions/1/questions/${en.domains[0].questions[0].id}?lang=de` })
+  t.equal(badQuestion.statusCode, 400)
+
+  const question = await app.inject({ url: `/questionnaires/cdc/versions/1/questions/${en.domains[0].questions[0].id}?lang=zh` })
+  t.equal(question.json().lang, 'zh')
+  for (const pointer of question.json().fallbacks) t.match(pointer, /^\/(text|guidance|levels|options|unit)/)
+
+  const list = await app.inject({ url: '/questionnaires?lang=ar' })
+  t.equal(list.statusCode, 200)
+  t.equal(list.json().lang, 'ar')
+  t.ok(list.json().items.every((item: { title: string }, i: number) => list.json().fallbacks.includes(`/items/${i}/title`) || /\p{Script=Arabic}/u.test(item.title)))
 })
 
 t.test('one question, and 404 problems for what does not exist', async (t) => {

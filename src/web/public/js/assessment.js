@@ -8,72 +8,64 @@ import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
 import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
-import { clear, debounce, fmtDate, frame, h, message, pct, requireSignIn, setFlash, statusBadge, STATUS_LABELS, takeFlash } from './ui.js'
+import { fmtList, fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
+import { clear, countryName, debounce, fmtDate, frame, h, loadCountryNames, message, pct, problemText, requireSignIn, setFlash, statusBadge, takeFlash } from './ui.js'
 
-// Interface words added to this page since the catalogs were planned, kept together so they can
-// move into them with the rest.
-const T = {
-  numberAllowed: (q) => {
-    const kind = q.integer ? 'a whole number' : 'a number'
-    const hasMin = q.min !== null && q.min !== undefined
-    const hasMax = q.max !== null && q.max !== undefined
-    if (hasMin && hasMax) return `${kind} from ${q.min} to ${q.max}`
-    if (hasMin) return `${kind} of ${q.min} or more`
-    if (hasMax) return `${kind} of ${q.max} or less`
-    return kind
-  },
-  notANumber: (allowed) => `This is not a number. Give ${allowed}.`,
-  notWhole: (v, allowed) => `${v} is not a whole number. Give ${allowed}.`,
-  tooSmall: (v, allowed) => `${v} is too small. Give ${allowed}.`,
-  tooLarge: (v, allowed) => `${v} is too large. Give ${allowed}.`,
-  notSavedSeeField: 'Not saved: see the message beside the field.',
-  evidenceNoTitle: (n) => `document ${n} has no title`,
-  evidenceNoUrl: (n) => `document ${n} has no address (URL)`,
-  evidenceBadUrl: (n, url) => `document ${n}: “${url}” is not a web address (it should look like https://www.example.org/law.pdf)`,
-  notSaved: (why) => `Not saved: ${why}.`,
-  confirmOne: 'Confirm this answer',
-  confirmed: 'Confirmed',
-  confirmDomain: (n) => `Confirm all ${n} carried-forward answer${n === 1 ? '' : 's'} in this domain`,
-  confirmDomainHelp: (n) => `${n} answer${n === 1 ? '' : 's'} in this domain ${n === 1 ? 'was' : 'were'} copied from the previous cycle. Check them above, change what is no longer true, then confirm the rest here.`,
-  confirming: 'Confirming…',
-  confirmFailed: (why) => `Not confirmed: ${why}`,
-  toConfirm: (n) => `To confirm (${n})`,
-  statusUnconfirmed: (n) => `, ${n} of them carried forward and not confirmed yet`,
-  allConfirmed: 'Every answer carried forward from the previous cycle is confirmed or changed.',
-  blockedUnconfirmed: (n) => `${n} answer${n === 1 ? '' : 's'} carried forward from the previous cycle ${n === 1 ? 'is' : 'are'} not confirmed (see “To confirm”)`,
-  firstMissing: 'Go to the first missing question',
-  allMissing: (n) => `See all ${n} missing question${n === 1 ? '' : 's'}`,
-  firstUnconfirmed: 'Go to the first answer to confirm',
-  allUnconfirmed: (n) => `See all ${n} answer${n === 1 ? '' : 's'} to confirm`,
+/** What a number question accepts, as words to put in a sentence ("a whole number from 0 to 10"). */
+function numberAllowed(q) {
+  const hasMin = q.min !== null && q.min !== undefined
+  const hasMax = q.max !== null && q.max !== undefined
+  const key = hasMin && hasMax ? 'assessment.number.allowedRange' : hasMin ? 'assessment.number.allowedMin' : hasMax ? 'assessment.number.allowedMax' : 'assessment.number.allowed'
+  return t(key, { kind: q.integer ? 'integer' : 'decimal', min: hasMin ? fmtNumber(q.min) : '', max: hasMax ? fmtNumber(q.max) : '' })
+}
+/** The same, as the sentence beside the field ("A whole number from 0 to 10"). */
+function numberHelp(q) {
+  const hasMin = q.min !== null && q.min !== undefined
+  const hasMax = q.max !== null && q.max !== undefined
+  const key = hasMin && hasMax ? 'assessment.number.helpRange' : hasMin ? 'assessment.number.helpMin' : hasMax ? 'assessment.number.helpMax' : 'assessment.number.help'
+  return t(key, { kind: q.integer ? 'integer' : 'decimal', min: hasMin ? fmtNumber(q.min) : '', max: hasMax ? fmtNumber(q.max) : '' })
 }
 
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
 const id = params.get('id')
 const me = await requireSignIn()
-frame(me, { title: 'Assessment' })
+frame(me, { title: t('assessment.pageTitle') })
 
-const LANG_NAMES = { en: 'English', ar: 'العربية', es: 'Español', fr: 'Français', ru: 'Русский', zh: '中文' }
-const FORCE = { shall: 'Shall – obligation', endeavour: 'Endeavour – best efforts', may: 'May – option', encouraged: 'Encouraged' }
-const SPECIAL_LABELS = { not_applicable: 'Not applicable to my country', unknown: 'Unknown – we do not know yet' }
+const specialLabel = (special) => t(`special.${special}`)
 
 let detail = await api(`/assessments/${id}`)
+await loadCountryNames()
+const country = countryName(detail.country, detail.countryName)
 const versionUrl = `/questionnaires/${detail.questionnaire}/versions/${detail.version}`
 // The language list is small and carries, per language, the digest that addresses its texts: the
-// questionnaire itself then comes once, and from the browser's cache on later visits.
+// questionnaire itself then comes once, in the page's language, and from the browser's cache on
+// later visits. Its texts not yet translated come in English and are listed (JSON Pointers), so
+// each sits in an element of its own language and direction.
 const { items: languages } = await api(`${versionUrl}/languages`)
-const wanted = languages.find((l) => l.lang === (params.get('lang') || 'en')) ?? languages.find((l) => l.lang === 'en')
+const wanted = languages.find((l) => l.lang === lang) ?? languages.find((l) => l.lang === 'en')
 const questionnaire = await api(`${versionUrl}?lang=${wanted.lang}&digest=${wanted.digest}`)
-// The interface stays in English; the questionnaire's own texts take its language and direction.
-const RTL = new Set(['ar'])
+const fallbacks = new Set(questionnaire.fallbacks ?? [])
+const textAttrs = (pointer) => (fallbacks.has(pointer) ? foreign('en') : {})
+/** Beside a question's or a domain's own text in English: says so, in the page's language. */
+const untranslated = (pointer) => (fallbacks.has(pointer) ? h('span', { class: 'badge untranslated' }, t('language.notTranslatedShort')) : null)
 
 const questions = new Map()
-for (const d of questionnaire.domains) for (const q of d.questions) questions.set(q.id, { ...q, domainTitle: d.title })
+/** question id → its JSON Pointer in the questionnaire response */
+const pointerOf = new Map()
+questionnaire.domains.forEach((d, di) =>
+  d.questions.forEach((q, qi) => {
+    questions.set(q.id, { ...q, domainTitle: d.title })
+    pointerOf.set(q.id, `/domains/${di}/questions/${qi}`)
+  }),
+)
 /** questionId → {value, special, comment, evidence, etag, revision, updatedByRole, carriedForward} */
 const answers = new Map(detail.answers.map((a) => [a.questionId, a]))
 const editable = me.role === 'administration' && detail.status === 'draft'
 const blocks = new Map() // questionId → question UI
 const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
+const domainAttrs = new Map(questionnaire.domains.map((d, di) => [d.id, textAttrs(`/domains/${di}/title`)]))
+const tierLabel = (tier) => questionnaire.scoring.tiers.find((x) => x.id === tier)?.label ?? tier
 let pendingSaves = 0
 
 // ---- answer values ---------------------------------------------------------------------------
@@ -89,19 +81,19 @@ function isWebAddress(text) {
 }
 
 function formatAnswer(q, a) {
-  if (!a) return 'no answer'
-  if (a.special) return SPECIAL_LABELS[a.special]
+  if (!a) return t('assessment.noAnswer')
+  if (a.special) return specialLabel(a.special)
   const v = a.value
   switch (q.type) {
     case 'maturity':
-      return `${v} – ${q.levels.find((l) => l.level === v)?.label ?? v}`
+      return `${fmtNumber(v)} – ${q.levels.find((l) => l.level === v)?.label ?? v}`
     case 'yes_no_partial':
     case 'single_choice':
       return q.options.find((o) => o.id === v)?.label ?? String(v)
     case 'multi_choice':
-      return (v ?? []).map((x) => q.options.find((o) => o.id === x)?.label ?? x).join('; ')
+      return fmtList((v ?? []).map((x) => q.options.find((o) => o.id === x)?.label ?? x))
     case 'number':
-      return `${v}${q.unit ? ` ${q.unit}` : ''}`
+      return `${fmtNumber(v)}${q.unit ? ` ${q.unit}` : ''}`
     default:
       return String(v)
   }
@@ -111,6 +103,7 @@ function formatAnswer(q, a) {
 
 function questionBlock(q) {
   const base = `q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
+  const at = pointerOf.get(q.id)
   const state = { dirty: false }
   const statusEl = h('span', { class: 'save-status', id: `${base}-status`, 'aria-live': 'polite' })
   const conflictEl = h('div', { class: 'conflict', hidden: true })
@@ -124,9 +117,14 @@ function questionBlock(q) {
   let valueInput = null
   // Read with the field (aria-describedby); the save status, a live region, says to look there.
   const valueError = h('p', { class: 'field-error', id: `${base}-error`, hidden: true })
-  function showValueError(text) {
+  /** textLang: the language of `text` when it is the server's own (English) words. */
+  function showValueError(text, textLang) {
     valueError.hidden = !text
     valueError.textContent = text ?? ''
+    for (const [k, v] of Object.entries({ lang: undefined, dir: undefined, ...(textLang ? foreign(textLang) : {}) })) {
+      if (v) valueError.setAttribute(k, v)
+      else valueError.removeAttribute(k)
+    }
     if (!valueInput) return
     if (text) valueInput.setAttribute('aria-invalid', 'true')
     else valueInput.removeAttribute('aria-invalid')
@@ -140,7 +138,7 @@ function questionBlock(q) {
       'div',
       { class: `choices ${q.type === 'maturity' ? 'ladder' : ''}`, role: 'radiogroup', 'aria-labelledby': legendId },
       options.map((o, i) =>
-        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, String(o.id)) : null, h('span', {}, o.label)),
+        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, fmtNumber(o.id)) : null, h('span', o.attrs ?? {}, o.label)),
       ),
     )
     read = () => {
@@ -153,18 +151,20 @@ function questionBlock(q) {
   }
   switch (q.type) {
     case 'maturity':
-      radios(q.levels.map((l) => ({ id: l.level, label: l.label })))
+      radios(q.levels.map((l, i) => ({ id: l.level, label: l.label, attrs: textAttrs(`${at}/levels/${i}/label`) })))
       break
     case 'yes_no_partial':
     case 'single_choice':
-      radios(q.options)
+      radios(q.options.map((o, i) => ({ ...o, attrs: textAttrs(`${at}/options/${i}/label`) })))
       break
     case 'multi_choice': {
       const inputs = q.options.map((o) => h('input', { type: 'checkbox', id: `${name}-${o.id}`, value: o.id, disabled: !editable }))
       control = h(
         'div',
         { class: 'choices', role: 'group', 'aria-labelledby': legendId },
-        q.options.map((o, i) => h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, o.label, o.exclusive ? h('em', { class: 'muted' }, ' (only on its own)') : ''))),
+        q.options.map((o, i) =>
+          h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, h('span', textAttrs(`${at}/options/${i}/label`), o.label), o.exclusive ? h('em', { class: 'muted' }, ' ', t('assessment.exclusive')) : '')),
+        ),
       )
       read = () => {
         const ids = inputs.filter((i) => i.checked).map((i) => i.value)
@@ -192,24 +192,24 @@ function questionBlock(q) {
         'aria-labelledby': legendId,
         'aria-describedby': `${base}-range ${base}-error`,
       })
-      const allowed = T.numberAllowed(q)
+      const allowed = numberAllowed(q)
       control = h(
         'div',
         { class: 'number-field' },
         input,
-        q.unit ? h('span', { class: 'unit' }, q.unit) : null,
-        h('span', { class: 'help', id: `${base}-range` }, allowed[0].toUpperCase() + allowed.slice(1)),
+        q.unit ? h('span', { class: 'unit', ...textAttrs(`${at}/unit`) }, q.unit) : null,
+        h('span', { class: 'help', id: `${base}-range` }, numberHelp(q)),
       )
       read = () => (input.value === '' || !Number.isFinite(input.valueAsNumber) ? undefined : input.valueAsNumber)
       write = (v) => (input.value = v === null || v === undefined ? '' : String(v))
       // What the question allows, said beside the field as soon as a number falls outside it.
       valueProblem = () => {
-        if (input.validity.badInput) return T.notANumber(allowed)
+        if (input.validity.badInput) return t('assessment.number.notANumber', { allowed })
         const v = read()
         if (v === undefined) return null
-        if (q.integer && !Number.isInteger(v)) return T.notWhole(input.value, allowed)
-        if (q.min !== null && q.min !== undefined && v < q.min) return T.tooSmall(input.value, allowed)
-        if (q.max !== null && q.max !== undefined && v > q.max) return T.tooLarge(input.value, allowed)
+        if (q.integer && !Number.isInteger(v)) return t('assessment.number.notWhole', { value: input.value, allowed })
+        if (q.min !== null && q.min !== undefined && v < q.min) return t('assessment.number.tooSmall', { value: input.value, allowed })
+        if (q.max !== null && q.max !== undefined && v > q.max) return t('assessment.number.tooLarge', { value: input.value, allowed })
         return null
       }
       valueInput = input
@@ -258,10 +258,10 @@ function questionBlock(q) {
     const li = h(
       'li',
       {},
-      h('div', { class: 'field' }, h('label', { for: title.id }, `Document ${n} title`), title),
-      h('div', { class: 'field' }, h('label', { for: url.id }, `Document ${n} address (URL)`), url, error),
+      h('div', { class: 'field' }, h('label', { for: title.id }, t('assessment.evidence.title', { n })), title),
+      h('div', { class: 'field' }, h('label', { for: url.id }, t('assessment.evidence.url', { n })), url, error),
       editable
-        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, `Remove document ${n}`)
+        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, t('assessment.evidence.remove', { n }))
         : null,
     )
     for (const el of [title, url]) el.addEventListener('input', () => changed(1200))
@@ -287,9 +287,9 @@ function questionBlock(q) {
           url = `https://${url}`
           r.url.value = url
         }
-        if (!url) rowProblem = T.evidenceNoUrl(n)
-        else if (!isWebAddress(url)) rowProblem = T.evidenceBadUrl(n, url)
-        else if (!title) rowProblem = T.evidenceNoTitle(n)
+        if (!url) rowProblem = t('assessment.evidence.noUrl', { n })
+        else if (!isWebAddress(url)) rowProblem = t('assessment.evidence.badUrl', { n, url })
+        else if (!title) rowProblem = t('assessment.evidence.noTitle', { n })
       }
       r.error.hidden = !rowProblem
       r.error.textContent = rowProblem ?? ''
@@ -315,8 +315,8 @@ function questionBlock(q) {
     const current = answers.get(q.id)
     clear(
       carriedBox,
-      current?.carriedForward ? h('span', { class: 'badge carried' }, 'Carried forward – please confirm') : null,
-      current?.carriedForward && editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => save() }, T.confirmOne) : null,
+      current?.carriedForward ? h('span', { class: 'badge carried' }, t('assessment.carried')) : null,
+      current?.carriedForward && editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => save() }, t('assessment.carried.confirm')) : null,
     )
   }
   refreshCarried()
@@ -325,41 +325,43 @@ function questionBlock(q) {
   const fieldset = h(
     'fieldset',
     { class: 'question', id: base, dataset: { question: q.id } },
-    h('legend', { id: legendId }, h('span', { class: 'q-text', dir: 'auto' }, q.text), q.required ? null : h('span', { class: 'muted' }, ' (optional)')),
+    h('legend', { id: legendId }, h('span', { class: 'q-text', ...textAttrs(`${at}/text`) }, q.text), q.required ? null : h('span', { class: 'muted' }, ' ', t('assessment.optional')), ' ', untranslated(`${at}/text`)),
     h(
       'p',
       { class: 'q-meta' },
-      h('span', { class: `badge force-${q.force}` }, FORCE[q.force] ?? q.force),
-      h('span', { class: 'source' }, `Source: ${q.source.ref}`),
+      h('span', { class: `badge force-${q.force}` }, t(`force.${q.force}`)),
+      // The reference is written as in the source document ("§3.2 bullet 2"): isolated.
+      h('span', { class: 'source' }, tParts('assessment.source', { ref: h('bdi', {}, q.source.ref) })),
       carriedBox,
     ),
-    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, 'Guidance'), h('p', { dir: 'auto' }, q.guidance)) : null,
-    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': 'Review comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body, h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
+    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, t('assessment.guidance')), h('p', { dir: 'auto', ...textAttrs(`${at}/guidance`) }, q.guidance)) : null,
+    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': t('assessment.reviewComment') }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body), h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
     control,
     valueError,
     specialInputs.length
-      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, SPECIAL_LABELS[input.value], input.value === 'not_applicable' && q.notApplicableRequiresComment ? ' (say why in the comment)' : ''))))
+      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, specialLabel(input.value), input.value === 'not_applicable' && q.notApplicableRequiresComment ? [' ', t('special.sayWhy')] : ''))))
       : null,
     h(
       'details',
       { class: 'extras', open: a?.comment || a?.evidence?.length ? true : undefined },
-      h('summary', {}, 'Comment and evidence'),
-      h('label', { for: comment.id }, 'Comment (optional)'),
+      h('summary', {}, t('assessment.extras')),
+      h('label', { for: comment.id }, t('assessment.comment')),
       comment,
-      h('p', { class: 'label-like' }, 'Evidence: documents that support this answer'),
+      h('p', { class: 'label-like' }, t('assessment.evidence')),
       evidenceList,
-      editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, 'Add a document') : null,
+      editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, t('assessment.evidence.add')) : null,
     ),
     h('div', { class: 'q-footer' }, statusEl),
     conflictEl,
     me.role === 'staff' ? staffComment(q, base) : null,
   )
 
+  /** text: a string or the parts of one (a problem's isolated detail). */
   function setStatus(kind, text) {
     statusEl.className = `save-status ${kind}`
-    statusEl.textContent = text
+    clear(statusEl, text)
   }
-  if (a) setStatus('saved', `Saved ${fmtDate(a.updatedAt)}`)
+  if (a) setStatus('saved', t('assessment.save.saved', { time: fmtDate(a.updatedAt) }))
 
   function body() {
     const special = readSpecial()
@@ -373,9 +375,9 @@ function questionBlock(q) {
   function problem() {
     const value = readSpecial() ? null : valueProblem()
     showValueError(value)
-    if (value) return T.notSavedSeeField
+    if (value) return t('assessment.save.seeField')
     const evidence = readEvidence().problem
-    return evidence ? T.notSaved(evidence) : null
+    return evidence ? t('assessment.save.invalid', { reasons: evidence }) : null
   }
 
   // One save at a time per question: a change made while a save is in flight is sent after it,
@@ -407,7 +409,7 @@ function questionBlock(q) {
     }
     const payload = body()
     if (!payload) {
-      setStatus('pending', q.type === 'multi_choice' ? 'Not saved yet: select at least one option.' : 'Not saved yet: give an answer first.')
+      setStatus('pending', t(q.type === 'multi_choice' ? 'assessment.save.needOption' : 'assessment.save.needAnswer'))
       return
     }
     const current = answers.get(q.id)
@@ -416,12 +418,12 @@ function questionBlock(q) {
     else if (current) headers['if-match'] = current.etag
     else headers['if-none-match'] = '*'
     pendingSaves++
-    setStatus('saving', 'Saving…')
+    setStatus('saving', t('assessment.save.saving'))
     try {
       const result = await api(`/assessments/${detail.id}/answers/${encodeURIComponent(q.id)}`, { method: 'PUT', body: payload, headers })
       answers.set(q.id, result.answer)
       conflictEl.hidden = true
-      setStatus('saved', `Saved ${new Date().toLocaleTimeString()}`)
+      setStatus('saved', t('assessment.save.saved', { time: fmtTime(Date.now()) }))
       refreshCarried()
       onAnswersChanged()
     } catch (error) {
@@ -430,12 +432,12 @@ function questionBlock(q) {
       } else if (error instanceof ApiError && (error.status === 422 || error.status === 400)) {
         // The server's own words on what is wrong, beside the field (without the question id it repeats).
         const first = error.problem.errors?.[0]?.message?.replace(/^[\w.-]+: /, '')
-        showValueError(first ?? null)
-        setStatus('failed', `Not saved: ${error.message}`)
+        showValueError(first ?? null, 'en')
+        setStatus('failed', tParts('assessment.save.failed', { reason: h('span', {}, problemText(error)) }))
       } else {
-        setStatus('failed', `Not saved: ${error.message}`)
+        setStatus('failed', tParts('assessment.save.failed', { reason: h('span', {}, problemText(error)) }))
         conflictEl.hidden = false
-        clear(conflictEl, h('button', { type: 'button', class: 'secondary small', onclick: () => save(force) }, 'Try again'))
+        clear(conflictEl, h('button', { type: 'button', class: 'secondary small', onclick: () => save(force) }, t('assessment.save.retry')))
       }
     } finally {
       pendingSaves--
@@ -448,7 +450,7 @@ function questionBlock(q) {
     if (!editable) return
     state.dirty = true
     delay = ms
-    setStatus('pending', 'Changed – saving shortly…')
+    setStatus('pending', t('assessment.save.pending'))
     clearTimeout(changed.timer)
     changed.timer = setTimeout(() => debounced.flush(), delay)
     // Conditions follow the answers on screen at once, before the save completes.
@@ -458,7 +460,7 @@ function questionBlock(q) {
     // A number outside what is allowed is said at once, not after the save delay.
     const issue = readSpecial() ? null : valueProblem()
     showValueError(issue)
-    if (issue) setStatus('failed', T.notSavedSeeField)
+    if (issue) setStatus('failed', t('assessment.save.seeField'))
   }
 
   async function showConflict(mine, problem) {
@@ -467,13 +469,13 @@ function questionBlock(q) {
       const fresh = await api(`/assessments/${detail.id}`)
       theirs = fresh.answers.find((x) => x.questionId === q.id) ?? null
     }
-    setStatus('failed', 'Not saved: someone else changed this answer.')
+    setStatus('failed', t('assessment.conflict.status'))
     conflictEl.hidden = false
     const theirEtag = theirs?.etag ?? '"0"'
     clear(
       conflictEl,
-      h('p', { role: 'alert' }, h('strong', {}, 'This answer was changed by someone else while you were editing. '), 'Choose which answer to keep.'),
-      h('dl', { class: 'compare' }, h('dt', {}, 'Their answer'), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, 'Your answer'), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
+      h('p', { role: 'alert' }, h('strong', {}, t('assessment.conflict.alert')), ' ', t('assessment.conflict.choose')),
+      h('dl', { class: 'compare' }, h('dt', {}, t('assessment.conflict.theirs')), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, t('assessment.conflict.yours')), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
       h(
         'div',
         { class: 'button-row' },
@@ -492,14 +494,14 @@ function questionBlock(q) {
               previewAnswers.delete(q.id)
               refreshCarried()
               conflictEl.hidden = true
-              setStatus('saved', 'Kept their answer.')
+              setStatus('saved', t('assessment.save.keptTheirs'))
               onAnswersChanged()
               fieldset.querySelector('input, textarea')?.focus()
             },
           },
-          'Keep theirs',
+          t('assessment.conflict.keepTheirs'),
         ),
-        h('button', { type: 'button', class: 'primary', onclick: () => save(true, theirEtag) }, 'Overwrite with mine'),
+        h('button', { type: 'button', class: 'primary', onclick: () => save(true, theirEtag) }, t('assessment.conflict.overwrite')),
       ),
     )
   }
@@ -512,7 +514,7 @@ function questionBlock(q) {
     confirmed(answer) {
       answers.set(q.id, answer)
       refreshCarried()
-      setStatus('saved', T.confirmed)
+      setStatus('saved', t('assessment.carried.confirmed'))
     },
     focus() {
       fieldset.scrollIntoView({ block: 'start' })
@@ -530,23 +532,23 @@ function staffComment(q, base) {
     if (!area.value.trim()) return area.focus()
     try {
       const c = await api(`/assessments/${detail.id}/comments`, { method: 'POST', body: { questionId: q.id, body: area.value.trim() } })
-      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, `Review comment from ${c.author}: `), c.body))
+      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body)))
       area.value = ''
       status.className = 'save-status saved'
-      status.textContent = 'Comment added'
+      status.textContent = t('assessment.staff.added')
     } catch (error) {
       status.className = 'save-status failed'
-      status.textContent = `Not added: ${error.message}`
+      clear(status, tParts('assessment.staff.failed', { reason: h('span', {}, problemText(error)) }))
     }
   }
   return h(
     'details',
     { class: 'extras' },
-    h('summary', {}, 'Add a review comment on this question'),
+    h('summary', {}, t('assessment.staff.summary')),
     list,
-    h('label', { for: area.id }, 'Review comment'),
+    h('label', { for: area.id }, t('assessment.staff.label')),
     area,
-    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, 'Add comment'), status),
+    h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'secondary small', onclick: send }, t('assessment.staff.add')), status),
   )
 }
 
@@ -585,7 +587,7 @@ function unconfirmedNow() {
 }
 
 const anchor = (q) => `#q-${q.id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
-const shortText = (q) => (q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text)
+const shortText = (q) => h('span', textAttrs(`${pointerOf.get(q.id)}/text`), q.text.length > 90 ? `${q.text.slice(0, 88)}…` : q.text)
 /** A link to a question that also moves the keyboard focus into it. */
 function questionLink(q, text) {
   return h(
@@ -619,15 +621,11 @@ function listLink(box, text) {
 function refreshSummary() {
   const missing = missingNow()
   const toConfirm = unconfirmedNow().length
-  clear(
-    statusLine,
-    statusBadge(detail.status),
-    ` Cycle ${detail.cycle} · version ${detail.version} of the questionnaire · ${detail.answered} of ${detail.applicable} questions answered`,
-    toConfirm ? T.statusUnconfirmed(toConfirm) : '',
-  )
+  const counts = { cycle: String(detail.cycle), version: detail.version, answered: detail.answered, applicable: detail.applicable, unconfirmed: toConfirm }
+  clear(statusLine, statusBadge(detail.status), ' ', t(toConfirm ? 'assessment.statusLineUnconfirmed' : 'assessment.statusLine', counts))
   clear(
     summary,
-    h('h2', {}, 'Progress'),
+    h('h2', {}, t('assessment.progress.heading')),
     h(
       'ul',
       { class: 'domain-progress' },
@@ -635,31 +633,31 @@ function refreshSummary() {
         h(
           'li',
           {},
-          h('a', { href: `#domain-${d.domain}`, lang: questionnaire.lang, dir: 'auto' }, domainTitle.get(d.domain) ?? d.title),
-          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': `${domainTitle.get(d.domain) ?? d.title}: ${d.answered} of ${d.applicable} answered` }),
-          h('span', { class: 'muted' }, `${d.answered}/${d.applicable}`),
+          h('a', { href: `#domain-${d.domain}`, ...(domainAttrs.get(d.domain) ?? {}) }, domainTitle.get(d.domain) ?? d.title),
+          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': t('assessment.progress.domain', { domain: domainTitle.get(d.domain) ?? d.title, answered: d.answered, applicable: d.applicable }) }),
+          h('span', { class: 'muted' }, `${fmtNumber(d.answered)}/${fmtNumber(d.applicable)}`),
         ),
       ),
     ),
   )
   clear(
     missingBox,
-    h('h2', {}, `Still missing (${missing.length})`),
-    missing.length ? h('ul', {}, missing.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, 'Every required question is answered.'),
+    h('h2', {}, t('assessment.missing.heading', { count: missing.length })),
+    missing.length ? h('ul', {}, missing.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, t('assessment.missing.none')),
   )
   const unconfirmed = unconfirmedNow()
   unconfirmedBox.hidden = !detail.carriedFrom && !unconfirmed.length
   clear(
     unconfirmedBox,
-    h('h2', {}, T.toConfirm(unconfirmed.length)),
-    unconfirmed.length ? h('ul', {}, unconfirmed.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, T.allConfirmed),
+    h('h2', {}, t('assessment.toConfirm.heading', { count: unconfirmed.length })),
+    unconfirmed.length ? h('ul', {}, unconfirmed.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, t('assessment.toConfirm.none')),
   )
   for (const footer of domainFooters) footer.refresh()
   clear(
     chartBox,
-    h('h2', {}, 'Readiness by domain'),
-    h('p', { class: 'help' }, `Overall: ${pct(detail.overallScore)} / 100${detail.tier ? ` (${detail.tier})` : ''}. Scores count answered questions; unanswered ones lower the coverage.`),
-    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score })), { title: 'Readiness score per domain, 0 to 100' }),
+    h('h2', {}, t('assessment.chart.heading')),
+    h('p', { class: 'help' }, detail.tier ? t('assessment.chart.overallTier', { score: pct(detail.overallScore), tier: tierLabel(detail.tier) }) : t('assessment.chart.overall', { score: pct(detail.overallScore) })),
+    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score, foreign: Boolean(domainAttrs.get(d.domain)?.lang) })), { title: t('assessment.chart.title') }),
   )
   review?.refresh?.()
 }
@@ -673,20 +671,6 @@ function onAnswersChanged() {
   updateVisibility()
   refreshSummary()
   refreshDetail()
-}
-
-// ---- language switch: languages in which the questionnaire has its own title ----------------
-
-function languageSwitch() {
-  const available = languages.filter((l) => l.translated || l.lang === questionnaire.lang).map((l) => l.lang)
-  if (available.length < 2) return null
-  const select = h('select', { id: 'lang' }, available.map((l) => h('option', { value: l, selected: l === questionnaire.lang }, LANG_NAMES[l])))
-  select.addEventListener('change', () => {
-    const p = new URLSearchParams(location.search)
-    p.set('lang', select.value)
-    location.search = p.toString()
-  })
-  return h('div', { class: 'field inline' }, h('label', { for: 'lang' }, 'Language of the questionnaire'), select)
 }
 
 // ---- the page --------------------------------------------------------------------------------
@@ -703,7 +687,7 @@ function domainFooter(d) {
   const pending = () => d.questions.map((q) => questions.get(q.id)).filter((q) => unconfirmedNow().includes(q))
   async function confirmAll() {
     const list = pending()
-    clear(status, T.confirming)
+    clear(status, t('assessment.carried.confirming'))
     status.className = 'save-status saving'
     pendingSaves++
     try {
@@ -717,7 +701,7 @@ function domainFooter(d) {
       onAnswersChanged()
     } catch (error) {
       status.className = 'save-status failed'
-      status.textContent = T.confirmFailed(error.message)
+      clear(status, tParts('assessment.carried.failed', { reason: h('span', {}, problemText(error)) }))
       if (error instanceof ApiError && (error.status === 412 || error.status === 428)) refreshDetail.flush()
     } finally {
       pendingSaves--
@@ -727,13 +711,13 @@ function domainFooter(d) {
   box.refresh = () => {
     const n = editable ? pending().length : 0
     box.hidden = n === 0 && !status.textContent
-    clear(box, n ? [h('p', { class: 'help' }, T.confirmDomainHelp(n)), h('button', { type: 'button', class: 'secondary confirm-domain', onclick: confirmAll }, T.confirmDomain(n))] : null, status)
+    clear(box, n ? [h('p', { class: 'help' }, t('assessment.carried.confirmDomainHelp', { count: n })), h('button', { type: 'button', class: 'secondary confirm-domain', onclick: confirmAll }, t('assessment.carried.confirmDomain', { count: n }))] : null, status)
   }
   domainFooters.push(box)
   return box
 }
 
-const sections = questionnaire.domains.map((d) => {
+const sections = questionnaire.domains.map((d, di) => {
   const qs = d.questions.map((q) => {
     const block = questionBlock(questions.get(q.id))
     blocks.set(q.id, block)
@@ -742,8 +726,8 @@ const sections = questionnaire.domains.map((d) => {
   return h(
     'section',
     { class: 'domain', id: `domain-${d.id}`, 'aria-labelledby': `domain-${d.id}-h` },
-    h('h2', { id: `domain-${d.id}-h` }, d.title),
-    h('p', { class: 'domain-desc', dir: 'auto' }, d.description),
+    h('h2', { id: `domain-${d.id}-h` }, h('span', textAttrs(`/domains/${di}/title`), d.title), ' ', untranslated(`/domains/${di}/title`)),
+    h('p', { class: 'domain-desc', ...textAttrs(`/domains/${di}/description`) }, d.description),
     qs,
     domainFooter(d),
   )
@@ -757,10 +741,10 @@ review = reviewPanel(detail, {
   blockers: () => {
     const why = []
     const n = missingNow().length
-    if (n) why.push(`${n} required question${n === 1 ? ' is' : 's are'} not answered (see “Still missing”)`)
+    if (n) why.push(t('assessment.blocker.missing', { count: n }))
     const c = unconfirmedNow().length
-    if (c) why.push(T.blockedUnconfirmed(c))
-    if (pendingSaves) why.push('answers are still being saved')
+    if (c) why.push(t('assessment.blocker.unconfirmed', { count: c }))
+    if (pendingSaves) why.push(t('assessment.blocker.saving'))
     return why
   },
   // What stands in the way, one step away: the first question to deal with, and the whole list.
@@ -768,10 +752,10 @@ review = reviewPanel(detail, {
     const missing = missingNow()
     const unconfirmed = unconfirmedNow()
     return [
-      missing.length ? questionLink(missing[0], T.firstMissing) : null,
-      missing.length ? listLink(missingBox, T.allMissing(missing.length)) : null,
-      unconfirmed.length ? questionLink(unconfirmed[0], T.firstUnconfirmed) : null,
-      unconfirmed.length ? listLink(unconfirmedBox, T.allUnconfirmed(unconfirmed.length)) : null,
+      missing.length ? questionLink(missing[0], t('assessment.lead.firstMissing')) : null,
+      missing.length ? listLink(missingBox, t('assessment.lead.allMissing', { count: missing.length })) : null,
+      unconfirmed.length ? questionLink(unconfirmed[0], t('assessment.lead.firstUnconfirmed')) : null,
+      unconfirmed.length ? listLink(unconfirmedBox, t('assessment.lead.allUnconfirmed', { count: unconfirmed.length })) : null,
     ].filter(Boolean)
   },
 })
@@ -781,35 +765,40 @@ const notice = !editable
       'info',
       me.role === 'administration'
         ? detail.status === 'returned'
-          ? 'ITU-D returned this assessment with comments. Reopen it to change answers.'
-          : `This assessment is ${STATUS_LABELS[detail.status].toLowerCase()} and can no longer be changed.`
-        : 'You are viewing this assessment as ITU-D staff: answers are read-only.',
+          ? t('assessment.notice.returned')
+          : t('assessment.notice.locked', { status: detail.status })
+        : t('assessment.notice.staff'),
     )
   : null
 
-document.title = `${detail.countryName} ${detail.cycle} – Treaty readiness`
+document.title = t('app.pageTitle', { page: t('assessment.titleOf', { country, cycle: String(detail.cycle) }) })
 clear(
   main,
   h(
     'div',
     { class: 'page-head' },
-    h('div', {}, h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, me.role === 'administration' ? '← My assessments' : `← ${detail.countryName}`)), h('h1', {}, `${detail.countryName}: `, h('span', { lang: questionnaire.lang, dir: 'auto' }, questionnaire.title)), statusLine),
-    languageSwitch(),
+    h(
+      'div',
+      {},
+      h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : country }))),
+      h('h1', {}, t('assessment.heading', { country }), ' ', h('span', textAttrs('/title'), questionnaire.title)),
+      statusLine,
+    ),
   ),
   takeFlash(),
   notice,
   generalComments.length
-    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, 'Review comments'), generalComments.map((c) => h('blockquote', {}, h('p', {}, c.body), h('footer', {}, `${c.author}, ${fmtDate(c.createdAt)}`))))
+    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, t('assessment.reviewComments')), generalComments.map((c) => h('blockquote', {}, h('p', { dir: 'auto' }, c.body), h('footer', {}, tParts('assessment.commentFooter', { author: h('bdi', {}, c.author), date: fmtDate(c.createdAt) })))))
     : null,
   h(
     'div',
     { class: 'layout' },
-    h('aside', { class: 'sidebar', 'aria-label': 'Progress and submission' }, h('div', { class: 'card' }, h('h2', {}, 'Workflow'), review), missingBox, unconfirmedBox, summary),
+    h('aside', { class: 'sidebar', 'aria-label': t('assessment.sidebar') }, h('div', { class: 'card' }, h('h2', {}, t('assessment.workflow')), review), missingBox, unconfirmedBox, summary),
     h(
       'div',
       { class: 'questions' },
       chartBox,
-      h('div', { id: 'questionnaire-text', lang: questionnaire.lang, dir: RTL.has(questionnaire.lang) ? 'rtl' : 'ltr' }, sections),
+      h('div', { id: 'questionnaire-text' }, sections),
       historySection(detail.transitions),
     ),
   ),

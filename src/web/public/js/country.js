@@ -4,28 +4,29 @@ import { api } from './api.js'
 import { barChart, lineChart } from './charts.js'
 import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
-import { clear, coveragePct, frame, h, message, pct, requireSignIn, setFlash, statusBadge, takeFlash } from './ui.js'
-
-// Interface words of this page that are new since the catalogs were planned; the rest move with them.
-const T = { answersColumn: 'Answers' }
+import { fmtNumber, t, tParts } from './i18n.js'
+import { clear, countryName, frame, h, loadCountryNames, message, pct, regionName, requireSignIn, setFlash, statusBadge, takeFlash, versionTexts } from './ui.js'
 
 const main = document.getElementById('main')
 const me = await requireSignIn('staff')
-frame(me, { title: 'Country profile' })
+frame(me, { title: t('country.pageTitle') })
 const params = new URLSearchParams(location.search)
 const code = (params.get('code') || '').toUpperCase()
 const { items: questionnaires } = await api('/questionnaires')
 const questionnaire = params.get('questionnaire') || questionnaires[0]?.id
-const profile = await api(`/countries/${code}/readiness?questionnaire=${encodeURIComponent(questionnaire)}`)
+const [profile] = await Promise.all([api(`/countries/${code}/readiness?questionnaire=${encodeURIComponent(questionnaire)}`), loadCountryNames()])
 const cycles = [...profile.cycles].sort((a, b) => a.cycle - b.cycle)
 const latest = cycles.at(-1)
+const name = countryName(profile.country, profile.name)
 
-document.title = `${profile.name} – Treaty readiness`
-const back = h('p', { class: 'crumbs' }, h('a', { href: `dashboard.html?questionnaire=${questionnaire}` }, '← Dashboard'))
+document.title = t('app.pageTitle', { page: name })
+const back = h('p', { class: 'crumbs' }, h('a', { href: `dashboard.html?questionnaire=${questionnaire}` }, t('app.back', { page: t('dashboard.pageTitle') })))
 if (!latest) {
-  clear(main, back, h('h1', {}, profile.name), message('info', 'This country has no assessment of this questionnaire yet.'))
+  clear(main, back, h('h1', {}, name), message('info', t('country.none')))
 } else {
-  const detail = await api(`/assessments/${latest.id}`)
+  const [detail, texts] = await Promise.all([api(`/assessments/${latest.id}`), versionTexts(questionnaire, latest.version)])
+  const tier = latest.overall.tier ? (texts.tiers.get(latest.overall.tier) ?? { label: latest.overall.tier, attrs: {} }) : null
+  const domain = (d) => texts.domains.get(d.domain) ?? { label: d.title, attrs: {} }
   const review = reviewPanel(detail, {
     onDone: (_row, text) => {
       setFlash(text)
@@ -36,13 +37,17 @@ if (!latest) {
     main,
     back,
     takeFlash(),
-    h('h1', {}, `${profile.name} `, h('span', { class: 'muted' }, `(${profile.country}, ${profile.region})`)),
+    h('h1', {}, `${name} `, h('span', { class: 'muted' }, `(${profile.country}, ${regionName(profile.region)})`)),
     h(
       'p',
       { class: 'status-line' },
       statusBadge(latest.status),
-      ` Cycle ${latest.cycle} · overall ${pct(latest.overall.score)} / 100${latest.overall.tier ? ` (${latest.overall.tier})` : ''} · ${coveragePct(latest.overall.coverage)} coverage · `,
-      h('a', { href: `assessment.html?id=${latest.id}` }, 'Read the answers'),
+      ' ',
+      tier
+        ? tParts('country.statusLineTier', { cycle: String(latest.cycle), score: pct(latest.overall.score), tier: h('span', tier.attrs, tier.label), coverage: latest.overall.coverage ?? 0 })
+        : t('country.statusLine', { cycle: String(latest.cycle), score: pct(latest.overall.score), coverage: latest.overall.coverage ?? 0 }),
+      ' · ',
+      h('a', { href: `assessment.html?id=${latest.id}` }, t('country.readAnswers')),
     ),
     h(
       'div',
@@ -50,26 +55,29 @@ if (!latest) {
       h(
         'section',
         { class: 'card', 'aria-labelledby': 'dom-h' },
-        h('h2', { id: 'dom-h' }, `Domain scores, cycle ${latest.cycle}`),
-        h('p', { class: 'help' }, 'The dark line marks the regional median (submitted and validated assessments).'),
-        barChart(latest.domains.map((d) => ({ label: d.title, value: d.score, marker: d.regionMedian ?? undefined })), { title: `Domain scores of ${profile.name}`, markerLabel: `${profile.region} median` }),
+        h('h2', { id: 'dom-h' }, t('country.domains.heading', { cycle: String(latest.cycle) })),
+        h('p', { class: 'help' }, t('country.domains.help')),
+        barChart(
+          latest.domains.map((d) => ({ label: domain(d).label, foreign: Boolean(domain(d).attrs.lang), value: d.score, marker: d.regionMedian ?? undefined })),
+          { title: t('country.domains.chart', { country: name }), markerLabel: t('country.median', { region: regionName(profile.region) }) },
+        ),
       ),
       h(
         'div',
         {},
-        h('section', { class: 'card', 'aria-labelledby': 'trend-h' }, h('h2', { id: 'trend-h' }, 'Overall score across cycles'), lineChart(cycles.map((c) => ({ label: c.cycle, value: c.overall.score })), { title: `Overall readiness of ${profile.name} by cycle` })),
-        h('section', { class: 'card', 'aria-labelledby': 'review-h' }, h('h2', { id: 'review-h' }, `Review of cycle ${latest.cycle}`), review),
+        h('section', { class: 'card', 'aria-labelledby': 'trend-h' }, h('h2', { id: 'trend-h' }, t('country.trend.heading')), lineChart(cycles.map((c) => ({ label: c.cycle, value: c.overall.score })), { title: t('country.trend.chart', { country: name }) })),
+        h('section', { class: 'card', 'aria-labelledby': 'review-h' }, h('h2', { id: 'review-h' }, t('country.review.heading', { cycle: String(latest.cycle) })), review),
         historySection(detail.transitions),
       ),
     ),
     h(
       'section',
       { class: 'card', 'aria-labelledby': 'cycles-h' },
-      h('h2', { id: 'cycles-h' }, 'Assessments'),
+      h('h2', { id: 'cycles-h' }, t('country.cycles.heading')),
       h(
         'table',
         { class: 'data' },
-        h('thead', {}, h('tr', {}, ['Cycle', 'Version', 'Status', 'Overall', 'Region median', 'Answered', T.answersColumn].map((c) => h('th', { scope: 'col' }, c)))),
+        h('thead', {}, h('tr', {}, ['cycle', 'version', 'status', 'overall', 'median', 'answered', 'link'].map((c) => h('th', { scope: 'col' }, t(`country.col.${c}`))))),
         h(
           'tbody',
           {},
@@ -78,12 +86,12 @@ if (!latest) {
               'tr',
               {},
               h('th', { scope: 'row' }, String(c.cycle)),
-              h('td', {}, String(c.version)),
+              h('td', {}, fmtNumber(c.version)),
               h('td', {}, statusBadge(c.status)),
               h('td', { class: 'num' }, pct(c.overall.score)),
               h('td', { class: 'num' }, pct(c.overall.regionMedian)),
-              h('td', { class: 'num' }, `${c.overall.answered} / ${c.overall.applicable}`),
-              h('td', {}, h('a', { href: `assessment.html?id=${c.id}` }, `Answers of ${c.cycle}`)),
+              h('td', { class: 'num' }, t('country.answered', { answered: c.overall.answered, applicable: c.overall.applicable })),
+              h('td', {}, h('a', { href: `assessment.html?id=${c.id}` }, t('country.answersOf', { cycle: String(c.cycle) }))),
             ),
           ),
         ),

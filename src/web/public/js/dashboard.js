@@ -1,22 +1,22 @@
 // ITU-D staff: readiness across countries. Heat map (countries × domains), per-region aggregates,
 // tier distribution, filters kept in the address (so a view can be bookmarked), CSV downloads.
 import { api, mapLimit } from './api.js'
-import { clear, frame, h, message, pct, requireSignIn, scoreStep, statusBadge, STATUS_LABELS } from './ui.js'
+import { fmtInteger, foreign, lang, t } from './i18n.js'
+import { clear, countryName, frame, h, loadCountryNames, message, pct, regionName, requireSignIn, scoreStep, statusBadge, STATUS_LABELS } from './ui.js'
 
 const main = document.getElementById('main')
 const me = await requireSignIn('staff')
-frame(me, { title: 'Dashboard' })
+frame(me, { title: t('dashboard.pageTitle') })
 document.body.classList.add('wide')
-
-// Interface words of this page that are new since the catalogs were planned; the rest move with them.
-const T = { heatmapRegion: 'Heat map: countries by domain (scrolls sideways; country and overall stay in view)' }
 
 const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe']
 const STATUSES = ['draft', 'submitted', 'returned', 'validated']
 const params = new URLSearchParams(location.search)
-const { items: questionnaires } = await api('/questionnaires')
+const [list] = await Promise.all([api(`/questionnaires?lang=${lang}`), loadCountryNames()])
+const questionnaires = list.items
+const titleAttrs = (i) => ((list.fallbacks ?? []).includes(`/items/${i}/title`) ? foreign('en') : {})
 if (!questionnaires.length) {
-  clear(main, h('h1', {}, 'Dashboard'), message('info', 'No questionnaire is published yet.'))
+  clear(main, h('h1', {}, t('dashboard.pageTitle')), message('info', t('dashboard.noQuestionnaire')))
   throw new Error('no questionnaires')
 }
 
@@ -48,19 +48,19 @@ if (!filters.version) filters.version = String(qInfo().latestVersion)
 if (!filters.cycle && cycles.length) filters.cycle = String(cycles[0])
 
 function select(id, label, options, value) {
-  const el = h('select', { id, name: id }, options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value) }, text)))
+  const el = h('select', { id, name: id }, options.map(([v, text, attrs]) => h('option', { value: v, selected: String(v) === String(value), ...(attrs ?? {}) }, text)))
   return h('div', { class: 'field' }, h('label', { for: id }, label), el)
 }
 
 const form = h(
   'form',
-  { class: 'card filters', id: 'filters', 'aria-label': 'Filters' },
-  select('questionnaire', 'Questionnaire', questionnaires.map((q) => [q.id, q.title]), filters.questionnaire),
-  select('version', 'Version', qInfo().versions.map((v) => [v.version, `Version ${v.version}`]), filters.version),
-  select('cycle', 'Cycle', cycles.length ? cycles.map((c) => [c, String(c)]) : [['', 'none yet']], filters.cycle),
-  select('region', 'Region', [['', 'All regions'], ...REGIONS.map((r) => [r, r])], filters.region),
-  select('status', 'Status', [['', 'All statuses'], ['submitted,validated', 'Submitted or validated'], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])], filters.status),
-  h('button', { type: 'submit', class: 'primary' }, 'Apply filters'),
+  { class: 'card filters', id: 'filters', 'aria-label': t('dashboard.filters') },
+  select('questionnaire', t('dashboard.questionnaire'), questionnaires.map((q, i) => [q.id, q.title, titleAttrs(i)]), filters.questionnaire),
+  select('version', t('dashboard.version'), qInfo().versions.map((v) => [v.version, t('dashboard.versionN', { version: v.version })]), filters.version),
+  select('cycle', t('dashboard.cycle'), cycles.length ? cycles.map((c) => [c, String(c)]) : [['', t('dashboard.noCycle')]], filters.cycle),
+  select('region', t('dashboard.region'), [['', t('dashboard.allRegions')], ...REGIONS.map((r) => [r, regionName(r)])], filters.region),
+  select('status', t('dashboard.status'), [['', t('dashboard.allStatuses')], ['submitted,validated', t('dashboard.submittedOrValidated')], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])], filters.status),
+  h('button', { type: 'submit', class: 'primary' }, t('dashboard.apply')),
 )
 form.addEventListener('submit', (e) => {
   e.preventDefault()
@@ -86,22 +86,24 @@ function exportQuery() {
 const downloads = h(
   'div',
   { class: 'downloads' },
-  h('a', { class: 'button', id: 'download-readiness', href: `/exports/readiness.csv?${exportQuery()}`, download: '' }, 'Download readiness (CSV)'),
-  h('a', { class: 'button', id: 'download-answers', href: `/exports/answers.csv?${exportQuery()}`, download: '' }, 'Download answers (CSV)'),
-  h('span', { class: 'help' }, 'Both files use the filters above.'),
+  h('a', { class: 'button', id: 'download-readiness', href: `/exports/readiness.csv?${exportQuery()}`, download: '' }, t('dashboard.downloadReadiness')),
+  h('a', { class: 'button', id: 'download-answers', href: `/exports/answers.csv?${exportQuery()}`, download: '' }, t('dashboard.downloadAnswers')),
+  h('span', { class: 'help' }, t('dashboard.downloadHelp')),
 )
 
-clear(main, h('h1', {}, 'Readiness across countries'), form, downloads, h('p', { class: 'loading', role: 'status' }, 'Loading figures…'))
+clear(main, h('h1', {}, t('dashboard.heading')), form, downloads, h('p', { class: 'loading', role: 'status' }, t('dashboard.loading')))
 
 // ---- data
 const statusList = filters.status ? filters.status.split(',') : STATUSES
-const version = await api(`/questionnaires/${filters.questionnaire}/versions/${filters.version}`)
-const domains = version.domains.map((d) => ({ id: d.id, title: d.title }))
+const version = await api(`/questionnaires/${filters.questionnaire}/versions/${filters.version}?lang=${lang}`)
+const versionFallbacks = new Set(version.fallbacks ?? [])
+const domains = version.domains.map((d, i) => ({ id: d.id, title: d.title, attrs: versionFallbacks.has(`/domains/${i}/title`) ? foreign('en') : {} }))
+const name = (a) => countryName(a.country, a.countryName)
 const rows = everyCycle
   .filter((a) => String(a.version) === filters.version && String(a.cycle) === filters.cycle)
   .filter((a) => !filters.region || a.region === filters.region)
   .filter((a) => statusList.includes(a.status))
-  .sort((a, b) => a.region.localeCompare(b.region) || a.countryName.localeCompare(b.countryName))
+  .sort((a, b) => regionName(a.region).localeCompare(regionName(b.region), lang) || name(a).localeCompare(name(b), lang))
 const scores = await domainScores(rows)
 const aggQuery = new URLSearchParams({ questionnaire: filters.questionnaire, version: filters.version, status: statusList.join(',') })
 if (filters.cycle) aggQuery.set('cycle', filters.cycle)
@@ -165,21 +167,30 @@ function cell(score, label) {
 const legend = h(
   'div',
   { class: 'legend', 'aria-hidden': 'true' },
-  h('span', {}, 'Score:'),
-  [['0', '0–19'], ['1', '20–39'], ['2', '40–59'], ['3', '60–79'], ['4', '80–100'], ['none', 'no score']].map(([s, t]) => h('span', { class: `swatch step-${s}` }, t)),
+  h('span', {}, t('dashboard.legend')),
+  [['0', 0, 19], ['1', 20, 39], ['2', 40, 59], ['3', 60, 79], ['4', 80, 100]]
+    .map(([step, from, to]) => h('span', { class: `swatch step-${step}` }, `${fmtInteger(from)}–${fmtInteger(to)}`))
+    .concat(h('span', { class: 'swatch step-none' }, t('score.none'))),
 )
 const heat = rows.length
   ? h(
       'div',
-      { class: 'heatmap-wrap', tabindex: '0', role: 'region', 'aria-label': T.heatmapRegion },
+      { class: 'heatmap-wrap', tabindex: '0', role: 'region', 'aria-label': t('dashboard.heat.region') },
       h(
         'table',
         { class: 'heatmap', id: 'heatmap' },
-        h('caption', { class: 'visually-hidden' }, 'Readiness score (0–100) per country and domain; colour repeats the number'),
+        h('caption', { class: 'visually-hidden' }, t('dashboard.heat.caption')),
         h(
           'thead',
           {},
-          h('tr', {}, h('th', { scope: 'col' }, 'Country'), h('th', { scope: 'col' }, 'Status'), domains.map((d) => h('th', { scope: 'col' }, d.title)), h('th', { scope: 'col', class: 'overall' }, 'Overall')),
+          h(
+            'tr',
+            {},
+            h('th', { scope: 'col' }, t('dashboard.heat.country')),
+            h('th', { scope: 'col' }, t('dashboard.heat.status')),
+            domains.map((d) => h('th', { scope: 'col', ...d.attrs }, d.title)),
+            h('th', { scope: 'col', class: 'overall' }, t('dashboard.heat.overall')),
+          ),
         ),
         h(
           'tbody',
@@ -190,25 +201,25 @@ const heat = rows.length
             return h(
               'tr',
               { dataset: { country: a.country } },
-              h('th', { scope: 'row' }, h('a', { href: `country.html?code=${a.country}&questionnaire=${filters.questionnaire}` }, a.countryName), h('span', { class: 'region' }, a.region)),
+              h('th', { scope: 'row' }, h('a', { href: `country.html?code=${a.country}&questionnaire=${filters.questionnaire}` }, name(a)), h('span', { class: 'region' }, regionName(a.region))),
               h('td', {}, statusBadge(a.status)),
-              domains.map((d) => cell(byDomain.get(d.id)?.score ?? null, `${a.countryName}, ${d.title}`)),
+              domains.map((d) => cell(byDomain.get(d.id)?.score ?? null, t('dashboard.heat.cell', { country: name(a), domain: d.title }))),
               h('td', { class: `cell overall step-${scoreStep(a.overallScore)}` }, a.overallScore === null ? '–' : pct(a.overallScore)),
             )
           }),
         ),
       ),
     )
-  : message('info', 'No assessment matches these filters.')
+  : message('info', t('dashboard.noMatch'))
 
 // ---- aggregates
 function regionTable(data) {
-  if (!data) return message('info', 'Regional figures are not available.')
+  if (!data) return message('info', t('dashboard.regions.unavailable'))
   return h(
     'table',
     { class: 'data' },
-    h('caption', { class: 'visually-hidden' }, 'Overall readiness per ITU-D region'),
-    h('thead', {}, h('tr', {}, ['Region', 'Countries', 'Median', 'Mean', 'Lowest', 'Highest'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, c)))),
+    h('caption', { class: 'visually-hidden' }, t('dashboard.regions.caption')),
+    h('thead', {}, h('tr', {}, ['region', 'countries', 'median', 'mean', 'lowest', 'highest'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t(`dashboard.regions.${c}`))))),
     h(
       'tbody',
       {},
@@ -216,8 +227,8 @@ function regionTable(data) {
         h(
           'tr',
           {},
-          h('th', { scope: 'row' }, g.region ?? 'All'),
-          h('td', { class: 'num' }, String(g.overall.count)),
+          h('th', { scope: 'row' }, g.region ? regionName(g.region) : t('dashboard.regions.all')),
+          h('td', { class: 'num' }, fmtInteger(g.overall.count)),
           h('td', { class: 'num' }, pct(g.overall.median)),
           h('td', { class: 'num' }, pct(g.overall.mean)),
           h('td', { class: 'num' }, pct(g.overall.min)),
@@ -229,18 +240,20 @@ function regionTable(data) {
 }
 function tierBars(data) {
   const tiers = data?.groups?.[0]?.overall?.tiers
-  if (!tiers) return message('info', 'Tier figures are not available.')
+  if (!tiers) return message('info', t('dashboard.tiers.unavailable'))
+  // Tiers by their label in the page's language, never by id.
+  const labels = new Map(version.scoring.tiers.map((tier, i) => [tier.id, { label: tier.label, attrs: versionFallbacks.has(`/scoring/tiers/${i}/label`) ? foreign('en') : {} }]))
   const total = Object.values(tiers).reduce((s, n) => s + n, 0) || 1
   return h(
     'ul',
     { class: 'tier-bars' },
-    [...data.tiers, 'none'].map((t) =>
+    [...data.tiers, 'none'].map((tier) =>
       h(
         'li',
         {},
-        h('span', {}, t === 'none' ? 'No score yet' : t[0].toUpperCase() + t.slice(1)),
-        h('span', { class: 'track', 'aria-hidden': 'true' }, h('span', { class: 'fill', style: `display:block;width:${(100 * (tiers[t] ?? 0)) / total}%` })),
-        h('span', { class: 'num' }, String(tiers[t] ?? 0)),
+        tier === 'none' ? h('span', {}, t('score.noneYet')) : h('span', labels.get(tier)?.attrs ?? {}, labels.get(tier)?.label ?? tier),
+        h('span', { class: 'track', 'aria-hidden': 'true' }, h('span', { class: 'fill', style: `display:block;width:${(100 * (tiers[tier] ?? 0)) / total}%` })),
+        h('span', { class: 'num' }, fmtInteger(tiers[tier] ?? 0)),
       ),
     ),
   )
@@ -248,11 +261,11 @@ function tierBars(data) {
 
 main.querySelector('.loading')?.remove()
 main.append(
-  h('section', { 'aria-labelledby': 'heat-h' }, h('h2', { id: 'heat-h' }, `Readiness by country and domain — cycle ${filters.cycle || '–'}, version ${filters.version}`), legend, heat),
+  h('section', { 'aria-labelledby': 'heat-h' }, h('h2', { id: 'heat-h' }, t('dashboard.heat.heading', { cycle: filters.cycle || '–', version: filters.version })), legend, heat),
   h(
     'div',
     { class: 'grid-2' },
-    h('section', { class: 'card', 'aria-labelledby': 'reg-h' }, h('h2', { id: 'reg-h' }, 'By region (overall score)'), regionTable(byRegion)),
-    h('section', { class: 'card', 'aria-labelledby': 'tier-h' }, h('h2', { id: 'tier-h' }, 'Tier distribution'), tierBars(overall)),
+    h('section', { class: 'card', 'aria-labelledby': 'reg-h' }, h('h2', { id: 'reg-h' }, t('dashboard.regions.heading')), regionTable(byRegion)),
+    h('section', { class: 'card', 'aria-labelledby': 'tier-h' }, h('h2', { id: 'tier-h' }, t('dashboard.tiers.heading')), tierBars(overall)),
   ),
 )

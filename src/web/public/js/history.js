@@ -1,16 +1,18 @@
 // The workflow history of an assessment: who started, submitted, returned, reopened and validated
 // it, when, and with which comment (GET /assessments/{id} → transitions).
+import { label, t, tParts } from './i18n.js'
 import { fmtDate, h, STATUS_LABELS } from './ui.js'
 
-// Interface words of this module, kept together so they can move into the message catalogs.
+// Interface words of this module, from the catalog of the page's language.
 const T = {
-  heading: 'History',
-  caption: 'Every change of state of this assessment, oldest first',
-  columns: ['When', 'Change', 'By', 'Comment'],
-  started: (to) => `Started (${STATUS_LABELS[to] ?? to})`,
-  change: (from, to) => `${STATUS_LABELS[from] ?? from} → ${STATUS_LABELS[to] ?? to}`,
-  by: (label, role) => `${label ?? 'a removed token'}${role ? ` (${role})` : ''}`,
-  empty: 'Nothing has happened yet.',
+  heading: t('history.heading'),
+  caption: t('history.caption'),
+  columns: [t('history.col.when'), t('history.col.change'), t('history.col.by'), t('history.col.comment')],
+  started: (to) => t('history.started', { status: STATUS_LABELS[to] ?? to }),
+  change: (from, to) => t('history.change', { from: STATUS_LABELS[from] ?? from, to: STATUS_LABELS[to] ?? to }),
+  // Labels and names are typed by people, in any script: isolated.
+  by: (who, role) => (who ? (role ? tParts('history.by', { label: h('bdi', {}, who), role: label('role', role) }) : h('bdi', {}, who)) : t('history.removedToken')),
+  empty: t('history.empty'),
 }
 
 export function historySection(transitions, headingId = 'history-h') {

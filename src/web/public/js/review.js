@@ -1,24 +1,24 @@
 // Workflow buttons for an assessment: submit / reopen (administration), return with comment / validate (staff).
 import { api } from './api.js'
-import { clear, h, message } from './ui.js'
+import { fmtList, t } from './i18n.js'
+import { clear, countryName, h, message, problemText } from './ui.js'
 
-// Interface words of this module, kept together so they can move into the message catalogs.
+// Interface words of this module, from the catalog of the page's language.
 const T = {
-  submit: 'Submit for review',
-  reopen: 'Reopen to make changes',
-  validate: 'Validate',
-  return: 'Return with comment',
-  working: 'Working…',
-  done: (status) => `Done: the assessment is now ${status}.`,
-  cannotSubmit: (why) => `You cannot submit yet: ${why.join('; ')}.`,
-  canSubmit: 'Everything required is answered. Submitting sends the assessment to ITU-D for review; you cannot change it afterwards unless it is returned.',
-  commentLabel: 'Review comment (required to return)',
-  commentNeeded: 'Write a comment that tells the administration what to change.',
-  confirmValidate: (d) =>
-    `Validating is final: the assessment of ${d.countryName} for cycle ${d.cycle} can then no longer be returned to the administration or changed. Validate it?`,
-  yesValidate: 'Yes, validate',
-  cancel: 'Cancel',
-  nothing: 'No workflow action is available to you in this state.',
+  submit: t('review.submit'),
+  reopen: t('review.reopen'),
+  validate: t('review.validate'),
+  return: t('review.return'),
+  working: t('review.working'),
+  done: (status) => t('review.done', { status }),
+  cannotSubmit: (why) => t('review.blocked', { reasons: fmtList(why) }),
+  canSubmit: t('review.ready'),
+  commentLabel: t('review.commentLabel'),
+  commentNeeded: t('review.commentNeeded'),
+  confirmValidate: (d) => t('review.confirmValidate', { country: countryName(d.country, d.countryName), cycle: String(d.cycle) }),
+  yesValidate: t('review.yesValidate'),
+  cancel: t('review.cancel'),
+  nothing: t('review.noAction'),
 }
 
 /**
@@ -39,7 +39,7 @@ export function reviewPanel(detail, { onDone, blockers = () => [], leads = () =>
       clear(status, message('success', text))
       onDone?.(row, text)
     } catch (error) {
-      clear(status, message('error', error.message))
+      clear(status, message('error', problemText(error)))
     }
   }
 

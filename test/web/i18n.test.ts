@@ -1,0 +1,169 @@
+// The pages in ITU's six languages, in a real browser (Debian's chromium through playwright-core):
+// the form in Arabic runs right to left, with an English fallback text in an element of its own
+// direction (its punctuation stays where English puts it); the switcher turns the interface into
+// Chinese and remembers it; axe finds nothing critical or serious on the main pages in any language.
+/// <reference lib="dom" />
+import { existsSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import t, { type Test } from 'tap'
+import { t as translate } from '../../src/i18n/catalogs.js'
+import { LANGUAGES, type Language } from '../../src/i18n/languages.js'
+import { createAssessment } from '../helpers/assessments.js'
+import { build } from '../helpers/build.js'
+import { testToken } from '../helpers/tokens.js'
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)`
+t.setTimeout(600_000)
+
+// The first question of cdc v1, translated into Arabic by this test's own translation file; its
+// guidance stays English (a fallback), and ends with a full stop an Arabic paragraph would move.
+const FIRST = 'cdc.human_rights.restriction_instrument'
+const SECOND = 'cdc.human_rights.restriction_safeguards'
+const ARABIC_TEXT =
+  'هل يوجد في بلدك صك ملزم قانوناً ونافذ يسمح بتقييد حرية التعبير وسرية الاتصالات والخصوصية لأغراض يحددها القانون تحديداً دقيقاً فحسب؟'
+
+async function browser(t: Test): Promise<BrowserContext> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'tr-chromium-'))
+  t.teardown(() => rm(profile, { recursive: true, force: true }))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    locale: 'en-US',
+    viewport: { width: 1366, height: 900 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  })
+  t.teardown(() => context.close())
+  return context
+}
+
+async function signIn(page: Page, base: string, token: string) {
+  await page.goto(`${base}/app/`)
+  await page.getByText('Sign in with an access token instead').click()
+  await page.getByLabel('Access token').fill(token)
+  await page.getByLabel('Access token').press('Enter')
+  await page.waitForURL(/(assessments|dashboard)\.html/)
+}
+
+/** axe-core's critical and serious violations (run through the devtools protocol: the CSP does not apply). */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE)
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }
+    const result: Result = await (window as unknown as { axe: { run(): Promise<Result> } }).axe.run()
+    return result.violations
+      .filter((v) => v.impact === 'critical' || v.impact === 'serious')
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
+  })
+}
+
+const dom = (id: string) => `q-${id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
+
+t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
+  const questionnairesDir = await mkdtemp(path.join(tmpdir(), 'tr-questionnaires-'))
+  t.teardown(() => rm(questionnairesDir, { recursive: true, force: true }))
+  await mkdir(path.join(questionnairesDir, 'translations'))
+  await writeFile(path.join(questionnairesDir, 'translations', 'cdc.v1.ar.yaml'), `questions:\n  ${FIRST}:\n    text: "${ARABIC_TEXT}"\n`)
+  const app = await build(t, { questionnairesDir })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const admin = await testToken(app, 'administration', 'KEN', { label: 'Ministry of ICT, Kenya' })
+  const staff = await testToken(app, 'staff', undefined, { label: 'ITU-D analyst' })
+  // Version 1, whose texts this test's translation file gives (and leaves out).
+  const assessment = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
+
+  const adminContext = await browser(t)
+  const page = adminContext.pages()[0] ?? (await adminContext.newPage())
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await signIn(page, base, admin.token)
+
+  await t.test('the form in Arabic: right to left, English fallbacks isolated', async (t) => {
+    await page.goto(`${base}/app/assessment.html?id=${assessment.id}&lang=ar`)
+    const q1 = page.locator(`#${dom(FIRST)}`)
+    await q1.waitFor()
+    t.same(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ar', 'rtl'])
+    t.equal(await q1.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'the questions run right to left')
+    t.equal(await q1.locator('.q-text').textContent(), ARABIC_TEXT, 'the translated question text')
+    t.equal(await q1.locator('.q-text').getAttribute('dir'), null, 'in the page direction')
+    t.equal(await q1.locator('.badge.untranslated').count(), 0, 'not marked untranslated')
+    await q1.locator('summary', { hasText: translate('ar', 'assessment.guidance') }).click()
+
+    const guidance = q1.locator('details.guidance p')
+    t.equal(await guidance.getAttribute('lang'), 'en', 'the English guidance says it is English')
+    t.equal(await guidance.getAttribute('dir'), 'ltr', 'and has its own direction')
+    t.equal(await guidance.evaluate((el) => getComputedStyle(el).direction), 'ltr')
+    // Where the final full stop is drawn: right after the last word, as in English. Left to the
+    // Arabic paragraph's bidi rules, it would be drawn on the other side of that word (mirrored).
+    const ends = await guidance.evaluate((el) => {
+      const node = el.firstChild as Text
+      const box = (at: number) => {
+        const range = document.createRange()
+        range.setStart(node, at)
+        range.setEnd(node, at + 1)
+        return range.getClientRects()[0]!
+      }
+      const n = node.data.length
+      const [word, stop] = [box(n - 2), box(n - 1)]
+      return { text: node.data.slice(-2), stopLeft: stop.left, wordRight: word.right, sameLine: Math.abs(stop.top - word.top) < 2 }
+    })
+    t.match(ends, { text: /\p{L}\.$/u, sameLine: true })
+    t.ok(ends.stopLeft >= ends.wordRight - 0.5, `the full stop follows the last word on the right (${ends.stopLeft} ≥ ${ends.wordRight})`)
+
+    // A question with no Arabic text at all: marked, and its text isolated as English.
+    const second = page.locator(`#${dom(SECOND)}`)
+    t.equal(await second.locator('.q-text').getAttribute('dir'), 'ltr')
+    t.equal(await second.locator('.badge.untranslated').textContent(), translate('ar', 'language.notTranslatedShort'))
+    t.equal(await page.locator('h2', { hasText: translate('ar', 'assessment.workflow') }).count(), 1, 'interface words in Arabic')
+    t.equal(await page.title(), translate('ar', 'app.pageTitle', { page: translate('ar', 'assessment.titleOf', { country: 'كينيا', cycle: '2026' }) }))
+  })
+
+  await t.test('the switcher turns the page into Chinese and is remembered', async (t) => {
+    await page.locator('#language-switch').selectOption('zh')
+    await page.waitForFunction(() => document.documentElement.lang === 'zh')
+    await page.locator(`#${dom(FIRST)}`).waitFor()
+    t.notMatch(page.url(), /lang=/, 'the address no longer forces a language')
+    t.equal(await page.evaluate(() => document.documentElement.dir), 'ltr')
+    t.equal(await page.locator('h2', { hasText: translate('zh', 'assessment.workflow') }).count(), 1, '工作流程')
+    t.equal(await page.getByRole('button', { name: translate('zh', 'app.signOut') }).count(), 1, '退出登录')
+    t.equal(await page.locator(`#${dom(FIRST)} summary`).first().textContent(), translate('zh', 'assessment.guidance'))
+    await page.goto(`${base}/app/assessments.html`)
+    await page.waitForFunction(() => document.documentElement.lang === 'zh')
+    t.equal(await page.title(), translate('zh', 'app.pageTitle', { page: translate('zh', 'assessments.pageTitle') }), 'another page follows the saved choice')
+  })
+
+  await t.test('axe: nothing critical or serious on the main pages in any language', async (t) => {
+    const staffContext = await browser(t)
+    const staffPage = staffContext.pages()[0] ?? (await staffContext.newPage())
+    staffPage.on('pageerror', (e) => pageErrors.push(e.message))
+    await signIn(staffPage, base, staff.token)
+    const anonymous = await adminContext.browser()?.newContext()
+    const signInPage = anonymous ? await anonymous.newPage() : await (await browser(t)).newPage()
+    t.teardown(() => anonymous?.close())
+
+    const pages: { name: string; page: Page; url: string; ready: string }[] = [
+      { name: 'sign-in', page: signInPage, url: '/app/index.html', ready: '#email' },
+      { name: 'assessments', page, url: '/app/assessments.html', ready: '#new-assessment' },
+      { name: 'assessment', page, url: `/app/assessment.html?id=${assessment.id}`, ready: `#${dom(FIRST)}` },
+      { name: 'dashboard', page: staffPage, url: '/app/dashboard.html', ready: '#filters' },
+      { name: 'country', page: staffPage, url: '/app/country.html?code=KEN&questionnaire=cdc', ready: 'h1' },
+    ]
+    for (const lang of LANGUAGES as readonly Language[]) {
+      for (const p of pages) {
+        await p.page.goto(`${base}${p.url}${p.url.includes('?') ? '&' : '?'}lang=${lang}`)
+        await p.page.locator(p.ready).first().waitFor()
+        await p.page.locator('.loading').waitFor({ state: 'detached' }).catch(() => undefined)
+        t.equal(await p.page.evaluate(() => document.documentElement.lang), lang, `${p.name} is in ${lang}`)
+        t.same(await axe(p.page), [], `${p.name} in ${lang}`)
+      }
+    }
+  })
+
+  t.same(pageErrors, [], 'no script error on any page')
+})
