@@ -13,6 +13,7 @@ import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import i18nRoutes from './i18n/routes.js'
 import authPlugin from './plugins/auth.js'
+import { upgradeOverTls } from './plugins/csp.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin, { sendProblem } from './plugins/errors.js'
 import exportPoolPlugin from './plugins/export-pool.js'
@@ -46,7 +47,7 @@ export interface BuildOptions {
   loggerInstance?: FastifyServerOptions['loggerInstance']
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
+const CLIENT_REQUEST_ID_MAX = 128
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   if (!config.databaseUrl) throw new Error('buildApp needs config.databaseUrl (server.ts resolves the embedded one)')
@@ -56,10 +57,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       : { logger: options.logger ?? { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } } }),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
-    // A caller's request id is kept when it is safe to log; otherwise we make one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id']
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    // Always our own id: a client choosing it could make its log lines pass for another request's.
+    genReqId: () => randomUUID(),
+    // The client's X-Request-Id, if any, goes on every log line of the request in a field of its own
+    // (bounded; pino escapes it as a JSON string), for tracing across systems.
+    childLoggerFactory: (logger, bindings, childOptions, rawRequest) => {
+      const given = rawRequest.headers['x-request-id']
+      const client = Array.isArray(given) ? given.join(',') : given
+      return logger.child(client ? { ...bindings, clientRequestId: client.slice(0, CLIENT_REQUEST_ID_MAX) } : bindings, childOptions)
     },
     // Every request's log lines carry `requestId`, the name problem+json bodies use too.
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
@@ -85,7 +90,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // compressed to any client that accepts it (brotli at a fast quality, else gzip).
   await app.register(compress, { encodings: ['br', 'gzip'] })
   await app.register(helmet, {
-    // The docs page and the web interface use only same-origin scripts and styles.
+    // The web interface uses only same-origin scripts and styles (/docs sets a policy of its own).
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -95,8 +100,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
         connectSrc: ["'self'"],
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
+        // Added per request below, only over TLS.
+        upgradeInsecureRequests: null,
       },
     },
+  })
+  // See upgradeOverTls: only over TLS.
+  app.addHook('onSend', async (request, reply) => {
+    const policy = reply.getHeader('content-security-policy')
+    if (typeof policy === 'string') reply.header('content-security-policy', upgradeOverTls(request, policy))
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
   await app.register(exportPoolPlugin, {
@@ -117,8 +129,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes)
   await app.register(authRoutes)
   await app.register(peopleRoutes, { mailer, invitationDays: config.invitationDays, publicUrl: config.publicUrl, sessionPolicy })
-  if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(i18nRoutes)
+  if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)

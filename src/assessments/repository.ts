@@ -114,7 +114,7 @@ export async function listTransitions(db: Db, assessmentId: string) {
     .leftJoin('persons as p', 'p.id', 't.actor')
     .select(['t.from_status', 't.to_status', 't.comment', 't.actor_role', 't.at', 'p.name as actor_label'])
     .where('t.assessment_id', '=', assessmentId)
-    .orderBy('t.id')
+    .orderBy('t.seq')
     .execute()
 }
 
@@ -138,7 +138,7 @@ export async function answerHistory(db: Db, assessmentId: string, questionId: st
     .select(['revision', 'old_answer', 'new_answer', 'changed_at', 'changed_by_role'])
     .where('assessment_id', '=', assessmentId)
     .where('question_id', '=', questionId)
-    .orderBy('id')
+    .orderBy('seq')
     .execute()
 }
 
@@ -147,6 +147,6 @@ export async function listComments(db: Db, assessmentId: string) {
     .selectFrom('review_comments')
     .select(['id', 'question_id', 'body', 'author_label', 'created_at'])
     .where('assessment_id', '=', assessmentId)
-    .orderBy('id')
+    .orderBy('seq')
     .execute()
 }

@@ -122,6 +122,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments',
     {
       schema: {
+        operationId: 'createAssessment',
         tags: ['assessments'],
         summary: 'Start an assessment for a country, questionnaire and cycle (optionally from the previous cycle)',
         security: [{ bearer: [] }],
@@ -154,6 +155,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments',
     {
       schema: {
+        operationId: 'listAssessments',
         tags: ['assessments'],
         summary: 'Assessments this token may see, filtered, a page at a time',
         security: [{ bearer: [] }],
@@ -202,6 +204,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id',
     {
       schema: {
+        operationId: 'getAssessment',
         tags: ['assessments'],
         summary: 'An assessment with its progress per domain, answers, review comments and history of states',
         security: [{ bearer: [] }],
@@ -255,6 +258,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/answers/:questionId',
     {
       schema: {
+        operationId: 'putAnswer',
         tags: ['answers'],
         summary: 'Answer one question (If-Match with the answer ETag to change an existing answer)',
         description:
@@ -289,6 +293,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/answers',
     {
       schema: {
+        operationId: 'patchAnswers',
         tags: ['answers'],
         summary: 'Answer several questions at once: all or nothing',
         description: 'Each item changing an existing answer carries the revision it last read (ifMatch); every problem is reported at once.',
@@ -322,6 +327,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/answers/:questionId/history',
     {
       schema: {
+        operationId: 'getAnswerHistory',
         tags: ['answers'],
         summary: 'Every change to one answer: who (role), when, old and new value',
         security: [{ bearer: [] }],
@@ -355,6 +361,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/transitions',
     {
       schema: {
+        operationId: 'transitionAssessment',
         tags: ['assessments'],
         summary: 'Move an assessment through its workflow: submit, return (comment required), validate, reopen',
         security: [{ bearer: [] }],
@@ -383,6 +390,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/version',
     {
       schema: {
+        operationId: 'changeAssessmentVersion',
         tags: ['assessments'],
         summary: 'Move a draft to another version of its questionnaire',
         description:
@@ -423,6 +431,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     '/assessments/:id/comments',
     {
       schema: {
+        operationId: 'addReviewComment',
         tags: ['assessments'],
         summary: 'A staff review comment, on the assessment or on one question',
         security: [{ bearer: [] }],

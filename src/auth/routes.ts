@@ -129,6 +129,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireRole('admin'),
       schema: {
+        operationId: 'createToken',
         tags: ['tokens'],
         summary: 'Create an API token (admin)',
         description: 'The response holds the token itself, once; only its SHA-256 is stored.',
@@ -176,6 +177,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireRole('admin'),
       schema: {
+        operationId: 'listTokens',
         tags: ['tokens'],
         summary: 'List API tokens (admin); never their values',
         security,
@@ -190,6 +192,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     {
       onRequest: app.requireRole('admin'),
       schema: {
+        operationId: 'revokeToken',
         tags: ['tokens'],
         summary: 'Revoke an API token (admin)',
         description: 'Revoking is immediate and final; revoking a revoked token changes nothing.',
@@ -211,6 +214,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     '/me',
     {
       schema: {
+        operationId: 'whoAmI',
         tags: ['tokens'],
         summary: 'Who the presented token stands for',
         security,

@@ -11,7 +11,7 @@ import { pino } from 'pino'
 import { createAssessment, transition, writeAnswers, type AnswerWrite, type Context } from '../assessments/service.js'
 import { findByKey } from '../assessments/repository.js'
 import { createToken } from '../auth/tokens.js'
-import { loadConfig } from '../config.js'
+import { loadConfig, type Config } from '../config.js'
 import { describe, openForTask } from '../db/connect.js'
 import { openKysely } from '../db/kysely.js'
 import type { Principal } from '../plugins/auth.js'
@@ -97,6 +97,17 @@ export function inventAnswers(version: LoadedVersion, capacity: number, share: n
   return answers
 }
 
+/**
+ * The address to open in a browser on this machine for a server started with the same HOST and
+ * PORT. A wildcard HOST (0.0.0.0, ::) listens everywhere but cannot be browsed to: use loopback.
+ */
+export function signInAddress(config: Pick<Config, 'host' | 'port'>): string {
+  const wildcard = config.host === '0.0.0.0' || config.host === '::' || config.host === '[::]'
+  const host = wildcard ? '127.0.0.1' : config.host
+  const bracketed = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host
+  return `http://${bracketed}:${config.port}/app/`
+}
+
 type Status = 'draft' | 'submitted' | 'returned' | 'validated'
 
 /** Which status a country's assessment ends in: most of 2025 validated; 2026 every status. */
@@ -168,7 +179,7 @@ async function main() {
           'Tokens (shown once; their labels start with "DEMO"; revoke them with npm run token when done):',
           `  ITU-D staff:                 ${staffToken.token}`,
           `  administration of Kenya:     ${adminToken.token}`,
-          'Sign in at http://<host>:<port>/app/ with one of them.',
+          `Sign in at ${signInAddress(config)} with one of them (once npm start runs with the same HOST and PORT).`,
           '',
         ].join('\n'),
       )

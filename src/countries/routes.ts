@@ -16,6 +16,8 @@ export default async function countryRoutes(app: FastifyInstance): Promise<void>
     '/countries',
     {
       schema: {
+        operationId: 'listCountries',
+        security: [],
         tags: ['countries'],
         summary: 'The 194 ITU Member States, optionally of one ITU-D region',
         querystring: z.object({ region: z.enum(REGIONS).optional() }),
@@ -34,6 +36,8 @@ export default async function countryRoutes(app: FastifyInstance): Promise<void>
     '/countries/:code',
     {
       schema: {
+        operationId: 'getCountry',
+        security: [],
         tags: ['countries'],
         summary: 'One Member State by ISO 3166-1 alpha-3 or alpha-2 code (any case)',
         params: z.object({ code: z.string().max(10) }),

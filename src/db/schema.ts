@@ -227,7 +227,10 @@ export interface AnswersTable {
 }
 
 export interface AnswerHistoryTable {
+  /** A random UUID: administrations may see it. */
   id: Generated<string>
+  /** Order of insertion (bigserial); private, never sent to a client. */
+  seq: Generated<string>
   assessment_id: string
   question_id: string
   revision: number
@@ -239,7 +242,10 @@ export interface AnswerHistoryTable {
 }
 
 export interface ReviewCommentsTable {
+  /** A random UUID: administrations may see it. */
   id: Generated<string>
+  /** Order of insertion (bigserial); private, never sent to a client. */
+  seq: Generated<string>
   assessment_id: string
   question_id: string | null
   body: string
@@ -249,7 +255,10 @@ export interface ReviewCommentsTable {
 }
 
 export interface TransitionsTable {
+  /** A random UUID: administrations may see it. */
   id: Generated<string>
+  /** Order of insertion (bigserial); private, never sent to a client. */
+  seq: Generated<string>
   assessment_id: string
   from_status: AssessmentStatus | null
   to_status: AssessmentStatus

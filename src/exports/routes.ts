@@ -86,6 +86,7 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
     '/exports/readiness.csv',
     {
       schema: {
+        operationId: 'exportReadinessCsv',
         tags: ['exports'],
         summary: 'Readiness per assessment as CSV: one score column per domain (questionnaire required)',
         description:
@@ -107,6 +108,7 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
     '/exports/answers.csv',
     {
       schema: {
+        operationId: 'exportAnswersCsv',
         tags: ['exports'],
         summary: 'Every answer as CSV, one row per answer (long format; the format the CSV import reads)',
         description:
@@ -128,6 +130,7 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
     '/assessments/:id/import',
     {
       schema: {
+        operationId: 'importAnswersCsv',
         tags: ['answers'],
         summary: 'Import answers from CSV (the answers.csv columns) into a draft: all or nothing, overwriting',
         description:

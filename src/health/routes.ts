@@ -11,13 +11,15 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
   const r = app.withTypeProvider<ZodTypeProvider>()
   r.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'The process is alive', response: { 200: status } } },
+    { schema: { operationId: 'checkAlive', security: [], tags: ['health'], summary: 'The process is alive', response: { 200: status } } },
     async () => ({ status: 'ok' as const }),
   )
   r.get(
     '/readyz',
     {
       schema: {
+        operationId: 'checkReady',
+        security: [],
         tags: ['health'],
         summary: 'The database answers',
         response: { 200: status, ...problems(503) },

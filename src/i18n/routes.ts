@@ -51,6 +51,8 @@ export default async function i18nRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['i18n'],
+        operationId: 'getInterfaceCatalog',
+        security: [],
         summary: "The interface catalog in the reader's language (?lang=, saved choice, Accept-Language, English)",
         querystring: langQuery,
         response: { 200: catalogSchema, 304: z.null().describe('Not modified'), ...problems(400) },
@@ -69,6 +71,8 @@ export default async function i18nRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['i18n'],
+        operationId: 'getInterfaceCatalogOfLanguage',
+        security: [],
         summary: 'The interface catalog of one language',
         params: z.object({ lang: langParam }),
         response: { 200: catalogSchema, 304: z.null().describe('Not modified'), ...problems(400) },
@@ -91,6 +95,7 @@ export default async function i18nRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         tags: ['i18n'],
+        operationId: 'setMyLanguage',
         summary: "The signed-in person's language: pages, API answers and mails come in it unless a request asks otherwise",
         body: z.object({ language: langParam }),
         response: { 204: z.null().describe('Saved'), ...problems(400, 401, 403) },

@@ -46,7 +46,14 @@ export default async function oidcRoutes(app: FastifyInstance, options: OidcOpti
   const redirectUri = `${options.publicUrl}/auth/oidc/callback`
   const fail = (reply: import('fastify').FastifyReply, reason: string) => reply.redirect(`/app/index.html?signin=${encodeURIComponent(reason)}`)
 
-  app.get('/auth/oidc/login', { schema: { tags: ['session'], summary: 'Sign in with the organisation’s identity provider (redirects there)', security: [] } }, async (_request, reply) => {
+  // Tells the sign-in page that single sign-on is offered (the route exists only when it is configured).
+  app.get(
+    '/auth/oidc',
+    { schema: { tags: ['session'], operationId: 'singleSignOnProvider', summary: 'Single sign-on is offered: the identity provider', security: [], response: { 200: z.object({ issuer: z.string() }) } } },
+    async () => ({ issuer: options.issuer }),
+  )
+
+  app.get('/auth/oidc/login', { schema: { tags: ['session'], operationId: 'startSingleSignOn', summary: 'Sign in with the organisation’s identity provider (redirects there)', security: [], response: { 302: z.null().describe('To the identity provider') } } }, async (_request, reply) => {
     const config = await discover()
     const state = client.randomState()
     const nonce = client.randomNonce()
@@ -70,7 +77,7 @@ export default async function oidcRoutes(app: FastifyInstance, options: OidcOpti
 
   app.get(
     '/auth/oidc/callback',
-    { schema: { tags: ['session'], summary: 'Where the identity provider sends the person back', security: [], querystring: z.object({ state: z.string().max(200).optional() }).loose() } },
+    { schema: { tags: ['session'], operationId: 'finishSingleSignOn', summary: 'Where the identity provider sends the person back', security: [], response: { 302: z.null().describe('To the pages, signed in, or to the sign-in page with the reason') }, querystring: z.object({ state: z.string().max(200).optional() }).loose() } },
     async (request, reply) => {
       const state = (request.query as { state?: string }).state
       if (!state) return fail(reply, 'oidc_failed')

@@ -152,6 +152,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons',
     {
       schema: {
+        operationId: 'listPersons',
         tags: ['people'],
         summary: 'Persons with their memberships (admin: everybody; a focal point: the persons of its country)',
         security,
@@ -174,6 +175,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons',
     {
       schema: {
+        operationId: 'invitePerson',
         tags: ['people'],
         summary: 'Invite a person by e-mail with the memberships they will hold',
         description:
@@ -217,6 +219,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons/:id/invitations',
     {
       schema: {
+        operationId: 'resendInvitation',
         tags: ['people'],
         summary: 'Send a person’s invitation again: a new link, the old one stops working',
         security,
@@ -242,6 +245,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons/:id',
     {
       schema: {
+        operationId: 'updatePerson',
         tags: ['people'],
         summary: 'Change a person: name, language, or status (disabling ends all their sessions and tokens at once)',
         security,
@@ -285,6 +289,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons/:id/memberships',
     {
       schema: {
+        operationId: 'grantMembership',
         tags: ['people'],
         summary: 'Grant a membership (the person’s sessions end: privileges changed)',
         security,
@@ -312,6 +317,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons/:id/memberships/:membershipId',
     {
       schema: {
+        operationId: 'withdrawMembership',
         tags: ['people'],
         summary: 'Withdraw a membership (the person’s sessions end)',
         security,
@@ -339,6 +345,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons/:id/sessions',
     {
       schema: {
+        operationId: 'listPersonSessions',
         tags: ['people'],
         summary: 'A person’s open sessions (admin, or the person)',
         security,
@@ -375,6 +382,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/persons/:id/sessions',
     {
       schema: {
+        operationId: 'endPersonSessions',
         tags: ['people'],
         summary: 'End all of a person’s sessions (admin, or the person)',
         security,
@@ -397,6 +405,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/audit',
     {
       schema: {
+        operationId: 'listAuditEvents',
         tags: ['people'],
         summary: 'The audit trail of persons (admin): sign-ins, failed sign-ins, invitations, memberships, status changes, tokens',
         description: 'Newest first. Filter by person (as actor or subject), action and time; page with `before` (the last id seen).',
@@ -464,6 +473,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/me/second-factor',
     {
       schema: {
+        operationId: 'startSecondFactor',
         tags: ['people'],
         summary: 'Start setting up a second factor: a new authenticator secret (confirm it with a code)',
         security,
@@ -484,6 +494,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/me/second-factor/confirm',
     {
       schema: {
+        operationId: 'confirmSecondFactor',
         tags: ['people'],
         summary: 'Confirm the second factor with a code; answers ten recovery codes, shown once',
         security,
@@ -511,6 +522,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/me/second-factor',
     {
       schema: {
+        operationId: 'removeSecondFactor',
         tags: ['people'],
         summary: 'Remove the second factor (needs a current code; admins must keep theirs)',
         security,
@@ -537,6 +549,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     {
       schema: {
         tags: ['people'],
+        operationId: 'requestPasswordReset',
+        security: [],
         summary: 'Ask for a password reset link by e-mail (the same answer whether or not the address has an account)',
         description: 'Send the header X-Requested-With: fetch. The link works once, for one hour.',
         body: z.strictObject({ email: z.string().trim().min(3).max(254) }),
@@ -577,6 +591,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     {
       schema: {
         tags: ['people'],
+        operationId: 'resetPassword',
+        security: [],
         summary: 'Choose a new password with a reset link; every session of the person ends',
         description: 'Send the header X-Requested-With: fetch. Then sign in with the new password.',
         params: secretParams,
@@ -627,6 +643,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/invitations/:secret',
     {
       schema: {
+        operationId: 'getInvitation',
+        security: [],
         tags: ['people'],
         summary: 'Whom an invitation link is for, while it can be accepted',
         params: secretParams,
@@ -667,6 +685,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     '/invitations/:secret/accept',
     {
       schema: {
+        operationId: 'acceptInvitation',
+        security: [],
         tags: ['people'],
         summary: 'Accept an invitation: set a password; the person is signed in at once',
         description: 'Send the header X-Requested-With: fetch. At least 12 characters; very common passwords are refused; no composition rules.',

@@ -156,6 +156,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires',
     {
       schema: {
+        operationId: 'listQuestionnaires',
+        security: [],
         tags: ['questionnaires'],
         summary: 'Questionnaires and their published versions; titles (of the latest version) in the language asked for',
         querystring: langQuery,
@@ -191,6 +193,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires/:id/versions/:version',
     {
       schema: {
+        operationId: 'getQuestionnaireVersion',
+        security: [],
         tags: ['questionnaires'],
         summary: 'A questionnaire version: its domains with their questions, in order',
         description:
@@ -222,6 +226,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires/:id/versions/:version/languages',
     {
       schema: {
+        operationId: 'getQuestionnaireLanguages',
+        security: [],
         tags: ['questionnaires'],
         summary: "A version's languages: title, whether it is translated, and the digest that addresses its texts",
         params: versionParams,
@@ -252,6 +258,8 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
     '/questionnaires/:id/versions/:version/questions/:questionId',
     {
       schema: {
+        operationId: 'getQuestion',
+        security: [],
         tags: ['questionnaires'],
         summary: 'One question of a questionnaire version',
         params: versionParams.extend({ questionId: z.string().max(80) }),

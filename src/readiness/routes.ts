@@ -16,11 +16,13 @@ import { domainProgress, findVisible, type AssessmentRow, type DomainProgressRow
 import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filters.js'
 import { forbidden, notFound, problems } from '../errors.js'
-import { requirePrincipal, type Principal } from '../plugins/auth.js'
+import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
 import { aggregates, countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
+/** Readiness is for administrations and staff; admin tokens manage tokens only (403). */
+const READINESS_ROLES = ['administration', 'staff'] as const
 const OVERALL = 'overall'
 
 const questionnaireId = z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be a questionnaire id')
@@ -141,6 +143,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     '/assessments/:id/readiness',
     {
       schema: {
+        operationId: 'getAssessmentReadiness',
         tags: ['readiness'],
         summary: "One assessment's stored readiness, overall and per domain, beside its region's and the world's medians",
         description:
@@ -150,12 +153,12 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         params: z.object({ id: z.uuid({ message: 'must be an assessment id (a UUID)' }) }),
         response: {
           200: cycleReadiness.extend({ country: z.string(), region: z.string(), questionnaire: z.string() }),
-          ...problems(400, 401, 404),
+          ...problems(400, 401, 403, 404),
         },
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...READINESS_ROLES)
       const a = await findVisible(app.db, actor, request.params.id)
       if (!a) throw notFound(`assessment ${request.params.id}`)
       const country = await app.db.selectFrom('countries').select(['region']).where('code', '=', a.country).executeTakeFirstOrThrow()
@@ -178,6 +181,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     '/countries/:code/readiness',
     {
       schema: {
+        operationId: 'getCountryReadiness',
         tags: ['readiness'],
         summary: "A country's assessments of a questionnaire, every cycle, with domain scores beside region and world medians",
         description: 'Administrations see only their own country (another gives 404); staff any.',
@@ -192,12 +196,12 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
             questionnaire: z.string(),
             cycles: z.array(cycleReadiness),
           }),
-          ...problems(400, 401, 404),
+          ...problems(400, 401, 403, 404),
         },
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...READINESS_ROLES)
       const code = request.params.code.toUpperCase()
       if (actor.role === 'administration' && actor.country !== code) throw notFound(`country ${code}`)
       const country = await app.db.selectFrom('countries').select(['code', 'name', 'region']).where('code', '=', code).executeTakeFirst()
@@ -229,6 +233,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     '/readiness',
     {
       schema: {
+        operationId: 'getReadinessAggregates',
         tags: ['readiness'],
         summary: 'Published readiness across countries: per domain and overall, count, mean, median, min, max, quartiles, tier counts',
         description:
@@ -267,7 +272,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const actor = requirePrincipal(request)
+      const actor = requireRole(request, ...READINESS_ROLES)
       const q = request.query
       const statuses = q.status ?? [...PUBLISHED]
       if (actor.role === 'administration' && statuses.some((s) => !PUBLISHED.includes(s))) {

@@ -149,6 +149,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     '/session',
     {
       schema: {
+        operationId: 'signIn',
+        security: [],
         tags: ['session'],
         summary: 'Sign in from a browser, with e-mail and password or with an API token',
         description:
@@ -211,6 +213,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     '/session',
     {
       schema: {
+        operationId: 'signOut',
+        security: [],
         tags: ['session'],
         summary: 'Sign out: the session is deleted on the server, so its cookie no longer works anywhere',
         response: { 204: z.null().describe('Signed out'), ...problems(403) },

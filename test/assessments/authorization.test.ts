@@ -122,6 +122,31 @@ const ROWS: Row[] = [
     write: true,
   },
   {
+    route: 'GET /assessments/{id}/readiness',
+    state: 'draft',
+    request: (id) => ({ method: 'GET', url: `/assessments/${id}/readiness` }),
+    expect: { ...unauth, owner: 200, other: 404, staff: 200, admin: 403 },
+    write: false,
+  },
+  {
+    route: 'GET /countries/{code}/readiness',
+    request: () => ({ method: 'GET', url: `/countries/${OWNER}/readiness?questionnaire=cdc` }),
+    expect: { ...unauth, owner: 200, other: 404, staff: 200, admin: 403 },
+    write: false,
+  },
+  {
+    route: 'GET /readiness (published)',
+    request: () => ({ method: 'GET', url: '/readiness?questionnaire=cdc' }),
+    expect: { ...unauth, owner: 200, other: 200, staff: 200, admin: 403 },
+    write: false,
+  },
+  {
+    route: 'GET /readiness?status=draft',
+    request: () => ({ method: 'GET', url: '/readiness?questionnaire=cdc&status=draft' }),
+    expect: { ...unauth, owner: 403, other: 403, staff: 200, admin: 403 },
+    write: false,
+  },
+  {
     route: 'GET /countries',
     request: () => ({ method: 'GET', url: '/countries' }),
     expect: { none: 200, garbage: 200, revoked: 200, owner: 200, other: 200, staff: 200, admin: 200 },

@@ -36,7 +36,7 @@ t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
       .select(['revision'])
       .where('assessment_id', '=', a.id)
       .where('question_id', '=', 'cdc.data.law_conformity')
-      .orderBy('id')
+      .orderBy('seq')
       .execute()
     t.same(
       history.map((h) => h.revision),
@@ -53,7 +53,7 @@ t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
     app.inject({ method: 'POST', url: `/assessments/${b.id}/transitions`, headers: { authorization: auth, 'if-match': rev }, payload: { action: 'submit' } })
   const [p, q] = await Promise.all([submit(), submit()])
   t.same([p.statusCode, q.statusCode].sort(), [200, 412], `${p.body}\n${q.body}`)
-  const transitions = await app.db.selectFrom('transitions').select('to_status').where('assessment_id', '=', b.id).orderBy('id').execute()
+  const transitions = await app.db.selectFrom('transitions').select('to_status').where('assessment_id', '=', b.id).orderBy('seq').execute()
   t.same(transitions.map((x) => x.to_status), ['draft', 'submitted'], 'one transition recorded')
 })
 

@@ -189,7 +189,7 @@ t.test('full workflow', async (t) => {
   t.equal(transitions.length, 6)
   const times = transitions.map((x) => Date.parse(x.at))
   t.ok(times.every((x, i) => x > 0 && (i === 0 || x >= times[i - 1]!)), 'times are in order')
-  const rows = await app.db.selectFrom('transitions').select(['actor', 'actor_role']).where('assessment_id', '=', a.id).orderBy('id').execute()
+  const rows = await app.db.selectFrom('transitions').select(['actor', 'actor_role']).where('assessment_id', '=', a.id).orderBy('seq').execute()
   t.same(
     rows.map((r) => r.actor),
     [admin, admin, staff, admin, admin, staff].map((p) => p.principal.personId),

@@ -13,7 +13,7 @@ t.test('every language has every message, with the arguments and plural categori
 
 // Words French spells as English does (checked against UNTERM); anything else equal to English was forgotten.
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
-  fr: ['region.Europe', 'assessments.col.questionnaire', 'assessments.new.questionnaire', 'dashboard.questionnaire', 'assessments.col.cycle', 'country.col.cycle', 'dashboard.cycle', 'assessments.versionTag', 'country.col.version', 'dashboard.version', 'dashboard.versionN'],
+  fr: ['region.Europe', 'assessments.col.questionnaire', 'assessments.new.questionnaire', 'dashboard.questionnaire', 'assessments.col.cycle', 'country.col.cycle', 'dashboard.cycle', 'assessments.versionTag', 'country.col.version', 'dashboard.version', 'dashboard.versionN', 'people.col.actions'],
 }
 
 t.test('no message is left in English in another language, except codes, formulas and true cognates', async (t) => {

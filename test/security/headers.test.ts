@@ -138,3 +138,26 @@ t.test('no secret in any log line, and every request line has a requestId', asyn
   t.equal(typeof error?.requestId, 'string', 'the 500 line has the requestId')
   t.ok(parsed.some((p) => p.msg === 'authentication failed'), 'the failed authentication was logged')
 })
+
+// upgrade-insecure-requests over plain HTTP makes browsers fetch the pages' CSS and JS as https://,
+// which a server without TLS does not answer: the pages are blank. Sent only to requests that came
+// over TLS (directly, or through a proxy we trust to say so).
+t.test('upgrade-insecure-requests only for requests that came over TLS', async (t) => {
+  const csp = (res: { headers: Record<string, unknown> }) => String(res.headers['content-security-policy'])
+  for (const url of ['/app/index.html', '/healthz', '/nowhere']) {
+    const plain = await app.inject({ method: 'GET', url, headers: { host: 'ministry.example:3000' } })
+    t.match(csp(plain), /default-src 'self'/, `${url} over http: a CSP`)
+    t.notMatch(csp(plain), /upgrade-insecure-requests/, `${url} over http: no upgrade-insecure-requests`)
+    // Without TRUST_PROXY a client's X-Forwarded-Proto is not believed.
+    const claimed = await app.inject({ method: 'GET', url, headers: { host: 'ministry.example', 'x-forwarded-proto': 'https' } })
+    t.notMatch(csp(claimed), /upgrade-insecure-requests/, `${url}: an untrusted X-Forwarded-Proto changes nothing`)
+  }
+  const proxied = await build(t, { trustProxy: true })
+  for (const url of ['/app/index.html', '/healthz']) {
+    const tls = await proxied.inject({ method: 'GET', url, headers: { host: 'ministry.example', 'x-forwarded-proto': 'https' } })
+    t.match(csp(tls), /default-src 'self'/, `${url} over https: a CSP`)
+    t.match(csp(tls), /(^|;)\s*upgrade-insecure-requests(;|$)/, `${url} over https (trusted proxy): upgrade-insecure-requests`)
+    const plain = await proxied.inject({ method: 'GET', url, headers: { host: 'ministry.example', 'x-forwarded-proto': 'http' } })
+    t.notMatch(csp(plain), /upgrade-insecure-requests/, `${url} over http behind the proxy: none`)
+  }
+})

@@ -59,8 +59,10 @@ async function serve(t: Test): Promise<{ app: FastifyInstance; base: string }> {
 
 async function signIn(page: Page, base: string, token: string) {
   await page.goto(`${base}/app/`)
+  const tokenForm = page.getByText('Sign in with an access token instead')
+  if (!(await page.getByLabel('Access token').isVisible())) await tokenForm.click()
   await page.getByLabel('Access token').fill(token)
-  await page.getByRole('button', { name: 'Sign in' }).click()
+  await page.getByLabel('Access token').press('Enter')
   await page.waitForURL(/(assessments|dashboard)\.html/)
 }
 
@@ -114,6 +116,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     // ---- sign-in: a wrong token is explained
     await page.goto(`${base}/app/`)
     await shotMain('01-sign-in')
+    await page.getByText('Sign in with an access token instead').click()
     await page.getByLabel('Access token').fill('tr_not-a-real-token')
     await page.keyboard.press('Enter')
     await page.getByText('This token is not valid').waitFor()

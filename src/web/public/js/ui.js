@@ -123,8 +123,8 @@ export function message(kind, text) {
 /** The signed-in principal, or a redirect to the sign-in page. */
 export async function requireSignIn(role) {
   const me = await api('/me')
-  if (role && me.role !== role && !(role === 'staff' && me.role === 'admin')) {
-    location.assign(me.role === 'administration' ? 'assessments.html' : 'dashboard.html')
+  if (role && me.role !== role) {
+    location.assign(me.role === 'administration' ? 'assessments.html' : me.role === 'admin' ? 'people.html' : 'dashboard.html')
     throw new Error('wrong page for this role')
   }
   return me
@@ -134,7 +134,14 @@ export async function requireSignIn(role) {
 export function frame(me, { title }) {
   document.title = t('app.pageTitle', { page: title })
   const header = document.getElementById('site-header')
-  const home = me.role === 'administration' ? ['assessments.html', t('assessments.pageTitle')] : ['dashboard.html', t('dashboard.pageTitle')]
+  const home =
+    me.role === 'administration'
+      ? ['assessments.html', t('assessments.pageTitle')]
+      : me.role === 'admin'
+        ? ['people.html', t('people.pageTitle')]
+        : ['dashboard.html', t('dashboard.pageTitle')]
+  // Admins and focal points manage people; the link beside the role's own page.
+  const people = home[0] !== 'people.html' && me.memberships?.some((m) => m.role === 'admin' || m.role === 'focal_point') ? h('a', { href: 'people.html' }, t('people.pageTitle')) : null
   const signOut = h(
     'button',
     {
@@ -153,7 +160,7 @@ export function frame(me, { title }) {
       'div',
       { class: 'header-inner' },
       h('a', { class: 'brand', href: home[0] }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'TR'), t('app.name')),
-      h('nav', { 'aria-label': t('app.mainNav') }, h('a', { href: home[0] }, home[1])),
+      h('nav', { 'aria-label': t('app.mainNav') }, h('a', { href: home[0] }, home[1]), people),
       languageSwitcher(h),
       h(
         'div',
