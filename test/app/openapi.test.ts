@@ -153,6 +153,11 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /me/second-factor': 'startSecondFactor',
   'POST /me/second-factor/confirm': 'confirmSecondFactor',
   'DELETE /me/second-factor': 'removeSecondFactor',
+  'POST /password-reset': 'requestPasswordReset',
+  'POST /password-reset/{secret}': 'resetPassword',
+  'GET /i18n/messages': 'getInterfaceCatalog',
+  'GET /i18n/messages/{lang}': 'getInterfaceCatalogOfLanguage',
+  'PUT /me/language': 'setMyLanguage',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
@@ -170,7 +175,7 @@ t.test('every operation has its stable operationId; public ones say so (security
     const [method, path] = key.split(' ') as [string, string]
     return document.paths[path]?.[method.toLowerCase()] as { security?: unknown[] }
   }
-  for (const open of ['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /countries/{code}', 'POST /session', 'DELETE /session', 'GET /invitations/{secret}']) {
+  for (const open of ['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /countries/{code}', 'POST /session', 'DELETE /session', 'GET /invitations/{secret}', 'POST /password-reset', 'POST /password-reset/{secret}', 'GET /i18n/messages']) {
     t.same(operation(open).security, [], `${open} needs no token`)
   }
   t.same(operation('GET /readiness').security, [{ bearer: [] }])

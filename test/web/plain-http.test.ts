@@ -24,7 +24,7 @@ t.test(`the sign-in page works over http://${HOST}`, { timeout: 300_000, skip: N
   const res = await page.goto(`http://${HOST}:${port}/app/index.html`)
   t.equal(res?.status(), 200)
   t.notMatch(res?.headers()['content-security-policy'], /upgrade-insecure-requests/)
-  await page.getByLabel('Access token').waitFor({ timeout: 30_000 })
+  await page.getByLabel('E-mail address').waitFor({ timeout: 30_000 })
   t.same(failed, [], 'no request failed')
   t.ok(requested.some((u) => u === `http://${HOST}:${port}/app/css/app.css`), 'the stylesheet was fetched over http')
   t.notOk(requested.some((u) => u.startsWith('https:')), 'nothing was upgraded to https')
