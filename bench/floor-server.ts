@@ -20,4 +20,11 @@ app.put<{ Params: { k: string }; Body: { value: unknown } }>('/floor/:k', async 
 })
 app.get('/readyz', async () => ({ status: 'ok' }))
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
-process.once('SIGTERM', () => void app.close().then(() => pool.end()).then(() => process.exit(0)))
+process.once(
+  'SIGTERM',
+  () =>
+    void app
+      .close()
+      .then(() => pool.end())
+      .then(() => process.exit(0)),
+)

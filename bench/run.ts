@@ -172,14 +172,14 @@ async function seed() {
     }
     const staff = `Bearer ${(await createToken(db, { role: 'staff', label: 'bench staff' })).token}`
     // Questions a write may always answer: maturity questions that do not depend on another answer.
-    const writable = questions
-      .filter((q) => (q as { type: string }).type === 'maturity' && !(q as { applies_if?: unknown }).applies_if)
-      .map((q) => q.id)
+    const writable = questions.filter((q) => (q as { type: string }).type === 'maturity' && !(q as { applies_if?: unknown }).applies_if).map((q) => q.id)
     const counts = await sql<{ assessments: string; answers: string; history: string; scores: string }>`
       select (select count(*) from assessments) as assessments, (select count(*) from answers) as answers,
              (select count(*) from answer_history) as history, (select count(*) from domain_scores) as scores`.execute(db)
     const c = counts.rows[0]!
-    log(`seeded ${c.assessments} assessments, ${c.answers} answers, ${c.history} history rows, ${c.scores} domain scores in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+    log(
+      `seeded ${c.assessments} assessments, ${c.answers} answers, ${c.history} history rows, ${c.scores} domain scores in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+    )
     return { writers, staff, writable, counts: c, seedSeconds: (Date.now() - t0) / 1000 }
   } finally {
     await db.destroy()
@@ -356,7 +356,12 @@ async function main() {
           method: 'PUT',
           setupRequest: (req) => {
             const i = n++
-            return { ...req, path: `/floor/k${i % (194 * data.writable.length)}`, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: i % 5 }) }
+            return {
+              ...req,
+              path: `/floor/k${i % (194 * data.writable.length)}`,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ value: i % 5 }),
+            }
           },
         },
       ],
@@ -412,12 +417,27 @@ async function main() {
     if (!probe.ok) notes.push(`GET ${readinessPath}: ${probe.status} ${(await probe.text()).slice(0, 200)}`)
     await load({ url: base, duration: 1, connections: 1, headers: { authorization: data.staff }, requests: [{ method: 'GET', path: readinessPath }] })
     log('(b) GET /readiness, 1 connection')
-    const agg1 = await load({ url: base, connections: 1, duration: Math.max(3, Math.round(DURATION / 2)), headers: { authorization: data.staff }, requests: [{ method: 'GET', path: readinessPath }] })
+    const agg1 = await load({
+      url: base,
+      connections: 1,
+      duration: Math.max(3, Math.round(DURATION / 2)),
+      headers: { authorization: data.staff },
+      requests: [{ method: 'GET', path: readinessPath }],
+    })
     log(`(b) GET /readiness, ${CONNECTIONS} connections`)
     const agg = await load({ url: base, headers: { authorization: data.staff }, requests: [{ method: 'GET', path: readinessPath }] })
     if (agg.non2xx || agg1.non2xx) notes.push(`readiness: ${agg.non2xx + agg1.non2xx} non-2xx responses`)
     rows.push(['(b) GET /readiness (1 connection)', `${f1(agg1.rps)} req/s`, f1(agg1.p50), f1(agg1.p99), '', '', 'p50 < 50 ms', agg1.p50 < 50 ? 'yes' : 'NO'])
-    rows.push([`(b) GET /readiness (${CONNECTIONS} connections)`, `${f1(agg.rps)} req/s`, f1(agg.p50), f1(agg.p99), '', '', 'p50 < 50 ms', agg.p50 < 50 ? 'yes' : 'NO'])
+    rows.push([
+      `(b) GET /readiness (${CONNECTIONS} connections)`,
+      `${f1(agg.rps)} req/s`,
+      f1(agg.p50),
+      f1(agg.p99),
+      '',
+      '',
+      'p50 < 50 ms',
+      agg.p50 < 50 ? 'yes' : 'NO',
+    ])
 
     // (c) the CSV export vs PostgreSQL's COPY of the same SELECT.
     const select = await exportSelect()
@@ -445,7 +465,9 @@ async function main() {
         '≥ 0.5× COPY, RSS < 200 MB',
         met ? 'yes' : 'NO',
       ])
-      notes.push(`CSV: ${csv.rows} rows, ${f1(mb(csv.bytes))} MB in ${csv.seconds.toFixed(2)} s; COPY: ${copy.rows} rows, ${f1(mb(copy.bytes))} MB in ${copy.seconds.toFixed(2)} s`)
+      notes.push(
+        `CSV: ${csv.rows} rows, ${f1(mb(csv.bytes))} MB in ${csv.seconds.toFixed(2)} s; COPY: ${copy.rows} rows, ${f1(mb(copy.bytes))} MB in ${copy.seconds.toFixed(2)} s`,
+      )
     }
   } finally {
     await stop(server)
@@ -461,7 +483,7 @@ async function main() {
     `Dataset: ${data.counts.assessments} assessments, ${data.counts.answers} answers, ${data.counts.history} history rows, ${data.counts.scores} domain scores (seeded in ${data.seedSeconds.toFixed(1)} s)\n`,
   )
   console.log(table)
-  if (notes.length) console.log('\n' + notes.map((n) => `- ${n}`).join('\n'))
+  if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`)
   console.log(`\nTotal ${((Date.now() - wall) / 1000).toFixed(0)} s`)
 }
 

@@ -23,10 +23,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('questionnaire_domains_pk', ['questionnaire', 'version', 'domain'])
-    .addForeignKeyConstraint('questionnaire_domains_version_fk', ['questionnaire', 'version'], 'questionnaire_versions', [
-      'questionnaire',
-      'version',
-    ])
+    .addForeignKeyConstraint('questionnaire_domains_version_fk', ['questionnaire', 'version'], 'questionnaire_versions', ['questionnaire', 'version'])
     .execute()
 
   await db.schema
@@ -41,12 +38,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('source_ref', 'text', (c) => c.notNull())
     .addColumn('weight', 'double precision', (c) => c.notNull())
     .addPrimaryKeyConstraint('questionnaire_questions_pk', ['questionnaire', 'version', 'question_id'])
-    .addForeignKeyConstraint(
-      'questionnaire_questions_domain_fk',
-      ['questionnaire', 'version', 'domain'],
-      'questionnaire_domains',
-      ['questionnaire', 'version', 'domain'],
-    )
+    .addForeignKeyConstraint('questionnaire_questions_domain_fk', ['questionnaire', 'version', 'domain'], 'questionnaire_domains', [
+      'questionnaire',
+      'version',
+      'domain',
+    ])
     .execute()
 }
 

@@ -21,10 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tier', 'text')
     .addColumn('answered', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('applicable', 'integer', (c) => c.notNull().defaultTo(0))
-    .addForeignKeyConstraint('assessments_version_fk', ['questionnaire', 'version'], 'questionnaire_versions', [
-      'questionnaire',
-      'version',
-    ])
+    .addForeignKeyConstraint('assessments_version_fk', ['questionnaire', 'version'], 'questionnaire_versions', ['questionnaire', 'version'])
     .addUniqueConstraint('assessments_one_per_cycle', ['country', 'questionnaire', 'cycle'])
     .execute()
   await db.schema.createIndex('assessments_listing_idx').on('assessments').columns(['questionnaire', 'cycle', 'status']).execute()

@@ -82,7 +82,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('auth_failures_key_at_idx').on('auth_failures').columns(['key', 'at']).execute()
 
-  await db.schema.alterTable('tokens').addColumn('person_id', 'uuid', (c) => c.references('persons.id')).execute()
+  await db.schema
+    .alterTable('tokens')
+    .addColumn('person_id', 'uuid', (c) => c.references('persons.id'))
+    .execute()
   // A person for every token made before persons existed, with exactly the token's rights.
   await sql`
     with made as (

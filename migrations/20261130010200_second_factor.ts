@@ -25,5 +25,11 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('recovery_codes').execute()
-  await db.schema.alterTable('persons').dropColumn('totp_secret').dropColumn('totp_pending_secret').dropColumn('totp_enabled_at').dropColumn('totp_last_step').execute()
+  await db.schema
+    .alterTable('persons')
+    .dropColumn('totp_secret')
+    .dropColumn('totp_pending_secret')
+    .dropColumn('totp_enabled_at')
+    .dropColumn('totp_last_step')
+    .execute()
 }

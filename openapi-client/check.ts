@@ -6,7 +6,9 @@ import type { operations } from '../test-output/openapi.js'
 
 type Operation = keyof operations
 type Body<K extends Operation> = operations[K] extends { requestBody: { content: { 'application/json': infer B } } } ? B : never
-type Reply<K extends Operation, S extends number> = operations[K] extends { responses: { [code in S]: { content: { 'application/json': infer R } } } } ? R : never
+type Reply<K extends Operation, S extends number> = operations[K] extends { responses: { [code in S]: { content: { 'application/json': infer R } } } }
+  ? R
+  : never
 type Query<K extends Operation> = operations[K] extends { parameters: { query?: infer Q } } ? NonNullable<Q> : never
 
 /** A bearer-token client: one method per operation it uses, typed by the generated document. */
@@ -73,4 +75,5 @@ export function typesAreReal(client: ReadinessClient): void {
   void client.readiness({ questionnaire: 'cdc', groupBy: 'country' })
   // @ts-expect-error no such operation
   type Missing = Body<'deleteEverything'>
+  void (undefined as unknown as Missing)
 }

@@ -39,23 +39,38 @@ const environment = z.object({
   EXPORTS_PER_PERSON: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(2),
   EXPORT_STALL_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
   EXPORT_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(600),
-  BODY_LIMIT: z.coerce
-    .number({ message: 'must be a number' })
-    .int('must be a whole number')
-    .min(1024, 'must be at least 1024 (bytes)')
-    .default(1_048_576),
+  BODY_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1024, 'must be at least 1024 (bytes)').default(1_048_576),
   QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
   TRUST_PROXY: boolean.default(false),
   AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
   SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
-  SESSION_HOURS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(720, 'must be at most 720').default(12),
-  INVITATION_DAYS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(90, 'must be at most 90').default(14),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  SESSION_HOURS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(720, 'must be at most 720')
+    .default(12),
+  INVITATION_DAYS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(90, 'must be at most 90')
+    .default(14),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
   MAIL_FROM: z.string().min(3).default('treaty-readiness <no-reply@localhost>'),
-  OIDC_ISSUER: z.string().regex(/^https?:\/\//, 'must be the issuer URL of an OpenID provider').optional(),
+  OIDC_ISSUER: z
+    .string()
+    .regex(/^https?:\/\//, 'must be the issuer URL of an OpenID provider')
+    .optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
-  PUBLIC_URL: z.string().regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org').optional(),
+  PUBLIC_URL: z
+    .string()
+    .regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org')
+    .optional(),
 })
 
 export interface Config {
@@ -137,7 +152,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     invitationDays: e.INVITATION_DAYS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    oidc: e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET } : undefined,
+    oidc:
+      e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
+        ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
+        : undefined,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   })
 }

@@ -57,14 +57,12 @@ export class AppError extends Error {
   }
 }
 
-export const badRequest = (detail: string, errors?: FieldProblem[]) =>
-  new AppError(400, 'bad_request', detail, errors ? { errors } : {})
+export const badRequest = (detail: string, errors?: FieldProblem[]) => new AppError(400, 'bad_request', detail, errors ? { errors } : {})
 export const unauthorized = (detail = 'a valid bearer token is required') => new AppError(401, 'unauthorized', detail)
 export const forbidden = (detail: string) => new AppError(403, 'forbidden', detail)
 export const notFound = (what: string) => new AppError(404, 'not_found', `${what} was not found`)
 export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new AppError(409, 'conflict', detail, extra)
-export const preconditionFailed = (detail: string, extra: Record<string, unknown> = {}) =>
-  new AppError(412, 'precondition_failed', detail, extra)
+export const preconditionFailed = (detail: string, extra: Record<string, unknown> = {}) => new AppError(412, 'precondition_failed', detail, extra)
 export const unprocessable = (detail: string, errors: FieldProblem[], extra: Record<string, unknown> = {}) =>
   new AppError(422, 'unprocessable', detail, { ...extra, errors })
 

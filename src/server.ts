@@ -1,15 +1,16 @@
 // Entry point: config → database (URL or embedded) → migrations → app → listen; SIGTERM/SIGINT → close.
+import type { FastifyInstance } from 'fastify'
 import { pino } from 'pino'
 import { buildApp, LOG_REDACT } from './app.js'
 import { bootstrapAdminToken } from './auth/bootstrap.js'
-import { ConfigError, loadConfig } from './config.js'
+import { type Config, ConfigError, loadConfig } from './config.js'
 import { describe, openForServer } from './db/connect.js'
 import { prepareDatabase } from './prepare.js'
 
 const bootLog = pino({ redact: LOG_REDACT })
 
 async function main(): Promise<void> {
-  let config
+  let config: Config
   try {
     config = loadConfig()
   } catch (error) {
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const connection = await openForServer(config, log)
   log.info({ backend: connection.backend }, `database: ${describe(connection)}`)
 
-  let app
+  let app: FastifyInstance | undefined
   try {
     const prepared = { ...config, databaseUrl: connection.url }
     if (config.migrateOnStart) await prepareDatabase(prepared, log)

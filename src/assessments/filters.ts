@@ -10,7 +10,14 @@ export const statusList = z
   .string()
   .max(60)
   .transform((s, ctx) => {
-    const parts = [...new Set(s.split(',').map((p) => p.trim()).filter(Boolean))]
+    const parts = [
+      ...new Set(
+        s
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      ),
+    ]
     if (parts.length === 0 || parts.some((p) => !(ASSESSMENT_STATUSES as readonly string[]).includes(p))) {
       ctx.addIssue({ code: 'custom', message: `must be a comma-separated list of: ${ASSESSMENT_STATUSES.join(', ')}` })
       return z.NEVER

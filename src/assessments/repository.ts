@@ -78,7 +78,13 @@ export async function listVisible(db: Db, actor: Actor, filters: ListFilters, li
   if (after) {
     q = q.where(sql<boolean>`(a.country, a.questionnaire, a.cycle, a.id) > (${after.country}, ${after.questionnaire}, ${after.cycle}, ${after.id}::uuid)`)
   }
-  return q.orderBy('a.country').orderBy('a.questionnaire').orderBy('a.cycle').orderBy('a.id').limit(limit + 1).execute()
+  return q
+    .orderBy('a.country')
+    .orderBy('a.questionnaire')
+    .orderBy('a.cycle')
+    .orderBy('a.id')
+    .limit(limit + 1)
+    .execute()
 }
 
 export type DomainProgressRow = Awaited<ReturnType<typeof domainProgress>>[number]
@@ -90,18 +96,7 @@ export async function domainProgress(db: Db, assessmentId: string) {
     .innerJoin('questionnaire_domains as d', (j) =>
       j.onRef('d.questionnaire', '=', 'a.questionnaire').onRef('d.version', '=', 'a.version').onRef('d.domain', '=', 's.domain'),
     )
-    .select([
-      's.domain',
-      'd.title',
-      's.score',
-      's.coverage',
-      's.tier',
-      's.applicable',
-      's.answered',
-      's.not_applicable',
-      's.unknown',
-      's.missing',
-    ])
+    .select(['s.domain', 'd.title', 's.score', 's.coverage', 's.tier', 's.applicable', 's.answered', 's.not_applicable', 's.unknown', 's.missing'])
     .where('s.assessment_id', '=', assessmentId)
     .orderBy('d.position')
     .execute()

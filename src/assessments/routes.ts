@@ -63,7 +63,9 @@ const detailSchema = assessmentSchema
     missingRequired: z.array(z.string()),
     unconfirmed: z
       .array(z.string())
-      .describe('Answers carried forward from the previous cycle, to questions that apply, not yet confirmed (saved again) or changed: submission waits for them'),
+      .describe(
+        'Answers carried forward from the previous cycle, to questions that apply, not yet confirmed (saved again) or changed: submission waits for them',
+      ),
     domains: z.array(
       z.object({
         domain: z.string(),
@@ -160,7 +162,10 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         summary: 'Assessments this token may see, filtered, a page at a time',
         security: [{ bearer: [] }],
         querystring: z.object({
-          country: z.string().regex(/^[A-Za-z]{3}$/).optional(),
+          country: z
+            .string()
+            .regex(/^[A-Za-z]{3}$/)
+            .optional(),
           region: z.enum(REGIONS).optional(),
           questionnaire: z.string().max(40).optional(),
           cycle: z.coerce.number().int().min(2000).max(2100).optional(),
@@ -180,13 +185,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     async (request) => {
       const actor = requireRole(request, ...ASSESSMENT_ROLES)
       const q = request.query
-      const rows = await listVisible(
-        app.db,
-        actor,
-        { ...q, country: q.country?.toUpperCase() },
-        q.limit,
-        q.cursor ? decodeCursor(q.cursor) : undefined,
-      )
+      const rows = await listVisible(app.db, actor, { ...q, country: q.country?.toUpperCase() }, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined)
       const page = rows.slice(0, q.limit)
       const last = page.at(-1)
       return {
@@ -373,14 +372,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     },
     async (request, reply) => {
       const actor = requireRole(request, ...ASSESSMENT_ROLES)
-      const row = await transition(
-        ctx,
-        actor,
-        request.params.id,
-        request.body.action,
-        request.body.comment ?? null,
-        parseIfMatch(request.headers['if-match']),
-      )
+      const row = await transition(ctx, actor, request.params.id, request.body.action, request.body.comment ?? null, parseIfMatch(request.headers['if-match']))
       reply.header('etag', etag(row.revision))
       return presentAssessment(row)
     },

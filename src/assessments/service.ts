@@ -78,12 +78,7 @@ async function recompute(
   for (const answer of answers) {
     const next = raw.get(answer.question_id) ?? null
     if (answer.score === next) continue
-    await trx
-      .updateTable('answers')
-      .set({ score: next })
-      .where('assessment_id', '=', assessmentId)
-      .where('question_id', '=', answer.question_id)
-      .execute()
+    await trx.updateTable('answers').set({ score: next }).where('assessment_id', '=', assessmentId).where('question_id', '=', answer.question_id).execute()
     answer.score = next
   }
   const assessment = await storeReadiness(trx, assessmentId, readiness, options)
@@ -226,7 +221,9 @@ function assertMayAnswer(actor: Actor, assessment: AssessmentRow, version: Loade
     const domain = version.domainOf.get(write.questionId)
     if (domain && !domains.includes(domain)) {
       const title = version.content.domains.find((d) => d.id === domain)?.title.en ?? domain
-      throw forbidden(`you answer ${domains.length ? `the domains ${domains.join(', ')}` : 'no domain'} of ${assessment.country}; ${write.questionId} is in the domain ${domain} (${title})`)
+      throw forbidden(
+        `you answer ${domains.length ? `the domains ${domains.join(', ')}` : 'no domain'} of ${assessment.country}; ${write.questionId} is in the domain ${domain} (${title})`,
+      )
     }
   }
 }
@@ -245,7 +242,10 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
     for (const write of writes) {
       const question = version.questions.get(write.questionId)
       if (!question) {
-        problems.push({ path: `${write.path}/questionId`, message: `${write.questionId} is not a question of ${assessment.questionnaire} v${assessment.version}` })
+        problems.push({
+          path: `${write.path}/questionId`,
+          message: `${write.questionId} is not a question of ${assessment.questionnaire} v${assessment.version}`,
+        })
         continue
       }
       if (seen.has(write.questionId)) {
@@ -334,7 +334,12 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
             question_id: row.question_id,
             revision: row.revision,
             old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
-            new_answer: JSON.stringify({ value: row.value === null ? null : JSON.parse(row.value), special: row.special, comment: row.comment, evidence: JSON.parse(row.evidence) }),
+            new_answer: JSON.stringify({
+              value: row.value === null ? null : JSON.parse(row.value),
+              special: row.special,
+              comment: row.comment,
+              evidence: JSON.parse(row.evidence),
+            }),
             changed_at: now,
             changed_by: actor.personId,
             changed_by_role: actor.role,
@@ -382,7 +387,10 @@ export function missingRequired(version: LoadedVersion, answers: ReadonlyMap<str
  * apply: each is last cycle's claim, so submission waits until the administration has looked at it.
  * One that no longer applies is neither counted nor asked for, like any answer to such a question.
  */
-export function unconfirmedCarried(version: LoadedVersion, answers: readonly Pick<AnswerRow, 'question_id' | 'value' | 'special' | 'carried_forward'>[]): string[] {
+export function unconfirmedCarried(
+  version: LoadedVersion,
+  answers: readonly Pick<AnswerRow, 'question_id' | 'value' | 'special' | 'carried_forward'>[],
+): string[] {
   const map = new Map(answers.map((a) => [a.question_id, stored(a)]))
   return answers
     .filter((a) => a.carried_forward)
@@ -393,14 +401,7 @@ export function unconfirmedCarried(version: LoadedVersion, answers: readonly Pic
     .map((a) => a.question_id)
 }
 
-export async function transition(
-  ctx: Context,
-  actor: Actor,
-  assessmentId: string,
-  action: Action,
-  comment: string | null,
-  precondition: Precondition,
-) {
+export async function transition(ctx: Context, actor: Actor, assessmentId: string, action: Action, comment: string | null, precondition: Precondition) {
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     if (precondition.kind === 'revision' && precondition.revision !== assessment.revision) {
@@ -430,7 +431,10 @@ export async function transition(
           parts.filter(Boolean).join('; '),
           [
             ...missing.map((id) => ({ path: `/answers/${id}`, message: 'a required question that applies has no answer' })),
-            ...unconfirmed.map((id) => ({ path: `/answers/${id}`, message: 'carried forward from the previous cycle: confirm it (save it again) or change it' })),
+            ...unconfirmed.map((id) => ({
+              path: `/answers/${id}`,
+              message: 'carried forward from the previous cycle: confirm it (save it again) or change it',
+            })),
           ],
           { missing, unconfirmed },
         )

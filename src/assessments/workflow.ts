@@ -20,9 +20,7 @@ const RULES: Record<Action, Rule> = {
   reopen: { from: 'returned', to: 'draft', roles: ['administration'], commentRequired: false },
 }
 
-export type TransitionCheck =
-  | { ok: true; to: AssessmentStatus }
-  | { ok: false; reason: 'role' | 'state' | 'comment'; message: string }
+export type TransitionCheck = { ok: true; to: AssessmentStatus } | { ok: false; reason: 'role' | 'state' | 'comment'; message: string }
 
 export function checkTransition(status: AssessmentStatus, action: Action, role: Role, comment?: string | null): TransitionCheck {
   const rule = RULES[action]

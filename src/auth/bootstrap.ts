@@ -29,15 +29,10 @@ export async function ensureFirstAdminToken(db: Kysely<Database>): Promise<Creat
  * ensureFirstAdminToken, then the one intended print of a token: in the message text, where the log
  * redaction of `token` fields does not reach.
  */
-export async function bootstrapAdminToken(
-  db: Kysely<Database>,
-  log: { info(msg: string): void; warn(msg: string): void },
-): Promise<CreatedToken | null> {
+export async function bootstrapAdminToken(db: Kysely<Database>, log: { info(msg: string): void; warn(msg: string): void }): Promise<CreatedToken | null> {
   const created = await ensureFirstAdminToken(db)
   if (created) {
-    log.warn(
-      `first start: created an admin API token; it is shown only this once, store it now: ${created.token}`,
-    )
+    log.warn(`first start: created an admin API token; it is shown only this once, store it now: ${created.token}`)
     log.info(CREATE_HINT)
   }
   return created

@@ -7,16 +7,7 @@ import { LANGUAGES } from '../i18n/languages.js'
 import { notFound, problems, unprocessable } from '../errors.js'
 import { audit } from '../people/audit.js'
 import { requirePrincipal, requireRole } from '../plugins/auth.js'
-import {
-  createToken,
-  LABEL_MAX,
-  parseExpiry,
-  revokeToken,
-  listTokens,
-  ROLES,
-  TokenInputError,
-  type TokenRow,
-} from './tokens.js'
+import { createToken, LABEL_MAX, parseExpiry, revokeToken, listTokens, ROLES, TokenInputError, type TokenRow } from './tokens.js'
 
 const role = z.enum(ROLES).meta({ description: 'administration: a national administration; staff: ITU-D staff; admin: manages tokens' })
 const countryCode = z
@@ -31,7 +22,7 @@ const createBody = z
     country: countryCode.nullish(),
     label: z.string().trim().min(1, 'must not be empty').max(LABEL_MAX),
     personId: z.uuid({ message: 'must be a person id (a UUID)' }).nullish().meta({
-      description: 'Whose token: it carries at most that person\'s rights. Without it, a person is made for the token with exactly its rights.',
+      description: "Whose token: it carries at most that person's rights. Without it, a person is made for the token with exactly its rights.",
     }),
     expiresAt: z
       .string()
@@ -150,7 +141,13 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
           createdBy: admin.tokenId,
           personId: body.personId ?? null,
         })
-        await audit(app.db, { action: 'token_created', actor: admin, subject: row.person_id, address: request.ip, details: { token: row.id, role: row.role, country: row.country, label: row.label } })
+        await audit(app.db, {
+          action: 'token_created',
+          actor: admin,
+          subject: row.person_id,
+          address: request.ip,
+          details: { token: row.id, role: row.role, country: row.country, label: row.label },
+        })
         request.log.info({ tokenId: row.id, role: row.role, country: row.country }, 'token created')
         reply.code(201).header('cache-control', 'no-store')
         return {
@@ -204,7 +201,13 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     async (request, reply) => {
       const row = await revokeToken(app.db, request.params.id)
       if (!row) throw notFound(`token ${request.params.id}`)
-      await audit(app.db, { action: 'token_revoked', actor: requirePrincipal(request), subject: row.person_id, address: request.ip, details: { token: row.id } })
+      await audit(app.db, {
+        action: 'token_revoked',
+        actor: requirePrincipal(request),
+        subject: row.person_id,
+        address: request.ip,
+        details: { token: row.id },
+      })
       request.log.info({ tokenId: row.id }, 'token revoked')
       return reply.code(204).send(null)
     },
@@ -223,7 +226,16 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request)
-      return { personId: p.personId, name: p.name, tokenId: p.tokenId, role: p.role, country: p.country, label: p.label, language: p.language, memberships: p.memberships }
+      return {
+        personId: p.personId,
+        name: p.name,
+        tokenId: p.tokenId,
+        role: p.role,
+        country: p.country,
+        label: p.label,
+        language: p.language,
+        memberships: p.memberships,
+      }
     },
   )
 }

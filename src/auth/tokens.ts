@@ -164,7 +164,9 @@ export async function createToken(db: Kysely<Database>, input: NewToken): Promis
         .executeTakeFirst()
       if (!grants) throw new TokenInputError('role', `this person holds no ${input.role} rights${country ? ` for ${country}` : ''}`)
     } else {
-      personId = (await trx.insertInto('persons').values({ name: label, email: null, status: 'active', password_hash: null }).returning('id').executeTakeFirstOrThrow()).id
+      personId = (
+        await trx.insertInto('persons').values({ name: label, email: null, status: 'active', password_hash: null }).returning('id').executeTakeFirstOrThrow()
+      ).id
       await trx
         .insertInto('memberships')
         .values(MEMBERSHIPS_OF_ROLE[input.role].map((role) => ({ person_id: personId!, role, country, questionnaire: null, domains: null })))
@@ -203,12 +205,7 @@ export async function getToken(db: Kysely<Database>, id: string): Promise<TokenR
  * Returns the row, or undefined when no token has that id.
  */
 export async function revokeToken(db: Kysely<Database>, id: string): Promise<TokenRow | undefined> {
-  return db
-    .updateTable('tokens')
-    .set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` })
-    .where('id', '=', id)
-    .returning(COLUMNS)
-    .executeTakeFirst()
+  return db.updateTable('tokens').set({ revoked_at: sql<Date>`coalesce(revoked_at, now())` }).where('id', '=', id).returning(COLUMNS).executeTakeFirst()
 }
 
 export type TokenCheck =
@@ -248,12 +245,7 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
       .updateTable('tokens')
       .set({ last_used_at: sql<Date>`now()` })
       .where('id', '=', token.id)
-      .where((eb) =>
-        eb.or([
-          eb('last_used_at', 'is', null),
-          eb('last_used_at', '<=', sql<Date>`now() - make_interval(secs => ${LAST_USED_INTERVAL_SECONDS})`),
-        ]),
-      )
+      .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', sql<Date>`now() - make_interval(secs => ${LAST_USED_INTERVAL_SECONDS})`)]))
       .returning('last_used_at')
       .executeTakeFirst()
     if (updated) token.last_used_at = updated.last_used_at

@@ -23,12 +23,42 @@ import { QuestionnaireStore, type LoadedVersion } from '../questionnaires/store.
 
 /** Six Member States per ITU-D region (ISO 3166-1 alpha-3). Unknown codes are skipped. */
 export const DEMO_COUNTRIES = [
-  'KEN', 'NGA', 'ZAF', 'SEN', 'RWA', 'GHA', // Africa
-  'BRA', 'CAN', 'MEX', 'CHL', 'JAM', 'COL', // Americas
-  'EGY', 'ARE', 'JOR', 'MAR', 'TUN', 'OMN', // Arab States
-  'IND', 'IDN', 'JPN', 'FJI', 'PHL', 'VNM', // Asia-Pacific
-  'KAZ', 'UZB', 'ARM', 'AZE', 'KGZ', 'MDA', // CIS (and neighbours, as ITU-D lists them)
-  'DEU', 'FRA', 'EST', 'POL', 'PRT', 'CHE', // Europe
+  'KEN',
+  'NGA',
+  'ZAF',
+  'SEN',
+  'RWA',
+  'GHA', // Africa
+  'BRA',
+  'CAN',
+  'MEX',
+  'CHL',
+  'JAM',
+  'COL', // Americas
+  'EGY',
+  'ARE',
+  'JOR',
+  'MAR',
+  'TUN',
+  'OMN', // Arab States
+  'IND',
+  'IDN',
+  'JPN',
+  'FJI',
+  'PHL',
+  'VNM', // Asia-Pacific
+  'KAZ',
+  'UZB',
+  'ARM',
+  'AZE',
+  'KGZ',
+  'MDA', // CIS (and neighbours, as ITU-D lists them)
+  'DEU',
+  'FRA',
+  'EST',
+  'POL',
+  'PRT',
+  'CHE', // Europe
 ] as const
 export const DEMO_CYCLES = [2025, 2026] as const
 
@@ -78,7 +108,10 @@ export function inventAnswer(q: Question, capacity: number, random: () => number
     }
     case 'text':
       return {
-        value: 'DEMO answer (invented for demonstration): the competent ministry is preparing the relevant instrument; see the attached references.'.slice(0, q.max_length),
+        value: 'DEMO answer (invented for demonstration): the competent ministry is preparing the relevant instrument; see the attached references.'.slice(
+          0,
+          q.max_length,
+        ),
         special: null,
       }
   }
@@ -144,7 +177,10 @@ async function main() {
             skipped++
             continue
           }
-          admin ??= await principalOfToken(db, (await createToken(db, { role: 'administration', country, label: `DEMO administration ${country} (demo data)` })).row)
+          admin ??= await principalOfToken(
+            db,
+            (await createToken(db, { role: 'administration', country, label: `DEMO administration ${country} (demo data)` })).row,
+          )
           const status = targetStatus(index, cycle)
           const growth = cycle === 2026 ? 0.1 : 0
           const share = status === 'draft' ? 0.45 : 1
@@ -163,7 +199,9 @@ async function main() {
           if (status !== 'draft') await transition(ctx, admin, assessment.id, 'submit', null, { kind: 'none' })
           if (status === 'validated') await transition(ctx, staff, assessment.id, 'validate', null, { kind: 'none' })
           if (status === 'returned') {
-            await transition(ctx, staff, assessment.id, 'return', 'DEMO review: please add evidence for the maturity levels 3 and 4 you reported.', { kind: 'none' })
+            await transition(ctx, staff, assessment.id, 'return', 'DEMO review: please add evidence for the maturity levels 3 and 4 you reported.', {
+              kind: 'none',
+            })
           }
           created++
           log.info(`${country} ${cycle}: ${status}, ${answers.size} answers`)

@@ -14,7 +14,8 @@ import { AppError } from '../errors.js'
 import { answersExport, copyOut, exportFilters, readinessExport } from '../exports/stream.js'
 
 const log = pino({ level: 'info' }, pino.destination(2))
-const USAGE = 'usage: npm run export -- readiness|answers [--questionnaire ID] [--version N] [--cycle YYYY] [--region R] [--country ISO3] [--status a,b] [--bom]'
+const USAGE =
+  'usage: npm run export -- readiness|answers [--questionnaire ID] [--version N] [--cycle YYYY] [--region R] [--country ISO3] [--status a,b] [--bom]'
 
 try {
   const { positionals, values } = parseArgs({
@@ -53,6 +54,12 @@ try {
     await connection.embedded?.close()
   }
 } catch (error) {
-  log.fatal(error instanceof AppError ? `${error.message}${error.extra.errors ? `: ${JSON.stringify(error.extra.errors)}` : ''}` : error instanceof Error ? error.message : String(error))
+  log.fatal(
+    error instanceof AppError
+      ? `${error.message}${error.extra.errors ? `: ${JSON.stringify(error.extra.errors)}` : ''}`
+      : error instanceof Error
+        ? error.message
+        : String(error),
+  )
   process.exitCode = 1
 }

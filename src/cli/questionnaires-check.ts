@@ -27,9 +27,8 @@ export function summarize(catalog: Catalog): string {
     const total = ['total', ...header.slice(1).map((_, i) => String(rows.reduce((s, r) => s + Number(r[i + 1]), 0)))]
     const table = [header, ...rows, total]
     const widths = header.map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)))
-    const line = (r: string[]) =>
-      '  ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ')
-    const rule = '  ' + widths.map((w) => '-'.repeat(w)).join('  ')
+    const line = (r: string[]) => `  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c] ?? 0) : cell.padStart(widths[c] ?? 0))).join('  ')}`
+    const rule = `  ${widths.map((w) => '-'.repeat(w)).join('  ')}`
     blocks.push(
       [
         `${content.id} v${content.version}  ${content.title.en}`,

@@ -4,8 +4,8 @@
 // On either backend, also while the server runs on the embedded one (through its published socket).
 // Output for people on stdout (--json for scripts); logs on stderr. Exit 2 on bad arguments.
 import { parseArgs } from 'node:util'
-import { createToken, isRole, listTokens, parseExpiry, revokeToken, ROLES, TokenInputError, type TokenRow } from '../auth/tokens.js'
-import { ConfigError, loadConfig } from '../config.js'
+import { createToken, isRole, listTokens, parseExpiry, revokeToken, ROLES, TokenInputError, type CreatedToken, type TokenRow } from '../auth/tokens.js'
+import { type Config, ConfigError, loadConfig } from '../config.js'
 import type { Role } from '../db/schema.js'
 
 const USAGE = `usage:
@@ -26,31 +26,33 @@ type Command =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      role: { type: 'string' },
+      country: { type: 'string' },
+      label: { type: 'string' },
+      expires: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+}
+
 function parseCommand(argv: string[]): Command {
-  let parsed
+  let parsed: ReturnType<typeof parseOptions>
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        role: { type: 'string' },
-        country: { type: 'string' },
-        label: { type: 'string' },
-        expires: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    })
+    parsed = parseOptions(argv)
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error))
   }
   const { values, positionals } = parsed
   const [name, ...rest] = positionals
   const only = (allowed: string[]) => {
-    const given = (['role', 'country', 'label', 'expires', 'json'] as const).filter(
-      (k) => values[k] !== undefined && values[k] !== false,
-    )
+    const given = (['role', 'country', 'label', 'expires', 'json'] as const).filter((k) => values[k] !== undefined && values[k] !== false)
     const extra = given.filter((k) => !allowed.includes(k))
     if (extra.length) throw new UsageError(`${name} does not take ${extra.map((k) => `--${k}`).join(', ')}`)
   }
@@ -103,7 +105,7 @@ function describeRow(row: TokenRow): string {
   const state = row.revoked_at ? `revoked ${iso(row.revoked_at)}` : row.expires_at && row.expires_at <= new Date() ? 'expired' : 'active'
   return [
     row.id,
-    row.prefix + '…',
+    `${row.prefix}…`,
     row.role.padEnd(14),
     (row.country ?? '-').padEnd(3),
     state.padEnd(8),
@@ -146,13 +148,9 @@ async function main(): Promise<number> {
   }
 
   // Loaded only once the arguments are good: the database modules are slow to load.
-  const [{ pino }, { describe, openForTask }, { openKysely }] = await Promise.all([
-    import('pino'),
-    import('../db/connect.js'),
-    import('../db/kysely.js'),
-  ])
+  const [{ pino }, { describe, openForTask }, { openKysely }] = await Promise.all([import('pino'), import('../db/connect.js'), import('../db/kysely.js')])
   const log = pino({ level: 'info' }, pino.destination(2))
-  let config
+  let config: Config
   try {
     config = loadConfig()
   } catch (error) {
@@ -168,7 +166,7 @@ async function main(): Promise<number> {
   try {
     switch (command.name) {
       case 'create': {
-        let created
+        let created: CreatedToken
         try {
           created = await createToken(db, {
             role: command.role,
@@ -208,7 +206,9 @@ async function main(): Promise<number> {
           process.stderr.write(`error: no token has id ${command.id}\n`)
           return 1
         }
-        process.stdout.write(`revoked ${row.id} (${row.prefix}…, ${row.role}${row.country ? ` ${row.country}` : ''}, ${JSON.stringify(row.label)}) at ${iso(row.revoked_at)}\n`)
+        process.stdout.write(
+          `revoked ${row.id} (${row.prefix}…, ${row.role}${row.country ? ` ${row.country}` : ''}, ${JSON.stringify(row.label)}) at ${iso(row.revoked_at)}\n`,
+        )
         return 0
       }
       default:

@@ -4,7 +4,6 @@ import { z } from 'zod'
 import { REGIONS } from '../db/schema.js'
 import { notFound, problems } from '../errors.js'
 
-
 const country = z
   .object({ code: z.string(), alpha2: z.string(), name: z.string(), region: z.enum(REGIONS) })
   .meta({ id: 'Country', description: 'An ITU Member State; region is its ITU-D region' })

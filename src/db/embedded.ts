@@ -169,15 +169,7 @@ async function initialise(cluster: string, password: string, user: { uid: number
   try {
     await runToEnd(
       initdb,
-      [
-        `--pgdata=${cluster}`,
-        `--username=${USER}`,
-        `--pwfile=${pwfile}`,
-        '--auth=scram-sha-256',
-        '--encoding=UTF8',
-        '--locale=C',
-        '--no-instructions',
-      ],
+      [`--pgdata=${cluster}`, `--username=${USER}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C', '--no-instructions'],
       user ?? {},
     )
   } finally {
@@ -292,11 +284,16 @@ async function spawnPostgres(
     child = spawn(
       postgres,
       [
-        '-D', cluster,
-        '-p', String(port),
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=', // TCP on loopback only: no socket file with its own auth rules
-        '-c', 'max_connections=100',
+        '-D',
+        cluster,
+        '-p',
+        String(port),
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'unix_socket_directories=', // TCP on loopback only: no socket file with its own auth rules
+        '-c',
+        'max_connections=100',
       ],
       { ...(user ?? {}), env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', log.fd, log.fd], detached: detach },
     )
@@ -319,14 +316,7 @@ async function spawnPostgres(
   return child
 }
 
-async function started(
-  dir: string,
-  cluster: string,
-  port: number,
-  password: string,
-  child: ChildProcess,
-  publish: boolean,
-): Promise<EmbeddedDatabase> {
+async function started(dir: string, cluster: string, port: number, password: string, child: ChildProcess, publish: boolean): Promise<EmbeddedDatabase> {
   const serverFile = path.join(dir, SERVER_FILE)
   if (publish) await writeFile(serverFile, JSON.stringify({ pid: process.pid, port } satisfies Published), { mode: 0o600 })
   let closing: Promise<void> | undefined

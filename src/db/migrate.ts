@@ -13,15 +13,15 @@ export class MigrationError extends Error {
   override name = 'MigrationError'
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: migrations take Kysely<any> (they are frozen in time, without the app's Database types)
 export async function migrateToLatest(db: Kysely<any>, folder = MIGRATIONS_DIR): Promise<MigrationResult[]> {
   const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder: folder }) })
   const { error, results = [] } = await migrator.migrateToLatest()
   if (error) {
     const failed = results.find((r) => r.status === 'Error')
-    throw new MigrationError(
-      `migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`,
-      { cause: error },
-    )
+    throw new MigrationError(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    })
   }
   return results
 }

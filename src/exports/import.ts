@@ -85,11 +85,21 @@ export async function parseImport(csv: string, questions: ReadonlyMap<string, Qu
   const rows = await readRows(csv)
   const header = rows[0]
   if (!header) throw unprocessable('the file is empty', [{ path: '/line/1', message: 'a header row is required' }])
-  const index = (name: string) => header.cells.findIndex((c) => c.replace(/^\uFEFF/, '').trim().toLowerCase() === name.toLowerCase())
+  const index = (name: string) =>
+    header.cells.findIndex(
+      (c) =>
+        c
+          .replace(/^\uFEFF/, '')
+          .trim()
+          .toLowerCase() === name.toLowerCase(),
+    )
   const col = { question: index('question id'), value: index('value'), comment: index('comment'), evidence: index('evidence URLs') }
   const missing = (['question id', 'value'] as const).filter((_, i) => (i === 0 ? col.question : col.value) < 0)
   if (missing.length) {
-    throw unprocessable('the header lacks required columns', missing.map((m) => ({ path: `/line/${header.line}`, message: `column "${m}" is required` })))
+    throw unprocessable(
+      'the header lacks required columns',
+      missing.map((m) => ({ path: `/line/${header.line}`, message: `column "${m}" is required` })),
+    )
   }
   if (rows.length === 1) throw unprocessable('the file has no answers', [{ path: `/line/${header.line}`, message: 'no rows follow the header' }])
 
@@ -131,7 +141,10 @@ export async function parseImport(csv: string, questions: ReadonlyMap<string, Qu
       }
       write.value = Number(raw)
     } else if (question.type === 'multi_choice') {
-      write.value = raw.split(';').map((s) => s.trim()).filter(Boolean)
+      write.value = raw
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean)
     } else {
       write.value = raw
     }
@@ -152,7 +165,12 @@ export async function parseImport(csv: string, questions: ReadonlyMap<string, Qu
     }
     const evidence = cell(col.evidence)
     if (evidence !== undefined) {
-      const checkedEvidence = evidenceList.safeParse(evidence.split(/\s+/).filter(Boolean).map((url) => ({ title: url.slice(0, 300), url })))
+      const checkedEvidence = evidenceList.safeParse(
+        evidence
+          .split(/\s+/)
+          .filter(Boolean)
+          .map((url) => ({ title: url.slice(0, 300), url })),
+      )
       if (!checkedEvidence.success) {
         const issue = checkedEvidence.error.issues[0]
         const item = typeof issue?.path[0] === 'number' ? ` "${evidence.split(/\s+/).filter(Boolean)[issue.path[0]]?.slice(0, 100)}"` : ''

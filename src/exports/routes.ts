@@ -64,7 +64,10 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
           request.log.warn({ err }, 'export stream ended early')
           client.release(err) // the connection may be mid-COPY: the pool discards it, and its slot with it
         } else {
-          releaseSlots(client).then(() => client.release(), (e: Error) => client.release(e))
+          releaseSlots(client).then(
+            () => client.release(),
+            (e: Error) => client.release(e),
+          )
         }
       },
     })
@@ -73,10 +76,13 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
     let progress = Date.now()
     const res = reply.raw
     res.on('drain', () => (progress = Date.now()))
-    const watch = setInterval(() => {
-      if (!res.writableNeedDrain) progress = Date.now()
-      else if (Date.now() - progress > stallMs) stream.destroy(new Error(`the client read nothing for ${config.exportStallSeconds} s`))
-    }, Math.min(1000, stallMs / 4))
+    const watch = setInterval(
+      () => {
+        if (!res.writableNeedDrain) progress = Date.now()
+        else if (Date.now() - progress > stallMs) stream.destroy(new Error(`the client read nothing for ${config.exportStallSeconds} s`))
+      },
+      Math.min(1000, stallMs / 4),
+    )
     watch.unref()
     return reply.send(stream)
   }

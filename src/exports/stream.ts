@@ -26,7 +26,10 @@ import { UTF8_BOM } from './columns.js'
 
 /** The export filters, as strict as the values allow (they end up inlined into a COPY statement). */
 export const exportFilters = z.object({
-  questionnaire: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be a questionnaire id').optional(),
+  questionnaire: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9_.-]{0,39}$/, 'must be a questionnaire id')
+    .optional(),
   version: z.coerce.number().int().min(1).max(100_000).optional(),
   cycle: z.coerce.number().int().min(2000).max(2100).optional(),
   region: z.enum(REGIONS).optional(),
@@ -35,9 +38,7 @@ export const exportFilters = z.object({
     .regex(/^[A-Za-z]{3}$/, 'must be an ISO 3166-1 alpha-3 code')
     .transform((s) => s.toUpperCase())
     .optional(),
-  status: statusList
-    .optional()
-    .describe('comma-separated; default submitted,validated'),
+  status: statusList.optional().describe('comma-separated; default submitted,validated'),
 })
 export type ExportFilters = z.output<typeof exportFilters>
 
@@ -80,7 +81,7 @@ export interface BuiltExport {
 }
 
 function filenameFor(kind: string, f: ExportFilters): string {
-  return [kind, f.questionnaire, f.version ? `v${f.version}` : undefined, f.cycle, f.country?.toLowerCase()].filter(Boolean).join('-') + '.csv'
+  return `${[kind, f.questionnaire, f.version ? `v${f.version}` : undefined, f.cycle, f.country?.toLowerCase()].filter(Boolean).join('-')}.csv`
 }
 
 function assessmentFilters(f: ExportFilters) {
@@ -91,9 +92,7 @@ function assessmentFilters(f: ExportFilters) {
 /** readiness.csv: one row per assessment; needs the questionnaire so the domain columns are defined. */
 export async function readinessExport(db: Kysely<Database>, filters: ExportFilters): Promise<BuiltExport> {
   if (!filters.questionnaire) {
-    throw badRequest('readiness.csv needs a questionnaire: its domains are the columns', [
-      { path: '/querystring/questionnaire', message: 'is required' },
-    ])
+    throw badRequest('readiness.csv needs a questionnaire: its domains are the columns', [{ path: '/querystring/questionnaire', message: 'is required' }])
   }
   const f = assessmentFilters(filters)
   const version = f.version ?? (await latestVersion(db, f.questionnaire!))

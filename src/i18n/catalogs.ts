@@ -20,7 +20,9 @@ export const CATALOGS: Catalogs = Object.freeze(Object.fromEntries(LANGUAGES.map
 
 /** A strong validator per catalog, so browsers revalidate with a 304 instead of downloading again. */
 export const CATALOG_ETAGS: Readonly<Record<Language, string>> = Object.freeze(
-  Object.fromEntries(LANGUAGES.map((lang) => [lang, `"${createHash('sha256').update(JSON.stringify(CATALOGS[lang])).digest('base64url').slice(0, 22)}"`])) as Record<Language, string>,
+  Object.fromEntries(
+    LANGUAGES.map((lang) => [lang, `"${createHash('sha256').update(JSON.stringify(CATALOGS[lang])).digest('base64url').slice(0, 22)}"`]),
+  ) as Record<Language, string>,
 )
 
 const translate = createTranslator(CATALOGS)

@@ -59,7 +59,8 @@ export function messageShape(message: string, lang: Language): MessageShape {
       if (el.type === LITERAL || el.type === POUND) continue
       if (el.value) args.add(el.value)
       if (el.options) {
-        if (el.type === PLURAL) plurals.push({ argument: el.value ?? '', type: el.pluralType ?? 'cardinal', categories: Object.keys(el.options).filter((k) => !k.startsWith('=')) })
+        if (el.type === PLURAL)
+          plurals.push({ argument: el.value ?? '', type: el.pluralType ?? 'cardinal', categories: Object.keys(el.options).filter((k) => !k.startsWith('=')) })
         for (const option of Object.values(el.options)) walk(option.value)
       }
       if (el.type === SELECT && el.options && !('other' in el.options)) args.add(`${el.value}:select-without-other`)

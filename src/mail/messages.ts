@@ -15,5 +15,5 @@ export function renderMail(kind: MailKind, language: Language, values: Record<st
 
 /** A date as a person reading that language writes it (UTC: the links' expiry is a moment, not a local day). */
 export function formatDate(date: Date, language: Language): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date) + ' UTC'
+  return `${new Intl.DateTimeFormat(language, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`
 }

@@ -49,40 +49,74 @@ export default async function oidcRoutes(app: FastifyInstance, options: OidcOpti
   // Tells the sign-in page that single sign-on is offered (the route exists only when it is configured).
   app.get(
     '/auth/oidc',
-    { schema: { tags: ['session'], operationId: 'singleSignOnProvider', summary: 'Single sign-on is offered: the identity provider', security: [], response: { 200: z.object({ issuer: z.string() }) } } },
+    {
+      schema: {
+        tags: ['session'],
+        operationId: 'singleSignOnProvider',
+        summary: 'Single sign-on is offered: the identity provider',
+        security: [],
+        response: { 200: z.object({ issuer: z.string() }) },
+      },
+    },
     async () => ({ issuer: options.issuer }),
   )
 
-  app.get('/auth/oidc/login', { schema: { tags: ['session'], operationId: 'startSingleSignOn', summary: 'Sign in with the organisation’s identity provider (redirects there)', security: [], response: { 302: z.null().describe('To the identity provider') } } }, async (_request, reply) => {
-    const config = await discover()
-    const state = client.randomState()
-    const nonce = client.randomNonce()
-    const verifier = client.randomPKCECodeVerifier()
-    await app.db
-      .insertInto('oidc_logins')
-      .values({ state_hash: hashSecret(state), code_verifier: verifier, nonce, expires_at: sql<Date>`now() + make_interval(mins => ${LOGIN_MINUTES})` })
-      .execute()
-    await app.db.deleteFrom('oidc_logins').where('expires_at', '<', sql<Date>`now()`).execute()
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: redirectUri,
-      scope: 'openid email profile',
-      state,
-      nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-    })
-    reply.header('cache-control', 'no-store')
-    return reply.redirect(url.href)
-  })
+  app.get(
+    '/auth/oidc/login',
+    {
+      schema: {
+        tags: ['session'],
+        operationId: 'startSingleSignOn',
+        summary: 'Sign in with the organisation’s identity provider (redirects there)',
+        security: [],
+        response: { 302: z.null().describe('To the identity provider') },
+      },
+    },
+    async (_request, reply) => {
+      const config = await discover()
+      const state = client.randomState()
+      const nonce = client.randomNonce()
+      const verifier = client.randomPKCECodeVerifier()
+      await app.db
+        .insertInto('oidc_logins')
+        .values({ state_hash: hashSecret(state), code_verifier: verifier, nonce, expires_at: sql<Date>`now() + make_interval(mins => ${LOGIN_MINUTES})` })
+        .execute()
+      await app.db.deleteFrom('oidc_logins').where('expires_at', '<', sql<Date>`now()`).execute()
+      const url = client.buildAuthorizationUrl(config, {
+        redirect_uri: redirectUri,
+        scope: 'openid email profile',
+        state,
+        nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      })
+      reply.header('cache-control', 'no-store')
+      return reply.redirect(url.href)
+    },
+  )
 
   app.get(
     '/auth/oidc/callback',
-    { schema: { tags: ['session'], operationId: 'finishSingleSignOn', summary: 'Where the identity provider sends the person back', security: [], response: { 302: z.null().describe('To the pages, signed in, or to the sign-in page with the reason') }, querystring: z.object({ state: z.string().max(200).optional() }).loose() } },
+    {
+      schema: {
+        tags: ['session'],
+        operationId: 'finishSingleSignOn',
+        summary: 'Where the identity provider sends the person back',
+        security: [],
+        response: { 302: z.null().describe('To the pages, signed in, or to the sign-in page with the reason') },
+        querystring: z.object({ state: z.string().max(200).optional() }).loose(),
+      },
+    },
     async (request, reply) => {
       const state = (request.query as { state?: string }).state
       if (!state) return fail(reply, 'oidc_failed')
       // The state is used once: deleted as it is read.
-      const login = await app.db.deleteFrom('oidc_logins').where('state_hash', '=', hashSecret(state)).where('expires_at', '>', sql<Date>`now()`).returningAll().executeTakeFirst()
+      const login = await app.db
+        .deleteFrom('oidc_logins')
+        .where('state_hash', '=', hashSecret(state))
+        .where('expires_at', '>', sql<Date>`now()`)
+        .returningAll()
+        .executeTakeFirst()
       if (!login) return fail(reply, 'oidc_expired')
       let issuer: string
       let subject: string
@@ -106,7 +140,12 @@ export default async function oidcRoutes(app: FastifyInstance, options: OidcOpti
         return fail(reply, 'oidc_failed')
       }
       const person = await app.db.transaction().execute(async (trx) => {
-        const bound = await trx.selectFrom('persons').select(['id', 'status']).where('oidc_issuer', '=', issuer).where('oidc_subject', '=', subject).executeTakeFirst()
+        const bound = await trx
+          .selectFrom('persons')
+          .select(['id', 'status'])
+          .where('oidc_issuer', '=', issuer)
+          .where('oidc_subject', '=', subject)
+          .executeTakeFirst()
         if (bound) return bound
         if (!email) return undefined
         // First sign-in: only a person invited (or already active) with this e-mail, not yet bound elsewhere.
@@ -120,11 +159,23 @@ export default async function oidcRoutes(app: FastifyInstance, options: OidcOpti
           .executeTakeFirst()
         if (!invited) return undefined
         await trx.updateTable('persons').set({ oidc_issuer: issuer, oidc_subject: subject, status: 'active' }).where('id', '=', invited.id).execute()
-        await trx.updateTable('invitations').set({ accepted_at: sql<Date>`now()` }).where('person_id', '=', invited.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute()
-        await audit(trx, { action: 'invitation_accepted', actor: { personId: invited.id, tokenId: null }, subject: invited.id, address: request.ip, details: { via: 'oidc', issuer } })
+        await trx
+          .updateTable('invitations')
+          .set({ accepted_at: sql<Date>`now()` })
+          .where('person_id', '=', invited.id)
+          .where('accepted_at', 'is', null)
+          .where('revoked_at', 'is', null)
+          .execute()
+        await audit(trx, {
+          action: 'invitation_accepted',
+          actor: { personId: invited.id, tokenId: null },
+          subject: invited.id,
+          address: request.ip,
+          details: { via: 'oidc', issuer },
+        })
         return { id: invited.id, status: 'active' as const }
       })
-      if (!person || person.status !== 'active') {
+      if (person?.status !== 'active') {
         request.log.info({ issuer, subject }, 'single sign-on of nobody invited')
         return fail(reply, 'oidc_not_invited')
       }

@@ -76,9 +76,13 @@ export function answerableDomains(p: Principal, country: string, questionnaire: 
 }
 
 /** The principal of an active person (optionally through a token), or null when there is none. */
-export async function loadPrincipal(db: Kysely<Database>, personId: string, token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Promise<Principal | null> {
+export async function loadPrincipal(
+  db: Kysely<Database>,
+  personId: string,
+  token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>,
+): Promise<Principal | null> {
   const person = await db.selectFrom('persons').select(['id', 'name', 'status', 'language', 'totp_enabled_at']).where('id', '=', personId).executeTakeFirst()
-  if (!person || person.status !== 'active') return null
+  if (person?.status !== 'active') return null
   const all = await db
     .selectFrom('memberships')
     .select(['role', 'country', 'questionnaire', 'domains'])

@@ -100,7 +100,18 @@ export async function findInvitation(db: Kysely<Database>, secret: string, lock 
   let q = db
     .selectFrom('invitations as i')
     .innerJoin('persons as p', 'p.id', 'i.person_id')
-    .select(['i.id', 'i.person_id', 'i.expires_at', 'i.accepted_at', 'i.revoked_at', 'p.name', 'p.email', 'p.language', 'p.status', sql<boolean>`i.expires_at <= now()`.as('expired')])
+    .select([
+      'i.id',
+      'i.person_id',
+      'i.expires_at',
+      'i.accepted_at',
+      'i.revoked_at',
+      'p.name',
+      'p.email',
+      'p.language',
+      'p.status',
+      sql<boolean>`i.expires_at <= now()`.as('expired'),
+    ])
     .where('i.secret_hash', '=', hashSecret(secret))
   if (lock) q = q.forUpdate()
   const row = await q.executeTakeFirst()

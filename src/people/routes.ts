@@ -46,8 +46,21 @@ const membershipInput = z
   .strictObject({
     role: z.enum(MEMBERSHIP_ROLES),
     country: countryCode.nullish(),
-    questionnaire: z.string().regex(/^[a-z][a-z0-9_]*$/).max(40).nullish(),
-    domains: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/).max(40)).min(1).max(20).nullish(),
+    questionnaire: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]*$/)
+      .max(40)
+      .nullish(),
+    domains: z
+      .array(
+        z
+          .string()
+          .regex(/^[a-z][a-z0-9_]*$/)
+          .max(40),
+      )
+      .min(1)
+      .max(20)
+      .nullish(),
   })
   .superRefine((m, ctx) => {
     const national = m.role === 'focal_point' || m.role === 'contributor'
@@ -62,7 +75,11 @@ const membershipInput = z
   })
 const inviteBody = z.strictObject({
   name: z.string().trim().min(1, 'must not be empty').max(200),
-  email: z.string().trim().max(254).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'must be an e-mail address'),
   language: z.enum(LANGUAGES).default('en'),
   memberships: z.array(membershipInput).min(1, 'a person needs at least one membership').max(20),
 })
@@ -102,9 +119,7 @@ function assertMayGrant(actor: Principal, memberships: MembershipInput[]): void 
   for (const m of memberships) {
     if (!(m.role === 'contributor' && m.country && hasMembership(actor, 'focal_point', m.country))) {
       throw forbidden(
-        m.role === 'contributor'
-          ? `only a focal point of ${m.country} (or an admin) invites its contributors`
-          : `only an admin grants the ${m.role} role`,
+        m.role === 'contributor' ? `only a focal point of ${m.country} (or an admin) invites its contributors` : `only an admin grants the ${m.role} role`,
       )
     }
   }
@@ -128,7 +143,10 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
   const security = [{ bearer: [] }]
 
   async function present(rows: PersonRow[]): Promise<z.infer<typeof person>[]> {
-    const memberships = await membershipsOf(app.db, rows.map((p) => p.id))
+    const memberships = await membershipsOf(
+      app.db,
+      rows.map((p) => p.id),
+    )
     return rows.map((p) => ({
       id: p.id,
       name: p.name,
@@ -276,7 +294,13 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         await audit(trx, { action: 'person_changed', actor, subject: p.id, address: request.ip, details: { ...request.body } })
         if (request.body.status === 'disabled') {
           await deleteSessionsOf(trx, p.id)
-          await trx.updateTable('invitations').set({ revoked_at: new Date() }).where('person_id', '=', p.id).where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute()
+          await trx
+            .updateTable('invitations')
+            .set({ revoked_at: new Date() })
+            .where('person_id', '=', p.id)
+            .where('accepted_at', 'is', null)
+            .where('revoked_at', 'is', null)
+            .execute()
         }
         return updated
       })
@@ -351,7 +375,18 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         security,
         params: idParams,
         response: {
-          200: z.object({ items: z.array(z.object({ createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), address: z.string().nullable(), userAgent: z.string().nullable(), viaToken: z.boolean() })) }),
+          200: z.object({
+            items: z.array(
+              z.object({
+                createdAt: z.string(),
+                lastSeenAt: z.string(),
+                expiresAt: z.string(),
+                address: z.string().nullable(),
+                userAgent: z.string().nullable(),
+                viaToken: z.boolean(),
+              }),
+            ),
+          }),
           ...problems(400, 401, 403),
         },
       },
@@ -445,7 +480,18 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         .selectFrom('audit_events as e')
         .leftJoin('persons as a', 'a.id', 'e.actor_person')
         .leftJoin('persons as s', 's.id', 'e.subject_person')
-        .select(['e.id', 'e.at', 'e.action', 'e.actor_person', 'a.name as actor_name', 'e.actor_token', 'e.subject_person', 's.name as subject_name', 'e.address', 'e.details'])
+        .select([
+          'e.id',
+          'e.at',
+          'e.action',
+          'e.actor_person',
+          'a.name as actor_name',
+          'e.actor_token',
+          'e.subject_person',
+          's.name as subject_name',
+          'e.address',
+          'e.details',
+        ])
         .orderBy('e.id', 'desc')
         .limit(f.limit)
       if (f.person) q = q.where((eb) => eb.or([eb('e.actor_person', '=', f.person!), eb('e.subject_person', '=', f.person!)]))
@@ -509,7 +555,11 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         if (!p.totp_pending_secret) throw conflict('start with POST /me/second-factor')
         const step = await checkTotp(p.totp_pending_secret, request.body.code, null)
         if (step === null) throw unprocessable('that is not the current code', [{ path: '/body/code', message: 'is not the current code' }])
-        await trx.updateTable('persons').set({ totp_secret: p.totp_pending_secret, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step }).where('id', '=', actor.personId).execute()
+        await trx
+          .updateTable('persons')
+          .set({ totp_secret: p.totp_pending_secret, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step })
+          .where('id', '=', actor.personId)
+          .execute()
         const recoveryCodes = newRecoveryCodes()
         await storeRecoveryCodes(trx, actor.personId, recoveryCodes)
         await audit(trx, { action: 'second_factor_enabled', actor, subject: actor.personId, address: request.ip })
@@ -534,7 +584,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       const actor = requirePrincipal(request)
       await app.db.transaction().execute(async (trx) => {
         if (await needsSecondFactor(trx, actor.personId)) throw conflict('an admin keeps a second factor')
-        if (!(await useSecondFactor(trx, actor.personId, request.body.code))) throw unprocessable('that is not a current code', [{ path: '/body/code', message: 'is not a current code' }])
+        if (!(await useSecondFactor(trx, actor.personId, request.body.code)))
+          throw unprocessable('that is not a current code', [{ path: '/body/code', message: 'is not a current code' }])
         await trx.updateTable('persons').set({ totp_secret: null, totp_enabled_at: null, totp_last_step: null }).where('id', '=', actor.personId).execute()
         await trx.deleteFrom('recovery_codes').where('person_id', '=', actor.personId).execute()
         await audit(trx, { action: 'second_factor_disabled', actor, subject: actor.personId, address: request.ip })
@@ -579,7 +630,9 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         const link = `${options.publicUrl}/app/reset.html#${secret}`
         const mail = renderMail('reset', person.language, { name: person.name, link, expires: formatDate(expires, person.language) })
         // Not awaited: the answer must not take longer for an address that has an account.
-        void options.mailer.send({ to: person.email, ...mail, language: person.language }).catch((err: unknown) => request.log.warn({ err }, 'could not send the reset mail'))
+        void options.mailer
+          .send({ to: person.email, ...mail, language: person.language })
+          .catch((err: unknown) => request.log.warn({ err }, 'could not send the reset mail'))
       }
       reply.code(202)
       return { detail: 'if this address has an account, a link to choose a new password is on its way' }
@@ -613,11 +666,15 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
               .forUpdate()
               .executeTakeFirst()
           : undefined
-        if (!row || row.status !== 'active') throw notFound('this reset link (it may have expired or been used)')
+        if (row?.status !== 'active') throw notFound('this reset link (it may have expired or been used)')
         const weak = await passwordProblem(request.body.password, { email: row.email, name: row.name })
         if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
         await trx.updateTable('password_resets').set({ used_at: sql<Date>`now()` }).where('secret_hash', '=', row.secret_hash).execute()
-        await trx.updateTable('persons').set({ password_hash: await hashPassword(request.body.password) }).where('id', '=', row.person_id).execute()
+        await trx
+          .updateTable('persons')
+          .set({ password_hash: await hashPassword(request.body.password) })
+          .where('id', '=', row.person_id)
+          .execute()
         await deleteSessionsOf(trx, row.person_id)
         await audit(trx, { action: 'password_reset', actor: { personId: row.person_id, tokenId: null }, subject: row.person_id, address: request.ip })
       })
@@ -671,7 +728,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         const i = found.invitation
         let secondFactor: { secret: string; uri: string } | null = null
         if (await needsSecondFactor(trx, i.person_id)) {
-          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow()).totp_pending_secret
+          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow())
+            .totp_pending_secret
           const secret = pending ?? newTotpSecret()
           if (!pending) await trx.updateTable('persons').set({ totp_pending_secret: secret }).where('id', '=', i.person_id).execute()
           secondFactor = { secret, uri: totpUri(secret, i.email ?? i.name) }
@@ -715,17 +773,28 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         if (weak) throw unprocessable(`the password ${weak}`, [{ path: '/body/password', message: weak }])
         let recoveryCodes: string[] | null = null
         if (await needsSecondFactor(trx, i.person_id)) {
-          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow()).totp_pending_secret
+          const pending = (await trx.selectFrom('persons').select('totp_pending_secret').where('id', '=', i.person_id).executeTakeFirstOrThrow())
+            .totp_pending_secret
           const step = pending && request.body.code ? await checkTotp(pending, request.body.code, null) : null
           if (step === null) {
-            throw unprocessable('an admin needs a second factor: enter the code your authenticator app shows', [{ path: '/body/code', message: request.body.code ? 'is not the current code' : 'is required' }])
+            throw unprocessable('an admin needs a second factor: enter the code your authenticator app shows', [
+              { path: '/body/code', message: request.body.code ? 'is not the current code' : 'is required' },
+            ])
           }
-          await trx.updateTable('persons').set({ totp_secret: pending, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step }).where('id', '=', i.person_id).execute()
+          await trx
+            .updateTable('persons')
+            .set({ totp_secret: pending, totp_pending_secret: null, totp_enabled_at: new Date(), totp_last_step: step })
+            .where('id', '=', i.person_id)
+            .execute()
           recoveryCodes = newRecoveryCodes()
           await storeRecoveryCodes(trx, i.person_id, recoveryCodes)
         }
         await trx.updateTable('invitations').set({ accepted_at: new Date() }).where('id', '=', i.id).execute()
-        await trx.updateTable('persons').set({ status: 'active', password_hash: await hashPassword(request.body.password) }).where('id', '=', i.person_id).execute()
+        await trx
+          .updateTable('persons')
+          .set({ status: 'active', password_hash: await hashPassword(request.body.password) })
+          .where('id', '=', i.person_id)
+          .execute()
         await audit(trx, { action: 'invitation_accepted', actor: { personId: i.person_id, tokenId: null }, subject: i.person_id, address: request.ip })
         const p = await loadPrincipal(trx, i.person_id)
         if (!p) throw conflict('this person has no membership any more')

@@ -38,7 +38,10 @@ const normalise = (code: string) => code.trim().toLowerCase().replace(/[\s-]/g, 
 
 export async function storeRecoveryCodes(db: Kysely<Database>, personId: string, codes: string[]): Promise<void> {
   await db.deleteFrom('recovery_codes').where('person_id', '=', personId).execute()
-  await db.insertInto('recovery_codes').values(codes.map((c) => ({ person_id: personId, code_hash: hashSecret(normalise(c)) }))).execute()
+  await db
+    .insertInto('recovery_codes')
+    .values(codes.map((c) => ({ person_id: personId, code_hash: hashSecret(normalise(c)) })))
+    .execute()
 }
 
 /**

@@ -36,7 +36,7 @@ export async function throttled<T>(
   return db.transaction().execute(async (trx) => {
     // Keys in a fixed order, so that two attempts on the same pair of keys cannot deadlock.
     for (const { key } of [...limits].sort((a, b) => (a.key < b.key ? -1 : 1))) {
-      await sql`select pg_advisory_xact_lock(hashtext(${'auth:' + key}))`.execute(trx)
+      await sql`select pg_advisory_xact_lock(hashtext(${`auth:${key}`}))`.execute(trx)
     }
     for (const limit of limits) {
       const wait = await blockedFor(trx, limit)
@@ -44,12 +44,19 @@ export async function throttled<T>(
     }
     const result = await attempt(trx)
     if (!result.ok) {
-      await trx.insertInto('auth_failures').values(limits.map((l) => ({ key: l.key }))).execute()
+      await trx
+        .insertInto('auth_failures')
+        .values(limits.map((l) => ({ key: l.key })))
+        .execute()
       // Old rows go as new ones come: the table holds about one window's worth.
       const longest = Math.max(...limits.map((l) => l.windowSeconds))
       await trx
         .deleteFrom('auth_failures')
-        .where('key', 'in', limits.map((l) => l.key))
+        .where(
+          'key',
+          'in',
+          limits.map((l) => l.key),
+        )
         .where('at', '<', sql<Date>`now() - make_interval(secs => ${longest})`)
         .execute()
     }

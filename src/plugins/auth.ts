@@ -95,8 +95,7 @@ export function clientKey(ip: string): string {
   const address = ip.split('%')[0] ?? ip
   if (isIP(address) !== 6) return ip
   // A trailing dotted quad stands for two groups.
-  const split = (part: string | undefined) =>
-    part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : []
+  const split = (part: string | undefined) => (part ? part.split(':').flatMap((g) => (g.includes('.') ? ['0', '0'] : [g])) : [])
   const halves = address.split('::')
   const groups =
     halves.length === 2
@@ -137,7 +136,10 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
     }
     // Counted in the database under a lock (throttle.ts): every process counts together, and a
     // burst of concurrent bad tokens cannot pass the limit between check and count.
-    const counted = await throttled(app.db, [{ key: `address:${clientKey(request.ip)}`, max: options.rateLimit, windowSeconds }], async () => ({ ok: false, value: null }))
+    const counted = await throttled(app.db, [{ key: `address:${clientKey(request.ip)}`, max: options.rateLimit, windowSeconds }], async () => ({
+      ok: false,
+      value: null,
+    }))
     if (counted.blocked > 0) {
       reply.header('retry-after', String(counted.blocked))
       return sendProblem(reply, 429, 'rate_limited', `too many failed authentications from this address; try again in ${counted.blocked} s`)
@@ -148,10 +150,7 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
 
   app.addHook('onSend', async (request, reply) => {
     if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
-      reply.header(
-        'www-authenticate',
-        failures.has(request) ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`,
-      )
+      reply.header('www-authenticate', failures.has(request) ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`)
     }
   })
 }

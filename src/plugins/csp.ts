@@ -16,6 +16,9 @@ export function upgradeOverTls(request: FastifyRequest, policy: string): string 
 /** 'sha256-…' sources for every inline <script> of an HTML page (scripts with src need none). */
 export function inlineScriptHashes(html: string): string[] {
   return [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi)].map(
-    (m) => `'sha256-${createHash('sha256').update(m[1] ?? '', 'utf8').digest('base64')}'`,
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '', 'utf8')
+        .digest('base64')}'`,
   )
 }

@@ -4,13 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { AppError, problemType, titleFor, type FieldProblem, type ProblemBody } from '../errors.js'
 
-export function sendProblem(
-  reply: FastifyReply,
-  status: number,
-  code: string,
-  detail: string,
-  extra: Record<string, unknown> = {},
-): FastifyReply {
+export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string, extra: Record<string, unknown> = {}): FastifyReply {
   const body: ProblemBody = {
     type: problemType(code),
     title: titleFor(status),
@@ -41,6 +35,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
  * Strings PostgreSQL cannot store (NUL) or that are not Unicode text (a lone UTF-16 surrogate, which
  * the driver would silently turn into U+FFFD), and how deep a request's JSON may nest.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what PostgreSQL cannot store in text
 const UNSTORABLE_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 export const MAX_INPUT_DEPTH = 32
 
@@ -95,8 +90,7 @@ async function errorsPlugin(app: FastifyInstance): Promise<void> {
 
   // Every route's input is text PostgreSQL can store, nested no deeper than any route needs.
   app.addHook('preValidation', async (request, reply) => {
-    const problem =
-      inputTextProblem('params', request.params) ?? inputTextProblem('querystring', request.query) ?? inputTextProblem('body', request.body)
+    const problem = inputTextProblem('params', request.params) ?? inputTextProblem('querystring', request.query) ?? inputTextProblem('body', request.body)
     if (problem) return sendProblem(reply, 400, 'invalid_text', `${problem.path}: ${problem.message}`, { errors: [problem] })
   })
 

@@ -1,14 +1,7 @@
 // The answer model: what an administration may answer to a question, how it is checked and
 // normalised before storage, and which questions apply given the other answers.
 // Pure: no I/O. The answer route turns a failed check into a 4xx problem; scoring reads StoredAnswer.
-import {
-  DEFAULT_MATURITY_LABELS,
-  SPECIALS,
-  questionsOf,
-  type Question,
-  type QuestionnaireFile,
-  type Special,
-} from './schema.js'
+import { DEFAULT_MATURITY_LABELS, SPECIALS, questionsOf, type Question, type QuestionnaireFile, type Special } from './schema.js'
 
 /**
  * What a client sends: exactly one of a typed value or a special answer.
@@ -28,7 +21,7 @@ export type StoredAnswer = { value: AnswerValue | null; special: Special | null 
 
 export type CheckResult =
   | { ok: true; answer: StoredAnswer }
-  | { ok: false; /** What is wrong, as a sentence. */ problem: string; /** What the question accepts. */ allowed: string }
+  | { ok: false /** What is wrong, as a sentence. */; problem: string /** What the question accepts. */; allowed: string }
 
 export const YES_NO_PARTIAL = ['yes', 'no', 'partial'] as const
 export type YesNoPartial = (typeof YES_NO_PARTIAL)[number]
@@ -185,11 +178,7 @@ export function describeAllowed(q: Question): string {
  * `applies_if.in` (multi_choice: any selected option listed). A special or missing answer to the
  * referenced question means the question does not apply.
  */
-export function applies(
-  question: Question,
-  answers: ReadonlyMap<string, StoredAnswer>,
-  questionsById: ReadonlyMap<string, Question>,
-): boolean {
+export function applies(question: Question, answers: ReadonlyMap<string, StoredAnswer>, questionsById: ReadonlyMap<string, Question>): boolean {
   return resolve(question, answers, questionsById, new Map(), new Set())
 }
 

@@ -44,9 +44,7 @@ export class CatalogError extends Error {
  * The outcome of parsing one file. On failure, `content` is present when the content itself is valid
  * and only the file name is wrong, so that loadCatalog can still detect duplicate (id, version) pairs.
  */
-export type ParseResult =
-  | { ok: true; questionnaire: LoadedQuestionnaire }
-  | { ok: false; issues: CatalogIssue[]; content?: QuestionnaireFile }
+export type ParseResult = { ok: true; questionnaire: LoadedQuestionnaire } | { ok: false; issues: CatalogIssue[]; content?: QuestionnaireFile }
 
 /** "<id>.v<version>.yaml", the only accepted file name. */
 const FILE_NAME = /^([a-z][a-z0-9_]*)\.v([1-9][0-9]*)\.yaml$/
@@ -215,7 +213,10 @@ export async function readTranslations(dir: string, issues: CatalogIssue[] = [])
   const set: TranslationSet = new Map()
   let names: string[]
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort()
+    names = (await readdir(dir, { withFileTypes: true }))
+      .filter((e) => e.isFile())
+      .map((e) => e.name)
+      .sort()
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return set
     throw err
@@ -225,7 +226,11 @@ export async function readTranslations(dir: string, issues: CatalogIssue[] = [])
     if (GLOSSARY_NAME.test(name)) continue
     const m = TRANSLATION_NAME.exec(name)
     if (!m) {
-      issues.push({ file, path: '', message: `translation files are named "<id>.v<version>.<lang>.yaml" with lang one of ${LANGUAGES.filter((l) => l !== 'en').join(', ')}` })
+      issues.push({
+        file,
+        path: '',
+        message: `translation files are named "<id>.v<version>.<lang>.yaml" with lang one of ${LANGUAGES.filter((l) => l !== 'en').join(', ')}`,
+      })
       continue
     }
     const lineCounter = new LineCounter()

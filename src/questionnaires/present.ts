@@ -69,7 +69,12 @@ function question(q: Question, domain: string, texts: Texts, at: string) {
     case 'multi_choice':
       return {
         ...base,
-        options: q.options.map((o, i) => ({ id: o.id, label: texts.pick(o.label, `${at}/options/${i}/label`), score: o.score ?? null, exclusive: o.exclusive ?? false })),
+        options: q.options.map((o, i) => ({
+          id: o.id,
+          label: texts.pick(o.label, `${at}/options/${i}/label`),
+          score: o.score ?? null,
+          exclusive: o.exclusive ?? false,
+        })),
         ...(q.type === 'multi_choice' ? { combine: q.combine } : {}),
       }
     case 'number':

@@ -33,15 +33,16 @@ const questionSchema = z
     replaces: z.array(z.string()).describe('Questions of the previous version whose answers this one takes over.'),
     appliesIf: z.object({ question: z.string(), in: z.array(z.union([z.string(), z.number()])) }).nullable(),
     levels: z.array(z.object({ level: z.number(), label: z.string() })).optional(),
-    options: z
-      .array(z.object({ id: z.string(), label: z.string(), score: z.number().nullable(), exclusive: z.boolean().optional() }))
-      .optional(),
+    options: z.array(z.object({ id: z.string(), label: z.string(), score: z.number().nullable(), exclusive: z.boolean().optional() })).optional(),
     combine: z.enum(['sum', 'max']).optional(),
     unit: z.string().nullable().optional(),
     min: z.number().nullable().optional(),
     max: z.number().nullable().optional(),
     integer: z.boolean().optional(),
-    bands: z.array(z.object({ min: z.number(), score: z.number() })).nullable().optional(),
+    bands: z
+      .array(z.object({ min: z.number(), score: z.number() }))
+      .nullable()
+      .optional(),
     maxLength: z.number().optional(),
   })
   .meta({ id: 'Question' })
@@ -129,7 +130,10 @@ const languagesSchema = z.object({
 const served = new WeakMap<LoadedVersion, Map<Language, { body: ReturnType<typeof presentQuestionnaire>; json: string; digest: string }>>()
 function servedIn(loaded: LoadedVersion, lang: Language) {
   let byLang = served.get(loaded)
-  if (!byLang) served.set(loaded, (byLang = new Map()))
+  if (!byLang) {
+    byLang = new Map()
+    served.set(loaded, byLang)
+  }
   let entry = byLang.get(lang)
   if (!entry) {
     const body = presentQuestionnaire(loaded.content, loaded.hash, lang)
@@ -144,7 +148,7 @@ function servedIn(loaded: LoadedVersion, lang: Language) {
 function notModified(request: FastifyRequest, reply: FastifyReply, etag: string): boolean {
   reply.header('etag', etag)
   const given = request.headers['if-none-match']
-  if (!given || !given.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return false
+  if (!given?.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)) return false
   reply.code(304).send()
   return true
 }
@@ -184,7 +188,9 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
           return latest ? presentTitle(latest.content, lang) : { title: item.title, fallback: lang !== 'en' }
         }),
       )
-      titles.forEach(({ title }, i) => (items[i]!.title = title))
+      titles.forEach(({ title }, i) => {
+        items[i]!.title = title
+      })
       return { lang, fallbacks: titles.flatMap(({ fallback }, i) => (fallback ? [`/items/${i}/title`] : [])), items }
     },
   )
@@ -248,7 +254,10 @@ export default async function questionnaireRoutes(app: FastifyInstance): Promise
         }
       })
       reply.header('cache-control', 'no-cache')
-      const etag = `"${createHash('sha256').update(items.map((i) => i.digest).join()).digest('hex').slice(0, 32)}"`
+      const etag = `"${createHash('sha256')
+        .update(items.map((i) => i.digest).join())
+        .digest('hex')
+        .slice(0, 32)}"`
       if (notModified(request, reply, etag)) return reply
       return { items }
     },

@@ -226,7 +226,11 @@ export const questionnaireFile = z
     for (const [id, { question: q, path }] of where) {
       checkQuestion(q, path, ctx)
       if (rationaleFrom !== undefined && q.weight >= rationaleFrom && !q.rationale) {
-        ctx.addIssue({ code: 'custom', path: [...path, 'rationale'], message: `a question of weight ${q.weight} needs a rationale (rationale_from_weight is ${rationaleFrom})` })
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'rationale'],
+          message: `a question of weight ${q.weight} needs a rationale (rationale_from_weight is ${rationaleFrom})`,
+        })
       }
       if (!q.applies_if) continue
       const target = where.get(q.applies_if.question)
@@ -262,7 +266,9 @@ export const questionnaireFile = z
       })
     }
     checkConditionCycles(where, ctx)
-    file.domains.forEach((d, di) => checkAlternatives(d, ['domains', di], where, rationaleFrom, ctx))
+    file.domains.forEach((d, di) => {
+      checkAlternatives(d, ['domains', di], where, rationaleFrom, ctx)
+    })
     if (file.scoring.force_weights.endeavour === undefined && [...where.values()].some(({ question }) => question.force === 'endeavour')) {
       ctx.addIssue({ code: 'custom', path: ['scoring', 'force_weights', 'endeavour'], message: 'is required when a question has force "endeavour"' })
     }
@@ -339,14 +345,23 @@ function checkAlternatives(
     g.routes.forEach((r, ri) => {
       if (routeIds.has(r.id)) issue(['routes', ri, 'id'], `duplicate route id "${r.id}"`)
       routeIds.add(r.id)
-      r.questions.forEach((id, qi) => {
+      for (const [qi, id] of r.questions.entries()) {
         const q = where.get(id)?.question
-        if (!q || !inDomain.has(id)) return issue(['routes', ri, 'questions', qi], `"${id}" is not a question of domain "${d.id}"`)
-        if (!isScored(q)) return issue(['routes', ri, 'questions', qi], `"${id}" is not scored and cannot be part of a route`)
-        if (routed.has(id)) return issue(['routes', ri, 'questions', qi], `"${id}" is already in a route`)
+        if (!q || !inDomain.has(id)) {
+          issue(['routes', ri, 'questions', qi], `"${id}" is not a question of domain "${d.id}"`)
+          continue
+        }
+        if (!isScored(q)) {
+          issue(['routes', ri, 'questions', qi], `"${id}" is not scored and cannot be part of a route`)
+          continue
+        }
+        if (routed.has(id)) {
+          issue(['routes', ri, 'questions', qi], `"${id}" is already in a route`)
+          continue
+        }
         routed.add(id)
         forces.add(q.force)
-      })
+      }
     })
     if (forces.size > 1) issue(['routes'], `the questions of a group must share one force (found ${[...forces].join(', ')})`)
   })
@@ -367,10 +382,7 @@ export function conditionValues(q: Question): (string | number)[] | null {
   }
 }
 
-function checkConditionCycles(
-  where: Map<string, { question: Question; path: (string | number)[] }>,
-  ctx: z.RefinementCtx,
-): void {
+function checkConditionCycles(where: Map<string, { question: Question; path: (string | number)[] }>, ctx: z.RefinementCtx): void {
   for (const [start, { path }] of where) {
     const seen = new Set<string>([start])
     let next = where.get(start)?.question.applies_if?.question

@@ -44,7 +44,10 @@ export class QuestionnaireStore {
       hit = this.load(db, questionnaire, version)
       this.cache.set(key, hit)
       // A miss or failure is not cached: the version may be synced later.
-      hit.then((v) => v ?? this.cache.delete(key), () => this.cache.delete(key))
+      hit.then(
+        (v) => v ?? this.cache.delete(key),
+        () => this.cache.delete(key),
+      )
     }
     return hit
   }

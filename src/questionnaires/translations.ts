@@ -63,10 +63,7 @@ function lookup(doc: TranslationDoc | undefined, path: TextPath): unknown {
  * A copy of the version with each translation file's strings in its language. A translation file
  * wins over a text kept inline in the version (v1 has a few), so a correction takes effect.
  */
-export function applyTranslations(
-  file: QuestionnaireFile,
-  docs: Partial<Record<Language, TranslationDoc>>,
-): QuestionnaireFile {
+export function applyTranslations(file: QuestionnaireFile, docs: Partial<Record<Language, TranslationDoc>>): QuestionnaireFile {
   const copy = structuredClone(file)
   const texts = translatableTexts(copy)
   for (const lang of LANGUAGES) {
@@ -128,8 +125,14 @@ export function checkTranslation(file: QuestionnaireFile, lang: Language, doc: T
     if (value.trim() === text.en.trim() && !LOOKS_LIKE_CODE(text.en)) {
       problems.push({ path: at, message: 'is the English text, not a translation', severity: 'gap' })
     }
-    const want = [...text.en.matchAll(PLACEHOLDER)].map((m) => m[0]).sort().join(' ')
-    const got = [...value.matchAll(PLACEHOLDER)].map((m) => m[0]).sort().join(' ')
+    const want = [...text.en.matchAll(PLACEHOLDER)]
+      .map((m) => m[0])
+      .sort()
+      .join(' ')
+    const got = [...value.matchAll(PLACEHOLDER)]
+      .map((m) => m[0])
+      .sort()
+      .join(' ')
     if (want !== got) problems.push({ path: at, message: `placeholders differ: English has [${want}], ${lang} has [${got}]`, severity: 'gap' })
     const lines = (s: string) => s.trim().split('\n').length
     if (lines(value) !== lines(text.en)) {
@@ -146,7 +149,8 @@ export function skeleton(file: QuestionnaireFile, lang: Language, current?: Tran
     const existing = lookup(current, path)
     let node = out
     path.slice(0, -1).forEach((k) => {
-      node = (node[k] ??= {}) as TranslationDoc
+      node[k] ??= {}
+      node = node[k] as TranslationDoc
     })
     const last = path[path.length - 1] as string
     node[last] = typeof existing === 'string' ? existing : (text[lang] ?? text.en)
@@ -190,7 +194,8 @@ export function carryOver(from: QuestionnaireFile, fromDoc: TranslationDoc, to: 
     if (typeof value !== 'string' || before.get(JSON.stringify(path)) !== text.en) continue
     let node = out
     path.slice(0, -1).forEach((k) => {
-      node = (node[k] ??= {}) as TranslationDoc
+      node[k] ??= {}
+      node = node[k] as TranslationDoc
     })
     node[path[path.length - 1] as string] = value
   }

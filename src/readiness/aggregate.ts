@@ -71,5 +71,13 @@ export function tierCounts(tiers: readonly (string | null)[], known: readonly st
  */
 export function aggregate(items: readonly { score: number | null; tier: string | null }[], known: readonly string[] = []) {
   const scores = items.flatMap((i) => (i.score === null ? [] : [i.score]))
-  return { ...summarize(scores), count: items.length, scored: scores.length, tiers: tierCounts(items.map((i) => i.tier), known) }
+  return {
+    ...summarize(scores),
+    count: items.length,
+    scored: scores.length,
+    tiers: tierCounts(
+      items.map((i) => i.tier),
+      known,
+    ),
+  }
 }

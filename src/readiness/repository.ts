@@ -71,7 +71,9 @@ export async function aggregates(db: Db, f: AggregateFilters, tiers: readonly st
   const { rows } = await query.execute(db)
   return rows.map((r) => {
     const counts: Record<string, number> = {}
-    tiers.forEach((t, i) => (counts[t] = Number(r[`tier_${i}`])))
+    tiers.forEach((t, i) => {
+      counts[t] = Number(r[`tier_${i}`])
+    })
     counts.none = Number(r.tier_none)
     return {
       region: (r.region as Region | null) ?? null,
@@ -117,12 +119,7 @@ export interface MedianRow {
  * assessments of a questionnaire, for the given (version, cycle) pairs, in one query.
  * Counts are the numbers of scored assessments behind each median.
  */
-export async function medians(
-  db: Db,
-  questionnaire: string,
-  region: Region,
-  keys: readonly { version: number; cycle: number }[],
-): Promise<MedianRow[]> {
+export async function medians(db: Db, questionnaire: string, region: Region, keys: readonly { version: number; cycle: number }[]): Promise<MedianRow[]> {
   if (keys.length === 0) return []
   const pairs = sql.join(keys.map((k) => sql`(${k.version}::int, ${k.cycle}::int)`))
   const inRegion = sql`c.region = ${region}`
@@ -173,7 +170,19 @@ export async function countryCycles(db: Db, country: string, questionnaire: stri
         .innerJoin('questionnaire_domains as d', (j) =>
           j.onRef('d.questionnaire', '=', 'a.questionnaire').onRef('d.version', '=', 'a.version').onRef('d.domain', '=', 's.domain'),
         )
-        .select(['s.assessment_id', 's.domain', 'd.title', 's.score', 's.coverage', 's.tier', 's.applicable', 's.answered', 's.not_applicable', 's.unknown', 's.missing'])
+        .select([
+          's.assessment_id',
+          's.domain',
+          'd.title',
+          's.score',
+          's.coverage',
+          's.tier',
+          's.applicable',
+          's.answered',
+          's.not_applicable',
+          's.unknown',
+          's.missing',
+        ])
         .where('s.assessment_id', 'in', ids)
         .orderBy('s.assessment_id')
         .orderBy('d.position')
@@ -181,4 +190,3 @@ export async function countryCycles(db: Db, country: string, questionnaire: stri
     : []
   return { assessments, domains }
 }
-

@@ -240,7 +240,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
           'Median and quartiles by linear interpolation (PostgreSQL percentile_cont). Statuses default to submitted and validated; ' +
           'other statuses (draft, returned) are for staff only. version defaults to the latest, cycle to the latest with published ' +
           `assessments. groupBy=region gives the same per ITU-D region. For administrations, a group of fewer than ${MIN_GROUP_SIZE} ` +
-          'countries shows its count only (suppressed), so no country\'s own figures can be read off an aggregate.',
+          "countries shows its count only (suppressed), so no country's own figures can be read off an aggregate.",
         security: [{ bearer: [] }],
         querystring: z.object({
           questionnaire: questionnaireId,
@@ -284,12 +284,12 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const cycle = q.cycle ?? (await latestCycle(app.db, q.questionnaire, version, statuses))
       const tiers = loaded.content.scoring.tiers.map((t) => t.id)
       const titles = domainTitles(loaded)
-      const rows = cycle === undefined ? [] : await aggregates(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
+      const rows =
+        cycle === undefined
+          ? []
+          : await aggregates(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
       const hide = hides(actor)
-      const groupKeys =
-        q.groupBy === 'region'
-          ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b)))
-          : [null]
+      const groupKeys = q.groupBy === 'region' ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b))) : [null]
       const groups = groupKeys.map((region) => {
         const inGroup = new Map(rows.filter((r) => r.region === region).map((r) => [r.domain ?? OVERALL, r]))
         return {
@@ -311,4 +311,3 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
     },
   )
 }
-

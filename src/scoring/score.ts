@@ -53,12 +53,7 @@
  *    not have are ignored. A stored answer that is not valid for its question (impossible through
  *    `checkAnswer`) is treated as missing.
  */
-import {
-  applicability,
-  checkAnswer,
-  type AnswerValue,
-  type StoredAnswer,
-} from '../questionnaires/answers.js'
+import { applicability, checkAnswer, type AnswerValue, type StoredAnswer } from '../questionnaires/answers.js'
 import { isScored, type Domain, type Force, type Question, type QuestionnaireFile, type ScoringSettings, type Tier } from '../questionnaires/schema.js'
 
 export type Counts = {
@@ -131,10 +126,7 @@ export type Readiness = {
   alternatives: AlternativesResult[]
 }
 
-export function score(
-  file: QuestionnaireFile,
-  answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>,
-): Readiness {
+export function score(file: QuestionnaireFile, answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>): Readiness {
   const valid = validAnswers(file, answers)
   const applies = applicability(file, valid)
   const { force_weights: forceWeights, unknown_scores_zero: unknownScoresZero, tiers } = file.scoring
@@ -259,7 +251,10 @@ export function rawScore(q: Question, value: AnswerValue): number | null {
     case 'multi_choice': {
       const selected = q.options.filter((o) => (value as string[]).includes(o.id)).map((o) => o.score ?? 0)
       if (q.combine === 'max') return Math.max(0, ...selected)
-      return Math.min(1, selected.reduce((a, b) => a + b, 0))
+      return Math.min(
+        1,
+        selected.reduce((a, b) => a + b, 0),
+      )
     }
     case 'number': {
       let result = 0

@@ -80,7 +80,13 @@ function cookieOptions(request: FastifyRequest) {
 }
 
 /** Opens a session for a principal and sets its cookie: sign-in, and an accepted invitation. */
-export async function openSession(db: Kysely<Database>, policy: SessionPolicy, request: FastifyRequest, reply: FastifyReply, principal: Principal): Promise<void> {
+export async function openSession(
+  db: Kysely<Database>,
+  policy: SessionPolicy,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  principal: Principal,
+): Promise<void> {
   const secret = await createSession(db, policy, {
     personId: principal.personId,
     tokenId: principal.tokenId,
@@ -88,7 +94,13 @@ export async function openSession(db: Kysely<Database>, policy: SessionPolicy, r
     userAgent: request.headers['user-agent'] ?? null,
   })
   await db.updateTable('persons').set({ last_sign_in_at: sql<Date>`now()` }).where('id', '=', principal.personId).execute()
-  await audit(db, { action: 'sign_in', actor: principal, subject: principal.personId, address: request.ip, details: { method: principal.tokenId ? 'token' : 'password' } })
+  await audit(db, {
+    action: 'sign_in',
+    actor: principal,
+    subject: principal.personId,
+    address: request.ip,
+    details: { method: principal.tokenId ? 'token' : 'password' },
+  })
   reply.setCookie(cookieName(request), secret, { ...cookieOptions(request), maxAge: policy.absoluteSeconds })
   reply.header('cache-control', 'no-store')
   request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
@@ -104,12 +116,7 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     const hasBearer = Boolean(request.headers.authorization)
     // CSRF: only requests a browser would send the cookie with, and only when the header is not used.
     if (UNSAFE.has(request.method) && !hasBearer && (raw !== undefined || isSessionRoute) && !sameOriginProof(request)) {
-      return sendProblem(
-        reply,
-        403,
-        'csrf',
-        `a ${request.method} from the browser must carry the header "X-Requested-With: fetch" or come from this site`,
-      )
+      return sendProblem(reply, 403, 'csrf', `a ${request.method} from the browser must carry the header "X-Requested-With: fetch" or come from this site`)
     }
     if (hasBearer || raw === undefined || request.principal) return
     const session = await validateSession(app.db, options.policy, raw)
@@ -138,11 +145,17 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
   ])
 
   async function mailLocked(email: string) {
-    const person = await app.db.selectFrom('persons').select(['name', 'email', 'language']).where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst()
+    const person = await app.db
+      .selectFrom('persons')
+      .select(['name', 'email', 'language'])
+      .where(sql<boolean>`lower(email) = lower(${email})`)
+      .executeTakeFirst()
     if (!person?.email) return
     const until = new Date(Date.now() + ACCOUNT_WINDOW_SECONDS * 1000)
     const mail = renderMail('locked', person.language, { name: person.name, count: String(options.accountLimit), until: formatDate(until, person.language) })
-    await options.mailer.send({ to: person.email, ...mail, language: person.language }).catch((err: unknown) => app.log.warn({ err }, 'could not send the account-locked mail'))
+    await options.mailer
+      .send({ to: person.email, ...mail, language: person.language })
+      .catch((err: unknown) => app.log.warn({ err }, 'could not send the account-locked mail'))
   }
 
   r.post(
@@ -185,7 +198,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
             await audit(trx, { action: 'sign_in_failed', subject: person.id, address: request.ip, details: { method: 'password', reason: 'second factor' } })
             return { ok: false, value: null }
           }
-          if (used === 'recovery') await audit(trx, { action: 'recovery_code_used', actor: { personId: person.id, tokenId: null }, subject: person.id, address: request.ip })
+          if (used === 'recovery')
+            await audit(trx, { action: 'recovery_code_used', actor: { personId: person.id, tokenId: null }, subject: person.id, address: request.ip })
         }
         const principal = good && person?.status === 'active' ? await loadPrincipal(trx, person.id) : null
         if (!principal) await audit(trx, { action: 'sign_in_failed', subject: person?.id ?? null, address: request.ip, details: { method: 'password' } })

@@ -166,7 +166,11 @@ t.test('the embedded backend: start, write, migrate alongside, stop, restart, ke
   // 4. npm run migrate while the server runs goes through its socket.
   const migrate = await migrateTask(dataDir)
   t.equal(migrate.code, 0, 'npm run migrate exits 0', { output: migrate.output })
-  t.match(migrate.output, `using the embedded database of the running server at postgres://postgres:***@127.0.0.1:${address.port}/postgres`, 'through the running server')
+  t.match(
+    migrate.output,
+    `using the embedded database of the running server at postgres://postgres:***@127.0.0.1:${address.port}/postgres`,
+    'through the running server',
+  )
   t.match(migrate.output, /database schema is up to date/, 'which has nothing to apply')
   t.same(await published(dataDir), address, 'and leaves server.json alone')
 
@@ -207,11 +211,7 @@ t.test('the embedded backend: start, write, migrate alongside, stop, restart, ke
   t.equal(running.length, 1, 'a restart after a crash runs exactly one postmaster')
   t.not(running[0], orphan2, 'its own, not the orphan')
   const { url: url2 } = await published(dataDir)
-  t.same(
-    await query(url2, 'select id from smoke_test order by id'),
-    [{ id: 1 }, { id: 2 }],
-    'committed rows survive a crash',
-  )
+  t.same(await query(url2, 'select id from smoke_test order by id'), [{ id: 1 }, { id: 2 }], 'committed rows survive a crash')
   t.equal(await stop(afterCrash), 0, 'and it stops cleanly')
   t.notOk(existsSync(serverJson), 'unpublishing its address')
   t.same(await postmastersOn(dataDir), [], 'and its postmaster')

@@ -128,7 +128,13 @@ t.test('a zod validation failure lists each offending field with its path', asyn
   const res = await app.inject({
     method: 'POST',
     url: '/test/echo',
-    payload: { name: '', evidence: [{ title: 'ok', url: 'https://example.org/a' }, { title: 7, url: 'not a url' }] },
+    payload: {
+      name: '',
+      evidence: [
+        { title: 'ok', url: 'https://example.org/a' },
+        { title: 7, url: 'not a url' },
+      ],
+    },
   })
   const body = problem(t, res, 400, 'validation_failed')
   const errors = body.errors as { path: string; message: string }[]
@@ -148,11 +154,7 @@ t.test('a zod validation failure lists each offending field with its path', asyn
 
 t.test('an internal error is a 500 that says only "internal error" and the request id, and is logged in full', async (t) => {
   const lines: string[] = []
-  const app = await build(
-    t,
-    {},
-    { beforeReady: testRoutes, logger: { level: 'error', stream: { write: (line: string) => void lines.push(line) } } },
-  )
+  const app = await build(t, {}, { beforeReady: testRoutes, logger: { level: 'error', stream: { write: (line: string) => void lines.push(line) } } })
   const res = await app.inject({ method: 'GET', url: '/test/boom' })
   const requestId = String(res.headers['x-request-id'])
   const body = problem(t, res, 500, 'internal_error')
@@ -162,9 +164,7 @@ t.test('an internal error is a 500 that says only "internal error" and the reque
   t.equal(body.detail, `internal error; quote request id ${requestId} when reporting it`)
   t.notMatch(res.payload, /SELECT|secret|relation|does not exist|stack|\bat\s|\.ts:\d/i)
 
-  const logged = lines.map(
-    (l) => JSON.parse(l) as { requestId?: string; reqId?: string; err?: { message: string; stack: string } },
-  )
+  const logged = lines.map((l) => JSON.parse(l) as { requestId?: string; reqId?: string; err?: { message: string; stack: string } })
   const entry = logged.find((l) => l.err)
   t.ok(entry, 'the error is logged')
   // The label is fastify's (reqId) unless the app configures one.

@@ -33,10 +33,7 @@ function sampleRoute(app: FastifyInstance): void {
           name: z.string().min(1).max(200),
           score: z.number().min(0).max(1).nullable(),
           tags: z.array(z.string()).default([]),
-          kind: z.discriminatedUnion('type', [
-            z.object({ type: z.literal('a'), a: z.number() }),
-            z.object({ type: z.literal('b'), b: z.boolean() }),
-          ]),
+          kind: z.discriminatedUnion('type', [z.object({ type: z.literal('a'), a: z.number() }), z.object({ type: z.literal('b'), b: z.boolean() })]),
         }),
         response: { 200: z.object({ id: z.uuid(), name: z.string(), at: z.iso.datetime() }), ...problems(400, 404, 412) },
       },
@@ -175,7 +172,19 @@ t.test('every operation has its stable operationId; public ones say so (security
     const [method, path] = key.split(' ') as [string, string]
     return document.paths[path]?.[method.toLowerCase()] as { security?: unknown[] }
   }
-  for (const open of ['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /countries/{code}', 'POST /session', 'DELETE /session', 'GET /invitations/{secret}', 'POST /password-reset', 'POST /password-reset/{secret}', 'GET /i18n/messages']) {
+  for (const open of [
+    'GET /healthz',
+    'GET /readyz',
+    'GET /questionnaires',
+    'GET /countries',
+    'GET /countries/{code}',
+    'POST /session',
+    'DELETE /session',
+    'GET /invitations/{secret}',
+    'POST /password-reset',
+    'POST /password-reset/{secret}',
+    'GET /i18n/messages',
+  ]) {
     t.same(operation(open).security, [], `${open} needs no token`)
   }
   t.same(operation('GET /readiness').security, [{ bearer: [] }])

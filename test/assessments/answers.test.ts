@@ -138,7 +138,12 @@ t.test('applies_if: a conditional question is refused while its condition is not
     method: 'PATCH',
     url: `/assessments/${a.id}/answers`,
     headers: { authorization: auth },
-    payload: { answers: [{ questionId: CONDITIONAL, value: ['necessity'] }, { questionId: CONDITION, value: 3, ifMatch: '"2"' }] },
+    payload: {
+      answers: [
+        { questionId: CONDITIONAL, value: ['necessity'] },
+        { questionId: CONDITION, value: 3, ifMatch: '"2"' },
+      ],
+    },
   })
   t.equal(both.statusCode, 200, both.body)
   t.ok((await getAssessment(app, auth, a.id)).answers.some((x) => x.questionId === CONDITIONAL))
@@ -178,20 +183,33 @@ t.test('bulk PATCH is all or nothing', async (t) => {
     method: 'PATCH',
     url: `/assessments/${a.id}/answers`,
     headers: { authorization: auth },
-    payload: { answers: [{ questionId: MATURITY, value: 3 }, { questionId: YNP, value: 'yes', evidence: [{ title: 't', url: 'javascript:alert(1)' }] }] },
+    payload: {
+      answers: [
+        { questionId: MATURITY, value: 3 },
+        { questionId: YNP, value: 'yes', evidence: [{ title: 't', url: 'javascript:alert(1)' }] },
+      ],
+    },
   })
   t.equal(shape.statusCode, 400)
   t.match(shape.json().errors, [{ path: '/body/answers/1/evidence/0/url' }])
   t.equal(await dbSnapshot(app), before)
 
   // A stale ifMatch on one item: 412 for the whole request, nothing stored.
-  t.equal((await app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${YNP}`, headers: { authorization: auth }, payload: { value: 'yes' } })).statusCode, 200)
+  t.equal(
+    (await app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${YNP}`, headers: { authorization: auth }, payload: { value: 'yes' } })).statusCode,
+    200,
+  )
   const mid = await dbSnapshot(app)
   const stale = await app.inject({
     method: 'PATCH',
     url: `/assessments/${a.id}/answers`,
     headers: { authorization: auth },
-    payload: { answers: [{ questionId: MATURITY, value: 3 }, { questionId: YNP, value: 'no', ifMatch: '"7"' }] },
+    payload: {
+      answers: [
+        { questionId: MATURITY, value: 3 },
+        { questionId: YNP, value: 'no', ifMatch: '"7"' },
+      ],
+    },
   })
   t.equal(stale.statusCode, 412, stale.body)
   t.equal(await dbSnapshot(app), mid)
@@ -200,7 +218,12 @@ t.test('bulk PATCH is all or nothing', async (t) => {
     method: 'PATCH',
     url: `/assessments/${a.id}/answers`,
     headers: { authorization: auth },
-    payload: { answers: [{ questionId: MATURITY, value: 3 }, { questionId: YNP, value: 'no', ifMatch: '"1"' }] },
+    payload: {
+      answers: [
+        { questionId: MATURITY, value: 3 },
+        { questionId: YNP, value: 'no', ifMatch: '"1"' },
+      ],
+    },
   })
   t.equal(good.statusCode, 200, good.body)
   t.equal(good.json().answers.length, 2)

@@ -165,7 +165,7 @@ async function principals(app: FastifyInstance): Promise<Record<Who, string | un
   await revokeToken(app.db, revoked.principal.tokenId!)
   return {
     none: undefined,
-    garbage: 'Bearer tr_' + 'A'.repeat(43),
+    garbage: `Bearer tr_${'A'.repeat(43)}`,
     revoked: revoked.authorization,
     owner: (await testToken(app, 'administration', OWNER)).authorization,
     other: (await testToken(app, 'administration', OTHER)).authorization,
@@ -189,7 +189,15 @@ t.test('authorization matrix', async (t) => {
       return a.id
     }
     await answerAll(app, auth.owner!, a.id)
-    const steps: [string, string][] = state === 'answered' ? [] : state === 'submitted' ? [['owner', 'submit']] : [['owner', 'submit'], ['staff', 'return']]
+    const steps: [string, string][] =
+      state === 'answered'
+        ? []
+        : state === 'submitted'
+          ? [['owner', 'submit']]
+          : [
+              ['owner', 'submit'],
+              ['staff', 'return'],
+            ]
     for (const [who, action] of steps) {
       const res = await app.inject({
         method: 'POST',
@@ -253,7 +261,10 @@ t.test("an attacker's probes (another country's administration)", async (t) => {
 
   // Its own list holds only its own country.
   const mine = await app.inject({ method: 'GET', url: '/assessments', headers: { authorization: auth.other! } })
-  t.same(mine.json().items.map((x: { id: string }) => x.id), [own.id])
+  t.same(
+    mine.json().items.map((x: { id: string }) => x.id),
+    [own.id],
+  )
 
   // A cursor crafted from the victim's row (and ones just before it) shows nothing of the victim.
   const craft = (row: unknown) => Buffer.from(JSON.stringify(row)).toString('base64url')

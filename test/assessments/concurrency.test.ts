@@ -16,12 +16,14 @@ t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
   t.equal(first.statusCode, 200)
 
   for (let round = 0; round < 5; round++) {
-    const etag = (await app.db
-      .selectFrom('answers')
-      .select('revision')
-      .where('assessment_id', '=', a.id)
-      .where('question_id', '=', 'cdc.data.law_conformity')
-      .executeTakeFirstOrThrow()).revision
+    const etag = (
+      await app.db
+        .selectFrom('answers')
+        .select('revision')
+        .where('assessment_id', '=', a.id)
+        .where('question_id', '=', 'cdc.data.law_conformity')
+        .executeTakeFirstOrThrow()
+    ).revision
     const [x, y] = await Promise.all([
       app.inject({ method: 'PUT', url, headers: { authorization: auth, 'if-match': `"${etag}"` }, payload: { value: 2, comment: 'writer A' } }),
       app.inject({ method: 'PUT', url, headers: { authorization: auth, 'if-match': `"${etag}"` }, payload: { value: 4, comment: 'writer B' } }),
@@ -54,7 +56,11 @@ t.test('two writers with the same If-Match: one 200, one 412', async (t) => {
   const [p, q] = await Promise.all([submit(), submit()])
   t.same([p.statusCode, q.statusCode].sort(), [200, 412], `${p.body}\n${q.body}`)
   const transitions = await app.db.selectFrom('transitions').select('to_status').where('assessment_id', '=', b.id).orderBy('seq').execute()
-  t.same(transitions.map((x) => x.to_status), ['draft', 'submitted'], 'one transition recorded')
+  t.same(
+    transitions.map((x) => x.to_status),
+    ['draft', 'submitted'],
+    'one transition recorded',
+  )
 })
 
 t.test('20 concurrent PUTs to different questions: all succeed, no lost score update', async (t) => {
@@ -75,7 +81,10 @@ t.test('20 concurrent PUTs to different questions: all succeed, no lost score up
   t.same(
     results.map((r) => r.statusCode),
     targets.map(() => 200),
-    results.filter((r) => r.statusCode !== 200).map((r) => r.body).join('\n'),
+    results
+      .filter((r) => r.statusCode !== 200)
+      .map((r) => r.body)
+      .join('\n'),
   )
 
   const rows = await app.db.selectFrom('answers').selectAll().where('assessment_id', '=', a.id).execute()
@@ -111,5 +120,8 @@ t.test('20 concurrent PUTs to different questions: all succeed, no lost score up
   t.equal(assessment.tier, fresh.overall.tier)
   t.equal(assessment.revision, 1 + 20, 'each write bumped the revision once')
   const raw = new Map(fresh.questions.map((q) => [q.questionId, q.raw]))
-  t.ok(rows.every((r) => r.score === raw.get(r.question_id)), 'each answer stores its own fresh score')
+  t.ok(
+    rows.every((r) => r.score === raw.get(r.question_id)),
+    'each answer stores its own fresh score',
+  )
 })

@@ -21,9 +21,16 @@ async function load(name: string): Promise<QuestionnaireFile> {
 const v1 = await load('cdc.v1.yaml')
 const v2 = await load('cdc.v2.yaml')
 
-const C108 = ['legitimate_processing', 'data_quality', 'special_categories', 'data_security', 'transparency', 'data_subject_rights', 'accountability', 'supervisory_authority'].map(
-  (e) => `cdc.data.c108_${e}`,
-)
+const C108 = [
+  'legitimate_processing',
+  'data_quality',
+  'special_categories',
+  'data_security',
+  'transparency',
+  'data_subject_rights',
+  'accountability',
+  'supervisory_authority',
+].map((e) => `cdc.data.c108_${e}`)
 /** What v2 adds, in file order. */
 const NEW_IN_V2 = [
   ...C108,
@@ -69,7 +76,11 @@ function fullAnswer(q: Question): MovingAnswer {
 function fullyAnsweredV1(): Map<string, MovingAnswer> {
   const answers = new Map(questionsOf(v1).map(({ question: q }) => [q.id, fullAnswer(q)]))
   // Two declared not applicable: one with the reason in a comment, one without.
-  answers.set('cdc.security.cyber_capability_custody', { value: null, special: 'not_applicable', comment: 'No cyber capabilities are held: Defence White Paper 2023, s. 7.' })
+  answers.set('cdc.security.cyber_capability_custody', {
+    value: null,
+    special: 'not_applicable',
+    comment: 'No cyber capabilities are held: Defence White Paper 2023, s. 7.',
+  })
   answers.set('cdc.security.offensive_operations_limits', { value: null, special: 'not_applicable', comment: null })
   const applies = applicability(v1, answers)
   t.ok([...applies.values()].every(Boolean), 'every v1 question applies')
@@ -96,7 +107,14 @@ t.test('the v1 → v2 plan of a fully answered v1 assessment lists exactly what 
   t.match(redo.get('cdc.security.offensive_operations_limits')?.reason, /needs a comment/)
 
   t.equal(plan.kept.length + plan.redo.length, answers.size, 'every answer is either kept or listed')
-  for (const id of ['cdc.taxation.local_presence', 'cdc.internet_access.ixp_count', 'cdc.access_to_technology.source_code_access', 'cdc.security.cyber_capability_custody', 'cdc.artificial_intelligence.treaty', 'cdc.security.vulnerability_policy']) {
+  for (const id of [
+    'cdc.taxation.local_presence',
+    'cdc.internet_access.ixp_count',
+    'cdc.access_to_technology.source_code_access',
+    'cdc.security.cyber_capability_custody',
+    'cdc.artificial_intelligence.treaty',
+    'cdc.security.vulnerability_policy',
+  ]) {
     t.ok(plan.kept.includes(id), `${id} carries over (now unscored, endeavour or justified)`)
   }
   t.same(
@@ -195,7 +213,10 @@ t.test('API: a fully answered v1 draft moves to v2 with the redo list; v2 refuse
     })
     t.equal(refused.statusCode, 422, refused.body)
     t.equal(refused.headers['content-type'], 'application/problem+json; charset=utf-8')
-    t.same(refused.json().errors.map((e: { path: string }) => e.path), ['/body/comment'])
+    t.same(
+      refused.json().errors.map((e: { path: string }) => e.path),
+      ['/body/comment'],
+    )
     t.match(refused.json().errors[0].message, /needs a comment/)
   }
   t.equal(await dbSnapshot(app), snapshot, 'nothing changed')

@@ -146,7 +146,12 @@ t.test('full workflow', async (t) => {
   ])
 
   // Reopen (staff may not), fix, submit again, validate.
-  const staffReopen = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: staff.authorization }, payload: { action: 'reopen' } })
+  const staffReopen = await app.inject({
+    method: 'POST',
+    url: `/assessments/${a.id}/transitions`,
+    headers: { authorization: staff.authorization },
+    payload: { action: 'reopen' },
+  })
   t.equal(staffReopen.statusCode, 403, staffReopen.body)
   const reopen = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: auth }, payload: { action: 'reopen' } })
   t.equal(reopen.statusCode, 200, reopen.body)
@@ -159,18 +164,38 @@ t.test('full workflow', async (t) => {
   })
   t.equal(fix.statusCode, 200, fix.body)
   t.same(fix.json().answer.evidence, [{ title: 'Draft bill', url: 'https://example.org/bill' }])
-  const resubmit = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: auth }, payload: { action: 'submit' } })
+  const resubmit = await app.inject({
+    method: 'POST',
+    url: `/assessments/${a.id}/transitions`,
+    headers: { authorization: auth },
+    payload: { action: 'submit' },
+  })
   t.equal(resubmit.statusCode, 200, resubmit.body)
   // The administration cannot validate its own assessment.
-  const selfValidate = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: auth }, payload: { action: 'validate' } })
+  const selfValidate = await app.inject({
+    method: 'POST',
+    url: `/assessments/${a.id}/transitions`,
+    headers: { authorization: auth },
+    payload: { action: 'validate' },
+  })
   t.equal(selfValidate.statusCode, 403, selfValidate.body)
-  const validate = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: staff.authorization }, payload: { action: 'validate' } })
+  const validate = await app.inject({
+    method: 'POST',
+    url: `/assessments/${a.id}/transitions`,
+    headers: { authorization: staff.authorization },
+    payload: { action: 'validate' },
+  })
   t.equal(validate.statusCode, 200, validate.body)
   t.equal(validate.json().status, 'validated')
   // Validated is final.
   for (const action of ['submit', 'return', 'validate', 'reopen']) {
     const who = action === 'submit' || action === 'reopen' ? auth : staff.authorization
-    const res = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: who }, payload: { action, comment: 'x' } })
+    const res = await app.inject({
+      method: 'POST',
+      url: `/assessments/${a.id}/transitions`,
+      headers: { authorization: who },
+      payload: { action, comment: 'x' },
+    })
     t.equal(res.statusCode, 409, `${action} on validated: ${res.body}`)
     t.match(res.json(), { status: 409, assessmentStatus: 'validated' })
   }
@@ -188,7 +213,10 @@ t.test('full workflow', async (t) => {
   ])
   t.equal(transitions.length, 6)
   const times = transitions.map((x) => Date.parse(x.at))
-  t.ok(times.every((x, i) => x > 0 && (i === 0 || x >= times[i - 1]!)), 'times are in order')
+  t.ok(
+    times.every((x, i) => x > 0 && (i === 0 || x >= times[i - 1]!)),
+    'times are in order',
+  )
   const rows = await app.db.selectFrom('transitions').select(['actor', 'actor_role']).where('assessment_id', '=', a.id).orderBy('seq').execute()
   t.same(
     rows.map((r) => r.actor),
@@ -224,7 +252,10 @@ t.test('carry-forward from a previous cycle', async (t) => {
 
   const detail = await getAssessment(app, auth, next.assessment.id)
   t.equal(detail.answers.length, answered.length)
-  t.ok(detail.answers.every((x) => x.carriedForward === true), 'every copied answer is marked carriedForward')
+  t.ok(
+    detail.answers.every((x) => x.carriedForward === true),
+    'every copied answer is marked carriedForward',
+  )
   t.same(detail.missingRequired, [])
   t.match(detail.transitions, [{ from: null, to: 'draft', comment: new RegExp(prev.id) }])
 
@@ -248,7 +279,12 @@ t.test('carry-forward from a previous cycle', async (t) => {
   t.same([...after.unconfirmed].sort(), answered.filter((q) => q !== first.questionId).sort(), 'the detail lists what still needs confirming')
   t.same(after.missingRequired, [])
   const beforeSubmit = await dbSnapshot(app)
-  const early = await app.inject({ method: 'POST', url: `/assessments/${next.assessment.id}/transitions`, headers: { authorization: auth }, payload: { action: 'submit' } })
+  const early = await app.inject({
+    method: 'POST',
+    url: `/assessments/${next.assessment.id}/transitions`,
+    headers: { authorization: auth },
+    payload: { action: 'submit' },
+  })
   t.equal(early.statusCode, 422, early.body)
   t.match(early.headers['content-type'], /application\/problem\+json/)
   t.same([...early.json().unconfirmed].sort(), [...after.unconfirmed].sort())
@@ -269,7 +305,12 @@ t.test('carry-forward from a previous cycle', async (t) => {
   })
   t.equal(confirm.statusCode, 200, confirm.body)
   t.same((await getAssessment(app, auth, next.assessment.id)).unconfirmed, [])
-  const submitted = await app.inject({ method: 'POST', url: `/assessments/${next.assessment.id}/transitions`, headers: { authorization: auth }, payload: { action: 'submit' } })
+  const submitted = await app.inject({
+    method: 'POST',
+    url: `/assessments/${next.assessment.id}/transitions`,
+    headers: { authorization: auth },
+    payload: { action: 'submit' },
+  })
   t.equal(submitted.statusCode, 200, submitted.body)
 
   // The previous cycle is untouched.

@@ -12,7 +12,15 @@ const db = openKysely(database.url)
 t.teardown(() => db.destroy())
 
 const admins = async () =>
-  Number((await db.selectFrom('tokens').select((eb) => eb.fn.countAll().as('n')).where('role', '=', 'admin').executeTakeFirstOrThrow()).n)
+  Number(
+    (
+      await db
+        .selectFrom('tokens')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('role', '=', 'admin')
+        .executeTakeFirstOrThrow()
+    ).n,
+  )
 
 t.test('the first call creates an admin token; the second creates none', async (t) => {
   await db.deleteFrom('tokens').execute()

@@ -33,9 +33,11 @@ t.test('the count is shared by processes and atomic under a burst', async (t) =>
   const app = await build(t, { authRateLimit: 20 })
   // A second app on the same database stands for a second server process.
   const other = await build(t, { authRateLimit: 20 })
-  const bad = (target: typeof app) => target.inject({ method: 'GET', url: '/me', remoteAddress: '10.0.9.9', headers: { authorization: `Bearer tr_${'y'.repeat(43)}` } })
+  const bad = (target: typeof app) =>
+    target.inject({ method: 'GET', url: '/me', remoteAddress: '10.0.9.9', headers: { authorization: `Bearer tr_${'y'.repeat(43)}` } })
   const burst = await Promise.all(Array.from({ length: 200 }, (_, i) => bad(i % 2 ? app : other)))
-  const counts = burst.reduce<Record<number, number>>((c, r) => ({ ...c, [r.statusCode]: (c[r.statusCode] ?? 0) + 1 }), {})
+  const counts: Record<number, number> = {}
+  for (const r of burst) counts[r.statusCode] = (counts[r.statusCode] ?? 0) + 1
   t.equal(counts[401], 20, `exactly the limit of 200 concurrent bad tokens is answered 401 (${JSON.stringify(counts)})`)
   t.equal(counts[429], 180, 'the rest are refused')
   t.equal((await bad(other)).statusCode, 429, 'the other process sees the block too')

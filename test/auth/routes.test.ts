@@ -8,7 +8,7 @@ const admin = await tokenFor(app, 'admin')
 
 const WWW = /^Bearer realm="treaty-readiness"/
 
-function problemOf(res: { statusCode: number; headers: Record<string, unknown>; json(): any }) {
+function problemOf(res: { statusCode: number; headers: Record<string, unknown>; json(): unknown }) {
   return { status: res.statusCode, type: String(res.headers['content-type']), body: res.json() }
 }
 
@@ -117,7 +117,7 @@ t.test('no, garbage, unknown, revoked and expired tokens: 401 with WWW-Authentic
 
   const cases: Array<[string, string, RegExp]> = [
     ['garbage', 'Bearer garbage', /not valid/],
-    ['unknown', 'Bearer tr_' + 'A'.repeat(43), /not valid/],
+    ['unknown', `Bearer tr_${'A'.repeat(43)}`, /not valid/],
     ['basic scheme', 'Basic dXNlcjpwYXNz', /must be "Bearer <token>"/],
     ['empty bearer', 'Bearer ', /must be "Bearer <token>"/],
   ]
@@ -129,11 +129,7 @@ t.test('no, garbage, unknown, revoked and expired tokens: 401 with WWW-Authentic
   }
 
   const expired = await testToken(app, 'staff')
-  await app.db
-    .updateTable('tokens')
-    .set({ expires_at: sql`now() - interval '1 minute'` })
-    .where('id', '=', expired.principal.tokenId)
-    .execute()
+  await app.db.updateTable('tokens').set({ expires_at: sql`now() - interval '1 minute'` }).where('id', '=', expired.principal.tokenId).execute()
   const res = await app.inject({ method: 'GET', url: '/tokens', headers: { authorization: expired.authorization } })
   t.equal(res.statusCode, 401)
   t.match(res.json(), { detail: /expired/ })
@@ -155,12 +151,17 @@ t.test('/me for each role', async (t) => {
   t.same(res.json(), staff.principal)
   const gov = await testToken(app, 'administration', 'BRA')
   const res2 = await app.inject({ method: 'GET', url: '/me', headers: { authorization: gov.authorization } })
-  t.match(res2.json(), { tokenId: gov.principal.tokenId, role: 'administration', country: 'BRA', label: 'test administration BRA', personId: gov.principal.personId })
+  t.match(res2.json(), {
+    tokenId: gov.principal.tokenId,
+    role: 'administration',
+    country: 'BRA',
+    label: 'test administration BRA',
+    personId: gov.principal.personId,
+  })
 })
 
 t.test('bad bodies: 400 problems naming the field', async (t) => {
-  const post = (payload: unknown) =>
-    app.inject({ method: 'POST', url: '/tokens', headers: { authorization: admin }, payload: payload as object })
+  const post = (payload: unknown) => app.inject({ method: 'POST', url: '/tokens', headers: { authorization: admin }, payload: payload as object })
   const cases: Array<[string, unknown, string]> = [
     ['missing role', { label: 'x' }, '/body/role'],
     ['bad role', { role: 'root', label: 'x' }, '/body/role'],

@@ -51,9 +51,7 @@ t.test('only the hash is stored: no column of the row holds the plaintext', asyn
   const secret = token.slice(3)
   for (const [column, value] of Object.entries(raw)) {
     const forms =
-      value instanceof Buffer
-        ? [value.toString('utf8'), value.toString('hex'), value.toString('base64'), value.toString('base64url')]
-        : [String(value)]
+      value instanceof Buffer ? [value.toString('utf8'), value.toString('hex'), value.toString('base64'), value.toString('base64url')] : [String(value)]
     for (const form of forms) {
       t.notOk(form.includes(secret), `${column} does not contain the token`)
       t.notOk(form.includes(secret.slice(4, 20)), `${column} does not contain a piece of its secret part`)
@@ -84,11 +82,7 @@ t.test('countries: any case, must exist; only administration tokens have one', a
   await expectField(createToken(db, { role: 'staff', country: 'KEN', label: 'x' }), 'country', /has no country/)
   await expectField(createToken(db, { role: 'staff', label: '   ' }), 'label', /empty/)
   await expectField(createToken(db, { role: 'bogus' as 'staff', label: 'x' }), 'role', /role must be one of/)
-  await expectField(
-    createToken(db, { role: 'staff', label: 'x', expiresAt: new Date(Date.now() - 1000) }),
-    'expiresAt',
-    /future/,
-  )
+  await expectField(createToken(db, { role: 'staff', label: 'x', expiresAt: new Date(Date.now() - 1000) }), 'expiresAt', /future/)
 })
 
 t.test('the table refuses what the code would refuse', async (t) => {
@@ -101,10 +95,7 @@ t.test('the table refuses what the code would refuse', async (t) => {
     sql`insert into tokens (hash, prefix, role, country, label) values (${hash}, 'tr_x', 'staff', 'KEN', 'x')`.execute(db),
     /tokens_country_matches_role/,
   )
-  await t.rejects(
-    sql`insert into tokens (hash, prefix, role, label) values (${hash}, 'tr_x', 'root', 'x')`.execute(db),
-    /check constraint/,
-  )
+  await t.rejects(sql`insert into tokens (hash, prefix, role, label) values (${hash}, 'tr_x', 'root', 'x')`.execute(db), /check constraint/)
   await t.rejects(
     sql`insert into tokens (hash, prefix, role, country, label) values (${hash}, 'tr_x', 'administration', 'XYZ', 'x')`.execute(db),
     /foreign key/,

@@ -53,10 +53,15 @@ t.test('20 stalled downloads: interactive requests keep their connections; the s
   const draft = (await createAssessment(app, admin, { country: 'KEN', questionnaire: 'cdc', cycle: 2026 })).id
 
   const downloads = await Promise.all(Array.from({ length: 20 }, (_, i) => stalledDownload(port, staff[i % 10]!)))
-  t.teardown(() => downloads.forEach((d) => d.socket.destroy()))
+  t.teardown(() => {
+    for (const d of downloads) d.socket.destroy()
+  })
   const statuses = downloads.map((d) => d.status)
   t.equal(statuses.filter((s) => s === 200).length, 4, 'as many exports run as the export pool has connections')
-  t.ok(statuses.every((s) => s === 200 || s === 503 || s === 429), `the others are told to retry (${[...new Set(statuses)].join(', ')})`)
+  t.ok(
+    statuses.every((s) => s === 200 || s === 503 || s === 429),
+    `the others are told to retry (${[...new Set(statuses)].join(', ')})`,
+  )
   t.equal(app.exportPool.totalCount - app.exportPool.idleCount, 4, 'the running exports hold the export pool')
 
   const ready = await timed(() => fetch(`${base}/readyz`))
@@ -88,8 +93,14 @@ t.test('a person may run a limited number of exports at once; HEAD runs no query
   const port = (app.server.address() as net.AddressInfo).port
   const staff = await tokenFor(app, 'staff')
   const two = await Promise.all([stalledDownload(port, staff), stalledDownload(port, staff)])
-  t.teardown(() => two.forEach((d) => d.socket.destroy()))
-  t.same(two.map((d) => d.status), [200, 200], 'two exports run')
+  t.teardown(() => {
+    for (const d of two) d.socket.destroy()
+  })
+  t.same(
+    two.map((d) => d.status),
+    [200, 200],
+    'two exports run',
+  )
   const third = await fetch(`http://127.0.0.1:${port}/exports/answers.csv`, { headers: { authorization: staff } })
   t.equal(third.status, 429, 'a third at the same time is refused')
   t.equal(third.headers.get('retry-after'), '10', 'with Retry-After')
@@ -98,7 +109,7 @@ t.test('a person may run a limited number of exports at once; HEAD runs no query
   t.equal(other.status, 200, 'another person is not affected')
   await other.arrayBuffer()
 
-  two.forEach((d) => d.socket.destroy())
+  for (const d of two) d.socket.destroy()
   const deadline = Date.now() + 10_000
   while (app.exportPool.totalCount - app.exportPool.idleCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
   const before = app.exportPool.totalCount - app.exportPool.idleCount

@@ -54,10 +54,37 @@ t.test('rows parse back with csv-parse', async (t) => {
 
 t.test('column order is stable', async (t) => {
   t.same(readinessColumns(['human_rights', 'data']), [
-    'country code', 'country name', 'region', 'questionnaire', 'version', 'cycle', 'status', 'human_rights', 'data', 'overall', 'coverage', 'tier',
+    'country code',
+    'country name',
+    'region',
+    'questionnaire',
+    'version',
+    'cycle',
+    'status',
+    'human_rights',
+    'data',
+    'overall',
+    'coverage',
+    'tier',
   ])
   t.same(ANSWER_COLUMNS, [
-    'country code', 'country name', 'region', 'questionnaire', 'version', 'cycle', 'status', 'question id', 'domain', 'source reference',
-    'force', 'value', 'score', 'comment', 'evidence URLs', 'carried forward', 'last changed at', 'last changed by role',
+    'country code',
+    'country name',
+    'region',
+    'questionnaire',
+    'version',
+    'cycle',
+    'status',
+    'question id',
+    'domain',
+    'source reference',
+    'force',
+    'value',
+    'score',
+    'comment',
+    'evidence URLs',
+    'carried forward',
+    'last changed at',
+    'last changed by role',
   ])
 })

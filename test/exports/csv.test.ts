@@ -30,7 +30,12 @@ const withEvidence = await app.inject({
   },
 })
 if (withEvidence.statusCode !== 200) throw new Error(withEvidence.body)
-const submitted = await app.inject({ method: 'POST', url: `/assessments/${civ.id}/transitions`, headers: { authorization: civ.admin }, payload: { action: 'submit' } })
+const submitted = await app.inject({
+  method: 'POST',
+  url: `/assessments/${civ.id}/transitions`,
+  headers: { authorization: civ.admin },
+  payload: { action: 'submit' },
+})
 if (submitted.statusCode !== 200) throw new Error(submitted.body)
 await seedAssessment(app, staff, 'TUR', { fallback: 'zero', plan: { human_rights: 'max' }, status: 'validated', comment: '@SUM(1)' })
 await seedAssessment(app, staff, 'KEN', { fallback: 'zero', comment: '-2+3' })
@@ -67,11 +72,20 @@ t.test('readiness.csv needs a questionnaire; filters apply', async (t) => {
   t.equal((await get('/exports/readiness.csv?questionnaire=nope')).statusCode, 404)
 
   const europe = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&region=Europe')).body)
-  t.same(europe.slice(1).map((r) => r[0]), ['TUR'])
+  t.same(
+    europe.slice(1).map((r) => r[0]),
+    ['TUR'],
+  )
   const ken = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&country=ken')).body)
-  t.same(ken.slice(1).map((r) => r[0]), ['KEN'])
+  t.same(
+    ken.slice(1).map((r) => r[0]),
+    ['KEN'],
+  )
   const drafts = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&status=draft')).body)
-  t.same(drafts.slice(1).map((r) => r[0]), ['NGA'])
+  t.same(
+    drafts.slice(1).map((r) => r[0]),
+    ['NGA'],
+  )
   const none = rowsOf((await get('/exports/readiness.csv?questionnaire=cdc&version=1&cycle=2030')).body)
   t.equal(none.length, 1, 'header only')
   t.equal((await get('/exports/readiness.csv?questionnaire=cdc&version=1&country=K%27EN')).statusCode, 400)
@@ -87,7 +101,11 @@ t.test('answers.csv: long format, cell by cell', async (t) => {
   t.same(header, [...ANSWER_COLUMNS])
   const expected = await answersFor(app, {}, 'max')
   t.equal(rows.length, expected.length)
-  t.same(rows.map((r) => r[7]), questionIds.filter((id) => expected.some((e) => e.questionId === id)), 'questionnaire order')
+  t.same(
+    rows.map((r) => r[7]),
+    questionIds.filter((id) => expected.some((e) => e.questionId === id)),
+    'questionnaire order',
+  )
   const col = (name: string) => ANSWER_COLUMNS.indexOf(name as (typeof ANSWER_COLUMNS)[number])
   const first = rows[0]!
   const q0 = version.questions.get(first[7]!)!
@@ -109,7 +127,7 @@ t.test('answers.csv: long format, cell by cell', async (t) => {
   const multi = rows.find((r) => version.questions.get(r[7]!)!.type === 'multi_choice' && r[col('value')]!.includes(';'))
   t.ok(multi, 'a multi-choice answer with several options')
   const mq = version.questions.get(multi![7]!)!
-  t.same(multi![col('value')]!.split(';'), (expected.find((e) => e.questionId === mq.id)!.value as string[]))
+  t.same(multi![col('value')]!.split(';'), expected.find((e) => e.questionId === mq.id)!.value as string[])
 })
 
 t.test('answers.csv: specials, other neutralisations, unicode', async (t) => {
@@ -123,7 +141,12 @@ t.test('answers.csv: specials, other neutralisations, unicode', async (t) => {
   t.equal(tur.find((r) => r[col('domain')] === 'data')![col('value')], 'unknown')
   t.equal(tur.find((r) => r[col('domain')] === 'data')![col('score')], '0')
   t.equal(rows.find((r) => r[0] === 'KEN')![col('comment')], "'-2+3")
-  t.equal(rowsOf((await get('/exports/answers.csv?status=draft')).body).slice(1).every((r) => r[0] === 'NGA'), true)
+  t.equal(
+    rowsOf((await get('/exports/answers.csv?status=draft')).body)
+      .slice(1)
+      .every((r) => r[0] === 'NGA'),
+    true,
+  )
 })
 
 t.test('?bom=1 prepends a UTF-8 BOM; bytes are UTF-8', async (t) => {
@@ -131,7 +154,7 @@ t.test('?bom=1 prepends a UTF-8 BOM; bytes are UTF-8', async (t) => {
   t.not(plain.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf')
   const bom = await get('/exports/readiness.csv?questionnaire=cdc&version=1&bom=1')
   t.equal(bom.rawPayload.subarray(0, 3).toString('hex'), 'efbbbf')
-  t.ok(bom.rawPayload.includes(Buffer.from('Côte d\'Ivoire', 'utf8')))
+  t.ok(bom.rawPayload.includes(Buffer.from("Côte d'Ivoire", 'utf8')))
   t.ok(bom.rawPayload.includes(Buffer.from('Türkiye', 'utf8')))
 })
 

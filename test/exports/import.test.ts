@@ -10,7 +10,12 @@ const ken = await tokenFor(app, 'administration', 'KEN')
 const nga = await tokenFor(app, 'administration', 'NGA')
 
 async function create(authorization: string, country: string): Promise<string> {
-  const res = await app.inject({ method: 'POST', url: '/assessments', headers: { authorization }, payload: { questionnaire: 'cdc', version: 1, country, cycle: 2026 } })
+  const res = await app.inject({
+    method: 'POST',
+    url: '/assessments',
+    headers: { authorization },
+    payload: { questionnaire: 'cdc', version: 1, country, cycle: 2026 },
+  })
   if (res.statusCode !== 201) throw new Error(res.body)
   return res.json().assessment.id
 }
@@ -20,7 +25,12 @@ const importCsv = (assessment: string, body: string, authorization = ken) =>
   app.inject({ method: 'POST', url: `/assessments/${assessment}/import`, headers: { authorization, 'content-type': 'text/csv' }, payload: body })
 const answersOf = async (assessment: string) => {
   const res = await app.inject({ method: 'GET', url: `/assessments/${assessment}`, headers: { authorization: staff } })
-  return new Map((res.json().answers as { questionId: string; value: unknown; special: string | null; comment: string | null; evidence: unknown[] }[]).map((a) => [a.questionId, a]))
+  return new Map(
+    (res.json().answers as { questionId: string; value: unknown; special: string | null; comment: string | null; evidence: unknown[] }[]).map((a) => [
+      a.questionId,
+      a,
+    ]),
+  )
 }
 
 t.test('a good import: types converted, comments and evidence read, extra columns ignored', async (t) => {
@@ -35,7 +45,13 @@ t.test('a good import: types converted, comments and evidence read, extra column
     '',
   ].join('\r\n')
   const safeguards = (await app.questionnaires.get('cdc', 1))!.questions.get('cdc.human_rights.restriction_safeguards')!
-  const optionIds = safeguards.type === 'multi_choice' ? safeguards.options.filter((o) => !o.exclusive).map((o) => o.id).slice(0, 2) : []
+  const optionIds =
+    safeguards.type === 'multi_choice'
+      ? safeguards.options
+          .filter((o) => !o.exclusive)
+          .map((o) => o.id)
+          .slice(0, 2)
+      : []
   const body = csv.replace('necessity;proportionality', optionIds.join(';'))
   const res = await importCsv(id, body)
   t.equal(res.statusCode, 200, res.body)
@@ -83,7 +99,10 @@ t.test('bad rows: every one reported with its line number, nothing changed', asy
   // a question that does not apply (found by writeAnswers) is reported by line as well
   const res2 = await importCsv(id, ['question id,value', 'cdc.human_rights.restriction_instrument,1', 'cdc.human_rights.instrument_citation,Loi'].join('\n'))
   t.equal(res2.statusCode, 422)
-  t.same((res2.json().errors as { path: string }[]).map((e) => e.path), ['/line/3'])
+  t.same(
+    (res2.json().errors as { path: string }[]).map((e) => e.path),
+    ['/line/3'],
+  )
   t.same(await answersOf(id), before, 'still nothing changed')
 })
 
@@ -98,14 +117,41 @@ t.test('header and format problems', async (t) => {
   t.match(broken.json().errors[0].path, /^\/line\/\d+$/)
   const badUrl = await importCsv(id, 'question id,value,evidence URLs\ncdc.human_rights.restriction_instrument,1,javascript:alert(1)\n')
   t.equal(badUrl.statusCode, 422)
-  t.same(badUrl.json().errors.map((e: { path: string }) => e.path), ['/line/2'])
-  const json = await app.inject({ method: 'POST', url: `/assessments/${id}/import`, headers: { authorization: ken, 'content-type': 'application/json' }, payload: '{}' })
+  t.same(
+    badUrl.json().errors.map((e: { path: string }) => e.path),
+    ['/line/2'],
+  )
+  const json = await app.inject({
+    method: 'POST',
+    url: `/assessments/${id}/import`,
+    headers: { authorization: ken, 'content-type': 'application/json' },
+    payload: '{}',
+  })
   t.equal(json.statusCode, 400)
 })
 
 t.test('exported answers.csv imports back', async (t) => {
   const header = ANSWER_COLUMNS.join(',')
-  const row = ['KEN', 'Kenya', 'Africa', 'cdc', '1', '2026', 'draft', 'cdc.human_rights.restriction_instrument', 'human_rights', '§3.1 bullet 1', 'shall', '2', '0.5', "'-2+3", '', 'false', '2026-11-24T10:00:00.000Z', 'administration']
+  const row = [
+    'KEN',
+    'Kenya',
+    'Africa',
+    'cdc',
+    '1',
+    '2026',
+    'draft',
+    'cdc.human_rights.restriction_instrument',
+    'human_rights',
+    '§3.1 bullet 1',
+    'shall',
+    '2',
+    '0.5',
+    "'-2+3",
+    '',
+    'false',
+    '2026-11-24T10:00:00.000Z',
+    'administration',
+  ]
   const res = await importCsv(id, `\uFEFF${header}\r\n${row.join(',')}\r\n`)
   t.equal(res.statusCode, 200, res.body)
   t.match((await answersOf(id)).get('cdc.human_rights.restriction_instrument'), { value: 2, comment: '-2+3' })

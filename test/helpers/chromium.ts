@@ -17,7 +17,17 @@ export async function launchChromium(t: { teardown(fn: () => unknown): void }, e
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1366, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', ...extraArgs],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
   })
   t.teardown(() => context.close())
   return context

@@ -26,11 +26,24 @@ export async function oidcProvider(
   const port = await freePort()
   const issuer = `http://127.0.0.1:${port}`
   const provider = new Provider(issuer, {
-    clients: [{ client_id: 'treaty-readiness', client_secret: 'a client secret for the tests', redirect_uris: [options.redirectUri], grant_types: ['authorization_code'], response_types: ['code'] }],
+    clients: [
+      {
+        client_id: 'treaty-readiness',
+        client_secret: 'a client secret for the tests',
+        redirect_uris: [options.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     async findAccount(_ctx, sub) {
       const account = options.accounts[sub]
       if (!account) return undefined
-      return { accountId: sub, async claims() { return { sub, ...account } } }
+      return {
+        accountId: sub,
+        async claims() {
+          return { sub, ...account }
+        },
+      }
     },
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     pkce: { required: () => true },
@@ -58,7 +71,12 @@ export async function oidcProvider(
       let body: URLSearchParams | undefined
       for (let hop = 0; hop < 20; hop++) {
         if (url.origin !== issuer) return url // back at the client
-        const res = await fetch(url, { method: body ? 'POST' : 'GET', redirect: 'manual', headers: { cookie: cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) }, body })
+        const res = await fetch(url, {
+          method: body ? 'POST' : 'GET',
+          redirect: 'manual',
+          headers: { cookie: cookieHeader(), ...(body ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+          body,
+        })
         keep(res)
         body = undefined
         const location = res.headers.get('location')

@@ -39,6 +39,14 @@ export async function smtpReceiver(t: { teardown(fn: () => unknown): void }): Pr
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
-    next: () => (read < messages.length ? Promise.resolve(messages[read++]!) : new Promise((resolve) => waiting.push((m) => (read++, resolve(m))))),
+    next: () =>
+      read < messages.length
+        ? Promise.resolve(messages[read++]!)
+        : new Promise((resolve) =>
+            waiting.push((m) => {
+              read++
+              resolve(m)
+            }),
+          ),
   }
 }

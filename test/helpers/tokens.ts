@@ -16,12 +16,7 @@ export interface TestToken {
 }
 
 /** A fresh token; administration tokens default to Kenya (KEN). */
-export async function testToken(
-  app: FastifyInstance,
-  role: Role,
-  country?: string,
-  options: { label?: string; expiresAt?: Date } = {},
-): Promise<TestToken> {
+export async function testToken(app: FastifyInstance, role: Role, country?: string, options: { label?: string; expiresAt?: Date } = {}): Promise<TestToken> {
   const code = role === 'administration' ? (country ?? 'KEN') : null
   const { token, row } = await createToken(app.db, {
     role,

@@ -13,7 +13,20 @@ t.test('every language has every message, with the arguments and plural categori
 
 // Words French spells as English does (checked against UNTERM); anything else equal to English was forgotten.
 const SAME_AS_ENGLISH: Record<string, readonly string[]> = {
-  fr: ['region.Europe', 'assessments.col.questionnaire', 'assessments.new.questionnaire', 'dashboard.questionnaire', 'assessments.col.cycle', 'country.col.cycle', 'dashboard.cycle', 'assessments.versionTag', 'country.col.version', 'dashboard.version', 'dashboard.versionN', 'people.col.actions'],
+  fr: [
+    'region.Europe',
+    'assessments.col.questionnaire',
+    'assessments.new.questionnaire',
+    'dashboard.questionnaire',
+    'assessments.col.cycle',
+    'country.col.cycle',
+    'dashboard.cycle',
+    'assessments.versionTag',
+    'country.col.version',
+    'dashboard.version',
+    'dashboard.versionN',
+    'people.col.actions',
+  ],
 }
 
 t.test('no message is left in English in another language, except codes, formulas and true cognates', async (t) => {
@@ -35,16 +48,27 @@ t.test('the checker finds missing keys, different arguments, missing plural cate
     fr: { 'a.count': '{n, plural, one {# élément} many {# éléments} other {# éléments}}', 'a.name': 'Bonjour {nom}' },
     es: { 'a.count': '{n, plural, one {# elemento} many {# elementos} other {# elementos}}', 'a.name': 'Hola {name}' },
     ru: { 'a.count': '{n, plural, one {# элемент} other {# элемента}}', 'a.name': 'Привет, {name}' },
-    ar: { 'a.count': '{n, plural, zero {# عنصر} one {عنصر واحد} two {عنصران} few {# عناصر} many {# عنصراً} other {# عنصر}}', 'a.name': 'مرحباً {name}', 'a.extra': 'x' },
+    ar: {
+      'a.count': '{n, plural, zero {# عنصر} one {عنصر واحد} two {عنصران} few {# عناصر} many {# عنصراً} other {# عنصر}}',
+      'a.name': 'مرحباً {name}',
+      'a.extra': 'x',
+    },
     zh: { 'a.count': '{n, plural, other {# 项}}' },
   } satisfies Catalogs
   const problems = catalogProblems(catalogs)
   t.ok(problems.includes('fr: "a.name" uses {nom}, English uses {name}'), 'a renamed argument')
-  t.ok(problems.some((p) => p === 'ru: "a.count" plural of {n} lacks few, many'), 'Russian needs few and many')
+  t.ok(
+    problems.some((p) => p === 'ru: "a.count" plural of {n} lacks few, many'),
+    'Russian needs few and many',
+  )
   t.ok(problems.some((p) => p === 'ar: "a.extra" is not in the English catalog'))
   t.ok(problems.some((p) => p === 'zh: "a.name" is missing'))
   t.equal(problems.length, 4)
-  t.ok(catalogProblems({ ...catalogs, ru: { ...catalogs.ru, 'a.count': '{n, plural, one {# элемент' } }).some((p) => p.startsWith('ru: "a.count" is not a valid ICU message')))
+  t.ok(
+    catalogProblems({ ...catalogs, ru: { ...catalogs.ru, 'a.count': '{n, plural, one {# элемент' } }).some((p) =>
+      p.startsWith('ru: "a.count" is not a valid ICU message'),
+    ),
+  )
 })
 
 t.test('messageShape reads arguments inside plurals and selects', async (t) => {

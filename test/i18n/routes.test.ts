@@ -12,7 +12,10 @@ t.test('GET /i18n/messages picks the language like the API does', async (t) => {
   t.equal(plain.statusCode, 200)
   t.match(plain.json(), { lang: 'en', dir: 'ltr' })
   t.same(plain.json().messages, CATALOGS.en)
-  t.same(plain.json().languages.map((l: { code: string }) => l.code), ['ar', 'en', 'es', 'fr', 'ru', 'zh'])
+  t.same(
+    plain.json().languages.map((l: { code: string }) => l.code),
+    ['ar', 'en', 'es', 'fr', 'ru', 'zh'],
+  )
   t.match(plain.headers['cache-control'], /private/)
   t.match(plain.headers.vary, /Accept-Language/)
 
@@ -65,13 +68,21 @@ t.test("a signed-in person's language: saved by PUT /me/language, used before th
   const app = await build(t)
   const admin = await testToken(app, 'administration', 'KEN')
   const lang = async (headers: Record<string, string>, query = '') => (await app.inject({ url: `/i18n/messages${query}`, headers })).json().lang
-  t.equal(await lang({ authorization: admin.authorization, 'accept-language': 'es' }), 'en', "a person's language (English until chosen) comes before Accept-Language")
+  t.equal(
+    await lang({ authorization: admin.authorization, 'accept-language': 'es' }),
+    'en',
+    "a person's language (English until chosen) comes before Accept-Language",
+  )
 
   const saved = await app.inject({ method: 'PUT', url: '/me/language', headers: { authorization: admin.authorization }, payload: { language: 'ru' } })
   t.equal(saved.statusCode, 204)
   const row = await app.db.selectFrom('persons').select('language').where('id', '=', admin.principal.personId).executeTakeFirstOrThrow()
   t.equal(row.language, 'ru')
-  const events = await app.db.selectFrom('audit_events').select(['action', 'actor_person', 'subject_person', 'details']).where('subject_person', '=', admin.principal.personId).execute()
+  const events = await app.db
+    .selectFrom('audit_events')
+    .select(['action', 'actor_person', 'subject_person', 'details'])
+    .where('subject_person', '=', admin.principal.personId)
+    .execute()
   t.match(events, [{ action: 'person_changed', actor_person: admin.principal.personId, details: { language: 'ru' } }], 'recorded in the audit trail')
   t.equal(await lang({ authorization: admin.authorization, 'accept-language': 'es', cookie: 'tr_lang=fr' }), 'ru', 'before the browser cookie too')
   t.equal(await lang({ authorization: admin.authorization }, '?lang=zh'), 'zh', 'an explicit ?lang= still wins')
@@ -84,5 +95,9 @@ t.test("a signed-in person's language: saved by PUT /me/language, used before th
   t.match(bad.json().errors[0], { path: '/body/language', message: 'must be one of ar, en, es, fr, ru, zh' })
   const anonymous = await app.inject({ method: 'PUT', url: '/me/language', payload: { language: 'fr' } })
   t.equal(anonymous.statusCode, 401)
-  t.equal((await app.db.selectFrom('persons').select('language').where('id', '=', admin.principal.personId).executeTakeFirstOrThrow()).language, 'ru', 'refused requests change nothing')
+  t.equal(
+    (await app.db.selectFrom('persons').select('language').where('id', '=', admin.principal.personId).executeTakeFirstOrThrow()).language,
+    'ru',
+    'refused requests change nothing',
+  )
 })

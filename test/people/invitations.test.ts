@@ -38,7 +38,12 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
   const secret = secretOf(mail.text)
   t.ok(secret, 'the mail holds the link')
 
-  const twice = await app.inject({ method: 'POST', url: '/persons', headers: { authorization: admin }, payload: { name: 'Again', email: 'amina@ICT.go.ke', memberships: [{ role: 'analyst' }] } })
+  const twice = await app.inject({
+    method: 'POST',
+    url: '/persons',
+    headers: { authorization: admin },
+    payload: { name: 'Again', email: 'amina@ICT.go.ke', memberships: [{ role: 'analyst' }] },
+  })
   t.equal(twice.statusCode, 409, 'e-mail addresses are unique whatever their case')
 
   const info = await app.inject({ method: 'GET', url: `/invitations/${secret}` })
@@ -50,14 +55,24 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
   t.equal(short.statusCode, 422)
   const noHeader = await app.inject({ method: 'POST', url: `/invitations/${secret}/accept`, payload: { password: 'a long passphrase of mine' } })
   t.equal(noHeader.statusCode, 403, 'accepting needs the CSRF header too (it signs in)')
-  const accepted = await app.inject({ method: 'POST', url: `/invitations/${secret}/accept`, headers: FETCH, payload: { password: 'a long passphrase of mine' } })
+  const accepted = await app.inject({
+    method: 'POST',
+    url: `/invitations/${secret}/accept`,
+    headers: FETCH,
+    payload: { password: 'a long passphrase of mine' },
+  })
   t.equal(accepted.statusCode, 200, accepted.body)
   const focal = cookieOf(accepted)
   t.match((await app.inject({ method: 'GET', url: '/me', cookies: focal })).json(), { name: 'Amina Wanjiru', role: 'administration', country: 'KEN' })
   const reused = await app.inject({ method: 'POST', url: `/invitations/${secret}/accept`, headers: FETCH, payload: { password: 'another long passphrase' } })
   t.equal(reused.statusCode, 410, 'an invitation works once')
   t.equal((await app.inject({ method: 'GET', url: `/invitations/${'x'.repeat(43)}` })).statusCode, 404, 'an unknown one is a 404')
-  const signIn = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'amina@ict.go.ke', password: 'a long passphrase of mine' } })
+  const signIn = await app.inject({
+    method: 'POST',
+    url: '/session',
+    headers: FETCH,
+    payload: { email: 'amina@ict.go.ke', password: 'a long passphrase of mine' },
+  })
   t.equal(signIn.statusCode, 200, 'and the password signs in')
 
   // The focal point invites a contributor for the taxation domain (§3.4) of cdc only.
@@ -69,25 +84,54 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
     payload: { name: 'Tax Office', email: 'tax@kra.go.ke', memberships: [{ role: 'contributor', country: 'NGA' }] },
   })
   t.equal(other.statusCode, 403, 'a focal point cannot invite for another country')
-  const asAnalyst = await app.inject({ method: 'POST', url: '/persons', headers: FETCH, cookies: focal, payload: { name: 'X', email: 'x@kra.go.ke', memberships: [{ role: 'analyst' }] } })
+  const asAnalyst = await app.inject({
+    method: 'POST',
+    url: '/persons',
+    headers: FETCH,
+    cookies: focal,
+    payload: { name: 'X', email: 'x@kra.go.ke', memberships: [{ role: 'analyst' }] },
+  })
   t.equal(asAnalyst.statusCode, 403, 'nor grant a staff role')
   const contributor = await app.inject({
     method: 'POST',
     url: '/persons',
     headers: FETCH,
     cookies: focal,
-    payload: { name: 'Kenya Revenue Authority', email: 'tax@kra.go.ke', memberships: [{ role: 'contributor', country: 'KEN', questionnaire: 'cdc', domains: ['taxation'] }] },
+    payload: {
+      name: 'Kenya Revenue Authority',
+      email: 'tax@kra.go.ke',
+      memberships: [{ role: 'contributor', country: 'KEN', questionnaire: 'cdc', domains: ['taxation'] }],
+    },
   })
   t.equal(contributor.statusCode, 201, contributor.body)
   const taxMail = await smtp.next()
   t.equal(taxMail.language, 'en')
-  const taxSession = cookieOf(await app.inject({ method: 'POST', url: `/invitations/${secretOf(taxMail.text)}/accept`, headers: FETCH, payload: { password: 'revenue authority passphrase' } }))
+  const taxSession = cookieOf(
+    await app.inject({
+      method: 'POST',
+      url: `/invitations/${secretOf(taxMail.text)}/accept`,
+      headers: FETCH,
+      payload: { password: 'revenue authority passphrase' },
+    }),
+  )
 
-  const created = await app.inject({ method: 'POST', url: '/assessments', headers: FETCH, cookies: focal, payload: { questionnaire: 'cdc', country: 'KEN', cycle: 2026 } })
+  const created = await app.inject({
+    method: 'POST',
+    url: '/assessments',
+    headers: FETCH,
+    cookies: focal,
+    payload: { questionnaire: 'cdc', country: 'KEN', cycle: 2026 },
+  })
   t.equal(created.statusCode, 201, created.body)
   const id = created.json().assessment.id
   const put = (question: string, value: unknown) =>
-    app.inject({ method: 'PUT', url: `/assessments/${id}/answers/${question}`, headers: { ...FETCH, 'if-match': '*' }, cookies: taxSession, payload: { value } })
+    app.inject({
+      method: 'PUT',
+      url: `/assessments/${id}/answers/${question}`,
+      headers: { ...FETCH, 'if-match': '*' },
+      cookies: taxSession,
+      payload: { value },
+    })
   const inDomain = await put('cdc.taxation.mutual_assistance_convention', 2)
   t.equal(inDomain.statusCode, 200, `the contributor answers a taxation question (${inDomain.body.slice(0, 200)})`)
   const outside = await put('cdc.competition.competition_law', 2)
@@ -99,7 +143,14 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
   t.equal(history.statusCode, 200)
 
   const listed = await app.inject({ method: 'GET', url: '/persons', cookies: focal })
-  t.same(listed.json().items.map((p: { name: string }) => p.name).sort(), ['Amina Wanjiru', 'Kenya Revenue Authority'], 'a focal point sees its country’s persons')
+  t.same(
+    listed
+      .json()
+      .items.map((p: { name: string }) => p.name)
+      .sort(),
+    ['Amina Wanjiru', 'Kenya Revenue Authority'],
+    'a focal point sees its country’s persons',
+  )
 
   // Disabling the contributor ends its session at once.
   const contributorId = contributor.json().person.id
@@ -117,7 +168,12 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
     'invitation_accepted by Kenya Revenue Authority',
     'person_invited by Amina Wanjiru',
   ])
-  const failed = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'amina@ict.go.ke', password: 'not her passphrase at all' } })
+  const failed = await app.inject({
+    method: 'POST',
+    url: '/session',
+    headers: FETCH,
+    payload: { email: 'amina@ict.go.ke', password: 'not her passphrase at all' },
+  })
   t.equal(failed.statusCode, 401)
   const failures = await app.inject({ method: 'GET', url: '/audit?action=sign_in_failed', headers: { authorization: admin } })
   t.match(failures.json().items, [{ action: 'sign_in_failed', subject: { name: 'Amina Wanjiru' }, actor: null }])
@@ -127,7 +183,12 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
 t.test('without a mail server the link is shown once to the inviter and logged', async (t) => {
   const lines: string[] = []
   const quiet = await build(t, {}, { logger: { level: 'info', stream: { write: (l: string) => lines.push(l) } } })
-  const res = await quiet.inject({ method: 'POST', url: '/persons', headers: { authorization: await tokenFor(quiet, 'admin') }, payload: { name: 'No Mail', email: 'nomail@example.org', memberships: [{ role: 'reviewer' }] } })
+  const res = await quiet.inject({
+    method: 'POST',
+    url: '/persons',
+    headers: { authorization: await tokenFor(quiet, 'admin') },
+    payload: { name: 'No Mail', email: 'nomail@example.org', memberships: [{ role: 'reviewer' }] },
+  })
   t.equal(res.statusCode, 201, res.body)
   const { link, mailed } = res.json().invitation
   t.equal(mailed, false)
@@ -135,5 +196,8 @@ t.test('without a mail server the link is shown once to the inviter and logged',
   const logged = lines.find((l) => l.includes('mail not sent'))
   t.ok(logged?.includes(link), 'the mail (with its link) is in the log')
   const stored = await quiet.db.selectFrom('invitations').select('secret_hash').executeTakeFirstOrThrow()
-  t.notOk(lines.some((l) => l.includes(stored.secret_hash.toString('hex')) || l.includes(stored.secret_hash.toString('base64'))), 'never its hash')
+  t.notOk(
+    lines.some((l) => l.includes(stored.secret_hash.toString('hex')) || l.includes(stored.secret_hash.toString('base64'))),
+    'never its hash',
+  )
 })

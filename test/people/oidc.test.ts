@@ -37,7 +37,12 @@ const cookieOf = (res: { headers: Record<string, unknown> }) => {
 }
 
 t.test('the first sign-in matches the invited e-mail and binds the subject', async (t) => {
-  const invited = await app.inject({ method: 'POST', url: '/persons', headers: { authorization: admin }, payload: { name: 'Ana Lyst', email: 'analyst@itu.example', memberships: [{ role: 'analyst' }] } })
+  const invited = await app.inject({
+    method: 'POST',
+    url: '/persons',
+    headers: { authorization: admin },
+    payload: { name: 'Ana Lyst', email: 'analyst@itu.example', memberships: [{ role: 'analyst' }] },
+  })
   t.equal(invited.statusCode, 201)
   const { callback, path } = await singleSignOn('staff-123')
   t.equal(callback.statusCode, 302)
@@ -57,13 +62,24 @@ t.test('the first sign-in matches the invited e-mail and binds the subject', asy
 })
 
 t.test('nobody invited, or an unverified e-mail: no session, no person made', async (t) => {
-  const before = await app.db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  const before = await app.db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
   const stranger = await singleSignOn('stranger-9')
   t.equal(stranger.callback.headers.location, '/app/index.html?signin=oidc_not_invited')
   t.notOk(cookieOf(stranger.callback))
-  await app.inject({ method: 'POST', url: '/persons', headers: { authorization: admin }, payload: { name: 'Unverified', email: 'unverified@itu.example', memberships: [{ role: 'reviewer' }] } })
+  await app.inject({
+    method: 'POST',
+    url: '/persons',
+    headers: { authorization: admin },
+    payload: { name: 'Unverified', email: 'unverified@itu.example', memberships: [{ role: 'reviewer' }] },
+  })
   const unverified = await singleSignOn('unverified-1')
   t.equal(unverified.callback.headers.location, '/app/index.html?signin=oidc_not_invited', 'an unverified e-mail matches nobody')
-  const after = await app.db.selectFrom('persons').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()
+  const after = await app.db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .executeTakeFirstOrThrow()
   t.equal(Number(after.n), Number(before.n) + 1, 'only the invited person was added (by the admin), none by sign-on')
 })

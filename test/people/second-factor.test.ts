@@ -22,7 +22,8 @@ t.test('an admin needs a second factor; codes and recovery codes work once', asy
   t.match(info.secondFactor, { secret: /^[A-Z2-7]+$/, uri: /^otpauth:\/\/totp\// }, 'the invitation page shows the authenticator secret')
   t.same((await app.inject({ method: 'GET', url: `/invitations/${secret}` })).json().secondFactor, info.secondFactor, 'the same one on a second look')
 
-  const accept = (code?: string) => app.inject({ method: 'POST', url: `/invitations/${secret}/accept`, headers: FETCH, payload: { password: PASSWORD, ...(code ? { code } : {}) } })
+  const accept = (code?: string) =>
+    app.inject({ method: 'POST', url: `/invitations/${secret}/accept`, headers: FETCH, payload: { password: PASSWORD, ...(code ? { code } : {}) } })
   const without = await accept()
   t.equal(without.statusCode, 422, 'accepting without a code is refused')
   t.match(without.json(), { errors: [{ path: '/body/code', message: 'is required' }] })

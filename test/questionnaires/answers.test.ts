@@ -118,7 +118,12 @@ t.test('maturity', async (t) => {
   bad(t, 'mat', { value: true }, /got the boolean true/)
   bad(t, 'mat', { value: [1] }, /got a list/)
   bad(t, 'mat', { value: { level: 1 } }, /got an object/)
-  bad(t, 'mat', { value: 5 }, /^value must be one of: None \(0\), Planned \(1\), Drafted \(2\), Adopted \(3\), Implemented and enforced \(4\); got 5, which is out of range$/)
+  bad(
+    t,
+    'mat',
+    { value: 5 },
+    /^value must be one of: None \(0\), Planned \(1\), Drafted \(2\), Adopted \(3\), Implemented and enforced \(4\); got 5, which is out of range$/,
+  )
   bad(t, 'mat', { value: -1 }, /got -1, which is out of range/)
   bad(t, 'mat', { value: 2.5 }, /whole maturity level.*got 2\.5/)
   bad(t, 'mat', { value: Number.NaN }, /got NaN/)
@@ -160,7 +165,10 @@ t.test('multi_choice', async (t) => {
   bad(t, 'multi', { value: ['x', 'y', 'x'] }, /option "x" is selected more than once/)
   bad(t, 'multi', { value: ['x', 'none'] }, /option "none" \(Label none\) cannot be combined with other options/)
   bad(t, 'multi', { value: ['none', 'y'] }, /"none" .* cannot be combined/)
-  t.match(describeAllowed(Q('multi')), /non-empty list of distinct option ids.*; "none" cannot be combined with other options; or the special answer "unknown"$/)
+  t.match(
+    describeAllowed(Q('multi')),
+    /non-empty list of distinct option ids.*; "none" cannot be combined with other options; or the special answer "unknown"$/,
+  )
 
   // the stored array is a copy: later changes to the input do not reach it
   const input = ['x']
@@ -220,17 +228,31 @@ t.test('applies: direct, transitive, multi_choice, special and missing', async (
   t.equal(applies(Q('dep1'), a, byId), true)
   t.equal(applies(Q('dep2'), a, byId), false, 'dep1 unanswered')
 
-  a = answers([['ynp', v('partial')], ['dep1', v(3)]])
+  a = answers([
+    ['ynp', v('partial')],
+    ['dep1', v(3)],
+  ])
   t.equal(applies(Q('dep2'), a, byId), true, 'dep1 applies and is 3')
-  a = answers([['ynp', v('partial')], ['dep1', v(2)]])
+  a = answers([
+    ['ynp', v('partial')],
+    ['dep1', v(2)],
+  ])
   t.equal(applies(Q('dep2'), a, byId), false, 'dep1 is 2')
 
   // transitive: dep1 answered 4 but dep1 no longer applies because ynp is "no"
-  a = answers([['ynp', v('no')], ['dep1', v(4)], ['dep2', v('b')]])
+  a = answers([
+    ['ynp', v('no')],
+    ['dep1', v(4)],
+    ['dep2', v('b')],
+  ])
   t.equal(applies(Q('dep1'), a, byId), false)
   t.equal(applies(Q('dep2'), a, byId), false, 'a stale answer to a non-applying question does not make others apply')
   t.equal(applies(Q('dep4'), a, byId), false, 'two levels up')
-  a = answers([['ynp', v('yes')], ['dep1', v(4)], ['dep2', v('b')]])
+  a = answers([
+    ['ynp', v('yes')],
+    ['dep1', v(4)],
+    ['dep2', v('b')],
+  ])
   t.equal(applies(Q('dep4'), a, byId), true, 'whole chain met')
 
   // special answers to the condition question → does not apply
@@ -246,9 +268,21 @@ t.test('applies: direct, transitive, multi_choice, special and missing', async (
 t.test('applicability computes every question at once and agrees with applies', async (t) => {
   const sets: [string, StoredAnswer][][] = [
     [],
-    [['ynp', v('yes')], ['dep1', v(3)], ['dep2', v('b')], ['multi', v(['x'])]],
-    [['ynp', v('no')], ['dep1', v(3)], ['dep2', v('b')]],
-    [['ynp', v('yes')], ['dep1', s('unknown')]],
+    [
+      ['ynp', v('yes')],
+      ['dep1', v(3)],
+      ['dep2', v('b')],
+      ['multi', v(['x'])],
+    ],
+    [
+      ['ynp', v('no')],
+      ['dep1', v(3)],
+      ['dep2', v('b')],
+    ],
+    [
+      ['ynp', v('yes')],
+      ['dep1', s('unknown')],
+    ],
   ]
   for (const entries of sets) {
     const a = new Map(entries)
@@ -271,7 +305,17 @@ t.test('applies guards against a cycle in unvalidated input', async (t) => {
     ['c1', a],
     ['c2', b],
   ])
-  t.equal(applies(a, new Map([['c1', v(1)], ['c2', v(1)]]), ids), false)
+  t.equal(
+    applies(
+      a,
+      new Map([
+        ['c1', v(1)],
+        ['c2', v(1)],
+      ]),
+      ids,
+    ),
+    false,
+  )
   t.equal(applies(a, new Map(), new Map()), false, 'unknown referenced question')
 })
 

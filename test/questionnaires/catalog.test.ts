@@ -7,13 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import t from 'tap'
 import { parse, stringify } from 'yaml'
-import {
-  CatalogError,
-  canonicalJson,
-  formatCatalogError,
-  loadCatalog,
-  parseQuestionnaire,
-} from '../../src/questionnaires/catalog.js'
+import { CatalogError, canonicalJson, formatCatalogError, loadCatalog, parseQuestionnaire } from '../../src/questionnaires/catalog.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const dir = path.join(root, 'questionnaires')
@@ -29,7 +23,11 @@ function hashOf(text: string, name = 'cdc.v1.yaml'): string {
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys)
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]))
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    )
   }
   return value
 }
@@ -76,7 +74,7 @@ t.test('the hash ignores layout, comments, quoting, key order and spelled-out de
 
   t.equal(hashOf(stringify(reverseKeys(data))), base, 'keys in reverse order at every level')
 
-  const commented = '# a new comment at the top\n\n' + cdcText.replace(/\n {2}- id: data\n/, '\n  # another comment\n  - id: data   # trailing\n')
+  const commented = `# a new comment at the top\n\n${cdcText.replace(/\n {2}- id: data\n/, '\n  # another comment\n  - id: data   # trailing\n')}`
   t.not(commented, cdcText)
   t.equal(hashOf(commented), base, 'comments and blank lines')
 
@@ -96,6 +94,7 @@ t.test('the hash ignores layout, comments, quoting, key order and spelled-out de
 t.test('the hash changes when the content changes', async (t) => {
   const base = hashOf(cdcText)
   const data = parse(cdcText)
+  // biome-ignore lint/suspicious/noExplicitAny: each edit breaks a parsed YAML document in its own way
   const edits: [string, (d: any) => void][] = [
     ['question text', (d) => (d.domains[1].questions[0].text.en += ' (amended)')],
     ['option score', (d) => (d.domains[0].questions[1].options[0].score = 0.3)],

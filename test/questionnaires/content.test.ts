@@ -158,7 +158,7 @@ for (const { version, content: cdc } of [
       }
     })
   })
-  
+
   t.test(`v${version}: every bullet of section 3 has at least one cdc question citing it`, async (t) => {
     const cited = new Map<string, string[]>()
     for (const { question: q } of cdcQuestions) {
@@ -171,7 +171,7 @@ for (const { version, content: cdc } of [
     }
     for (const key of cited.keys()) t.ok(bulletByKey.has(key), `cited §${key} exists in the text`)
   })
-  
+
   t.test(`v${version}: cdc sources are well formed`, async (t) => {
     for (const { question: q } of cdcQuestions) {
       t.equal(q.source.document, CDC_SEED, `${q.id} document`)
@@ -179,14 +179,15 @@ for (const { version, content: cdc } of [
       t.equal(q.source.ref, `§${q.source.section} bullet ${q.source.bullet}`, `${q.id} ref`)
     }
   })
-  
+
   t.test(`v${version}: each cdc question's force matches its bullet's wording`, async (t) => {
     for (const { question: q } of cdcQuestions) {
       const bullet = bulletByKey.get(bulletKey(q.source.section, q.source.bullet))
       if (!bullet) continue // reported by the coverage test
       // v1 took a bullet's first modal verb; v2 reads each clause, so best efforts are endeavour.
       if (version === 1) t.equal(q.force, forceOf(bullet.text), `${q.id} (§${q.source.section} bullet ${q.source.bullet})`)
-      else t.ok(clauseForces(bullet.text).has(q.force), `${q.id} (§${q.source.section} bullet ${q.source.bullet}): ${q.force} is the force of one of its clauses`)
+      else
+        t.ok(clauseForces(bullet.text).has(q.force), `${q.id} (§${q.source.section} bullet ${q.source.bullet}): ${q.force} is the force of one of its clauses`)
     }
     // the three non-"shall" bullets of the text, spelled out
     const forces = new Map(bullets.map((b) => [bulletKey(b.section, b.bullet), forceOf(b.text)]))
@@ -200,7 +201,7 @@ for (const { version, content: cdc } of [
       ],
     )
   })
-  
+
   t.test(`v${version}: question texts are our own wording, not copies of the bullets`, async (t) => {
     for (const { question: q } of cdcQuestions) {
       const bullet = bulletByKey.get(bulletKey(q.source.section, q.source.bullet))
@@ -210,7 +211,7 @@ for (const { version, content: cdc } of [
       t.ok(/\?$/.test(q.text.en.trim()) || q.type === 'text', `${q.id} is a question`)
     }
   })
-  
+
   t.test(`v${version}: cdc domains cite existing areas of section 1`, async (t) => {
     const areas = new Set([...cdcSeed.matchAll(/^(1\.\d+)\s+\S/gm)].map((m) => m[1]))
     t.equal(areas.size, 15, 'the seed has areas 1.1–1.15')
@@ -221,7 +222,7 @@ for (const { version, content: cdc } of [
       t.ok(sentences >= 2 && sentences <= 3, `${d.id} description has 2–3 sentences (${sentences})`)
     }
   })
-  
+
   t.test(`v${version}: cdc shape: size, conditions, answer types`, async (t) => {
     const [fewest, most] = version === 1 ? [55, 70] : [70, 90]
     t.ok(cdcQuestions.length >= fewest && cdcQuestions.length <= most, `cdc has ${cdcQuestions.length} questions`)
@@ -261,10 +262,7 @@ for (const { name, content } of [
 ]) {
   const version = content.version
   t.test(`${name}: scoring block`, async (t) => {
-    t.same(
-      content.scoring.force_weights,
-      version === 1 ? { shall: 1, may: 0.5, encouraged: 0.5 } : { shall: 1, endeavour: 0.75, may: 0.5, encouraged: 0.5 },
-    )
+    t.same(content.scoring.force_weights, version === 1 ? { shall: 1, may: 0.5, encouraged: 0.5 } : { shall: 1, endeavour: 0.75, may: 0.5, encouraged: 0.5 })
     t.equal(content.scoring.rationale_from_weight, version === 1 ? undefined : 2)
     t.equal(content.scoring.unknown_scores_zero, true)
     t.same(
@@ -354,9 +352,7 @@ function resolutionParagraphs(seed: string): Paragraph[] {
     }
     const current = sections.at(-1)
     if (!current) continue
-    const item =
-      /^(?:-\s+)?([a-z]{1,4})\)\s+(.*)$/.exec(line) ??
-      (current.heading === 'requests the Secretary-General' ? /^(\d+)\s+(.*)$/.exec(line) : null)
+    const item = /^(?:-\s+)?([a-z]{1,4})\)\s+(.*)$/.exec(line) ?? (current.heading === 'requests the Secretary-General' ? /^(\d+)\s+(.*)$/.exec(line) : null)
     if (item && !opens) current.items.push({ label: item[1]!, text: item[2]!, bracketed })
     else if (bracketed) continue
     else if (current.items.length > 0) current.items.at(-1)!.text += ` ${line}`
@@ -455,7 +451,11 @@ t.test('v1 is published and unchanged: its content hashes are the published ones
 
 t.test('v2: best-efforts wording has the endeavour force, weighted between shall and may', async (t) => {
   const bestEfforts = bullets.filter((b) => clauseForces(b.text).has('endeavour')).map((b) => bulletKey(b.section, b.bullet))
-  t.same(bestEfforts, ['3.11 bullet 4', '3.11 bullet 6', '3.11 bullet 8', '3.11 bullet 11', '3.11 bullet 13'], 'the text has exactly these best-efforts bullets')
+  t.same(
+    bestEfforts,
+    ['3.11 bullet 4', '3.11 bullet 6', '3.11 bullet 8', '3.11 bullet 11', '3.11 bullet 13'],
+    'the text has exactly these best-efforts bullets',
+  )
   for (const b of bullets) {
     // Every clause force of a bullet is asked about, and nothing else.
     const asked = new Set(citing(b.section, b.bullet).map((q) => q.force))
@@ -521,7 +521,10 @@ t.test('v2: permissions ("may") score the capacity; actual use is an unscored fa
   for (const key of ['3.4 bullet 1', '3.4 bullet 3', '3.8 bullet 4']) {
     const [section, , bullet] = key.split(' ')
     const qs = citing(section!, Number(bullet))
-    t.ok(qs.every((q) => q.force === 'may'), `§${key}: may`)
+    t.ok(
+      qs.every((q) => q.force === 'may'),
+      `§${key}: may`,
+    )
     const scored = qs.filter(isScored)
     const facts = qs.filter((q) => !isScored(q))
     t.ok(scored.length === 1 && /capacity/.test(scored[0]!.id), `§${key}: one scored capacity question (${scored.map((q) => q.id)})`)
@@ -543,16 +546,31 @@ t.test('v2: proxies not in the text are out of the score; unscored facts change 
   }
   const memberships = v2ById.get('cdc.competition.global_rules_development')!
   if (memberships.type !== 'multi_choice') throw new Error('global_rules_development is a multi choice')
-  t.notOk(memberships.options.some((o) => o.id === 'proposals'), 'tabling proposals moved to the scored question')
-  t.ok(citing('3.3', 2).some((q) => q.id === 'cdc.competition.global_rules_contribution' && isScored(q)), '§3.3 bullet 2 scores the contribution to binding rules')
-  t.same(citing('3.5', 2).filter(isScored).map((q) => q.id), ['cdc.internet_access.d50_transposition'], '§3.5 bullet 2 scores D.50 alone')
+  t.notOk(
+    memberships.options.some((o) => o.id === 'proposals'),
+    'tabling proposals moved to the scored question',
+  )
+  t.ok(
+    citing('3.3', 2).some((q) => q.id === 'cdc.competition.global_rules_contribution' && isScored(q)),
+    '§3.3 bullet 2 scores the contribution to binding rules',
+  )
+  t.same(
+    citing('3.5', 2)
+      .filter(isScored)
+      .map((q) => q.id),
+    ['cdc.internet_access.d50_transposition'],
+    '§3.5 bullet 2 scores D.50 alone',
+  )
 
   // Everything answered at best, then every fact answered differently or not at all: same scores.
   const all = v2Questions.map(({ question: q }): [string, StoredAnswer] => [q.id, best(q)])
   const facts = new Set(v2Questions.filter(({ question: q }) => q.scored === false).map(({ question: q }) => q.id))
   t.equal(facts.size, 5, 'five unscored facts')
   const full = score(cdcV2.content, all)
-  const noFacts = score(cdcV2.content, all.filter(([id]) => !facts.has(id)))
+  const noFacts = score(
+    cdcV2.content,
+    all.filter(([id]) => !facts.has(id)),
+  )
   const otherFacts = score(
     cdcV2.content,
     all.map(([id, a]): [string, StoredAnswer] => {
@@ -566,8 +584,16 @@ t.test('v2: proxies not in the text are out of the score; unscored facts change 
       return [id, a]
     }),
   )
-  t.same(noFacts.domains.map((d) => d.score), full.domains.map((d) => d.score), 'facts left out: same domain scores')
-  t.same(otherFacts.domains.map((d) => d.score), full.domains.map((d) => d.score), 'facts answered otherwise: same domain scores')
+  t.same(
+    noFacts.domains.map((d) => d.score),
+    full.domains.map((d) => d.score),
+    'facts left out: same domain scores',
+  )
+  t.same(
+    otherFacts.domains.map((d) => d.score),
+    full.domains.map((d) => d.score),
+    'facts answered otherwise: same domain scores',
+  )
   t.equal(full.overall.score, 100, 'every scored question at its best gives 100')
   t.ok(noFacts.overall.coverage < full.overall.coverage, 'unanswered facts show in coverage')
 })
@@ -643,7 +669,10 @@ t.test('res174 v2 covers the paragraphs v1 left out', async (t) => {
   for (const s of v1) t.ok(v2.has(s), `v2 still cites ${paragraphBySection.get(s)?.ref}`)
   // Recalling e) is cited for its cybersecurity half; its spam half is asked under recalling g).
   const e = questionsOf(res174V2.content).filter(({ question: q }) => q.source.section === '5.5')
-  t.ok(e.every(({ question: q }) => /cybersecurity/i.test(q.text.en) && !/spam/i.test(q.text.en)), 'recalling e): cybersecurity, not spam')
+  t.ok(
+    e.every(({ question: q }) => /cybersecurity/i.test(q.text.en) && !/spam/i.test(q.text.en)),
+    'recalling e): cybersecurity, not spam',
+  )
   // Nothing struck through is cited: every cited section is a paragraph of the final text.
   for (const s of v2) t.ok(paragraphBySection.has(s), `${s} is in the final text`)
 })

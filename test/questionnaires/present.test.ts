@@ -93,8 +93,15 @@ t.test('built-in labels come from the catalogs in every language', async (t) => 
       [translate(lang, 'answer.yes'), translate(lang, 'answer.partial'), translate(lang, 'answer.no')],
       `${lang}: yes / partial / no`,
     )
-    t.same(level!.levels!.map((l) => l.label), [0, 1, 2, 3, 4].map((n) => translate(lang, `maturity.${n as 0 | 1 | 2 | 3 | 4}`)), `${lang}: maturity levels`)
-    t.notOk(body.fallbacks.some((p) => p.startsWith('/domains/0/questions/1/options') || p.startsWith('/domains/0/questions/2/levels')), `${lang}: no built-in label is a fallback`)
+    t.same(
+      level!.levels!.map((l) => l.label),
+      [0, 1, 2, 3, 4].map((n) => translate(lang, `maturity.${n as 0 | 1 | 2 | 3 | 4}`)),
+      `${lang}: maturity levels`,
+    )
+    t.notOk(
+      body.fallbacks.some((p) => p.startsWith('/domains/0/questions/1/options') || p.startsWith('/domains/0/questions/2/levels')),
+      `${lang}: no built-in label is a fallback`,
+    )
   }
   t.equal(labelled(presentQuestionnaire(file, 'h', 'zh').domains[0]!.questions[1]).options![0]!.label, '是')
   t.equal(labelled(presentQuestionnaire(file, 'h', 'ru').domains[0]!.questions[2]).levels![4]!.label, 'Внедрено и применяется')

@@ -21,8 +21,19 @@ t.test('a version is served with its 11 domains in order, in English by default'
   const body = res.json()
   t.same(
     body.domains.map((d: { id: string }) => d.id),
-    ['human_rights', 'data', 'competition', 'taxation', 'internet_access', 'msmes', 'artificial_intelligence',
-      'access_to_technology', 'consumer_protection', 'employment', 'security'],
+    [
+      'human_rights',
+      'data',
+      'competition',
+      'taxation',
+      'internet_access',
+      'msmes',
+      'artificial_intelligence',
+      'access_to_technology',
+      'consumer_protection',
+      'employment',
+      'security',
+    ],
   )
   const maturity = body.domains.flatMap((d: { questions: unknown[] }) => d.questions).find((q: { type: string }) => q.type === 'maturity')
   t.equal(maturity.levels.length, 5, 'maturity questions carry their five labelled levels')
@@ -43,10 +54,21 @@ t.test('languages: ?lang=, the saved choice, Accept-Language; fallbacks listed; 
   t.match(zh.headers.vary, /Accept-Language/)
   t.equal(zh.json().lang, 'zh')
   // Every text the response says is in English is the English text, at the place it points to.
-  const at = (doc: unknown, pointer: string) => pointer.split('/').slice(1).reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], doc)
+  const at = (doc: unknown, pointer: string) =>
+    pointer
+      .split('/')
+      .slice(1)
+      .reduce<unknown>((n, k) => (n as Record<string, unknown>)[k], doc)
   for (const pointer of zh.json().fallbacks) t.equal(at(zh.json(), pointer), at(en, pointer), pointer)
-  const ynp = zh.json().domains.flatMap((d: { questions: { type: string }[] }) => d.questions).find((q: { type: string }) => q.type === 'yes_no_partial')
-  t.same(ynp.options.map((o: { label: string }) => o.label), ['是', '部分', '否'], 'built-in labels in Chinese')
+  const ynp = zh
+    .json()
+    .domains.flatMap((d: { questions: { type: string }[] }) => d.questions)
+    .find((q: { type: string }) => q.type === 'yes_no_partial')
+  t.same(
+    ynp.options.map((o: { label: string }) => o.label),
+    ['是', '部分', '否'],
+    'built-in labels in Chinese',
+  )
 
   const preferred = await app.inject({ url: '/questionnaires/cdc/versions/1', headers: { cookie: 'tr_lang=ru', 'accept-language': 'fr' } })
   t.equal(preferred.headers['content-language'], 'ru', 'the saved choice comes before Accept-Language')
@@ -67,7 +89,11 @@ t.test('languages: ?lang=, the saved choice, Accept-Language; fallbacks listed; 
   const list = await app.inject({ url: '/questionnaires?lang=ar' })
   t.equal(list.statusCode, 200)
   t.equal(list.json().lang, 'ar')
-  t.ok(list.json().items.every((item: { title: string }, i: number) => list.json().fallbacks.includes(`/items/${i}/title`) || /\p{Script=Arabic}/u.test(item.title)))
+  t.ok(
+    list
+      .json()
+      .items.every((item: { title: string }, i: number) => list.json().fallbacks.includes(`/items/${i}/title`) || /\p{Script=Arabic}/u.test(item.title)),
+  )
 })
 
 t.test('one question, and 404 problems for what does not exist', async (t) => {
@@ -94,12 +120,17 @@ t.test('v2 shows what scoring needs to be understood: forces, unscored facts, al
   const body = res.json()
   t.same(body.scoring.forceWeights, { shall: 1, endeavour: 0.75, may: 0.5, encouraged: 0.5 })
   t.equal(body.scoring.rationaleFromWeight, 2)
-  const questions = new Map<string, Record<string, unknown>>(body.domains.flatMap((d: { questions: { id: string }[] }) => d.questions).map((q: { id: string }) => [q.id, q]))
+  const questions = new Map<string, Record<string, unknown>>(
+    body.domains.flatMap((d: { questions: { id: string }[] }) => d.questions).map((q: { id: string }) => [q.id, q]),
+  )
   const ixp = questions.get('cdc.internet_access.ixp_count')!
   t.equal(ixp.scored, false)
   t.equal(ixp.bands, null)
   const facts = questions.get('cdc.taxation.local_presence') as { scored: boolean; options: { score: number | null }[] }
-  t.ok(facts.options.every((o) => o.score === null), 'an unscored fact shows no option scores')
+  t.ok(
+    facts.options.every((o) => o.score === null),
+    'an unscored fact shows no option scores',
+  )
   t.equal(questions.get('cdc.security.vulnerability_policy')!.force, 'endeavour')
   t.equal(questions.get('cdc.security.offensive_operations_limits')!.notApplicableRequiresComment, true)
   t.equal(questions.get('cdc.msmes.platform_own_supply')!.notApplicableRequiresComment, false)
@@ -130,11 +161,20 @@ t.test('the language list comes without the content, each language with the dige
   const res = await app.inject({ url: '/questionnaires/cdc/versions/1/languages' })
   t.equal(res.statusCode, 200, res.body)
   const items = res.json().items as { lang: string; title: string; translated: boolean; digest: string }[]
-  t.same(items.map((i) => i.lang), ['en', 'ar', 'es', 'fr', 'ru', 'zh'])
+  t.same(
+    items.map((i) => i.lang),
+    ['en', 'ar', 'es', 'fr', 'ru', 'zh'],
+  )
   const en = (await app.inject({ url: '/questionnaires/cdc/versions/1?lang=en' })).json()
   const fr = (await app.inject({ url: '/questionnaires/cdc/versions/1?lang=fr' })).json()
-  t.match(items.find((i) => i.lang === 'fr'), { title: fr.title, translated: true })
-  t.match(items.find((i) => i.lang === 'en'), { title: en.title, translated: true })
+  t.match(
+    items.find((i) => i.lang === 'fr'),
+    { title: fr.title, translated: true },
+  )
+  t.match(
+    items.find((i) => i.lang === 'en'),
+    { title: en.title, translated: true },
+  )
   t.ok(res.body.length < 2000, `a few hundred bytes, not the questionnaire (${res.body.length} bytes)`)
   t.not(items[0]!.digest, items.find((i) => i.lang === 'fr')!.digest, 'each language has its own digest')
   t.equal(res.headers['cache-control'], 'no-cache', 'a corrected translation file shows after a restart')

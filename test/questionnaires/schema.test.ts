@@ -20,6 +20,7 @@ const question = (id: string, extra: Record<string, unknown> = {}) => ({
 const option = (id: string, score: number, extra: Record<string, unknown> = {}) => ({ id, label: text(id), score, ...extra })
 
 /** A valid file: domain d1 with a maturity question, a yes/no/partial question and a single choice. */
+// biome-ignore lint/suspicious/noExplicitAny: tests break this file in every way the schema must refuse
 function validFile(): any {
   return {
     id: 'demo',
@@ -115,13 +116,29 @@ t.test('option score out of range', async (t) => {
 
 t.test('number band score out of range', async (t) => {
   const f = validFile()
-  f.domains[0].questions.push(question('demo.d1.count', { type: 'number', bands: [{ min: 0, score: 0 }, { min: 5, score: 2 }] }))
+  f.domains[0].questions.push(
+    question('demo.d1.count', {
+      type: 'number',
+      bands: [
+        { min: 0, score: 0 },
+        { min: 5, score: 2 },
+      ],
+    }),
+  )
   expectIssue(t, issuesOf(f), 'domains[0].questions[3].bands[1].score', 'score must be between 0 and 1')
 })
 
 t.test('number bands not ascending', async (t) => {
   const f = validFile()
-  f.domains[0].questions.push(question('demo.d1.count', { type: 'number', bands: [{ min: 5, score: 0 }, { min: 5, score: 1 }] }))
+  f.domains[0].questions.push(
+    question('demo.d1.count', {
+      type: 'number',
+      bands: [
+        { min: 5, score: 0 },
+        { min: 5, score: 1 },
+      ],
+    }),
+  )
   expectIssue(t, issuesOf(f), 'domains[0].questions[3].bands[1].min', 'band lower bounds must ascend')
 })
 
@@ -146,7 +163,12 @@ t.test('missing required field and unknown question type', async (t) => {
   expectIssue(t, issuesOf(f), 'domains[0].questions[0].guidance', 'is required but missing')
   const g = validFile()
   g.domains[0].questions[0].type = 'scale'
-  expectIssue(t, issuesOf(g), 'domains[0].questions[0].type', /unknown type "scale" \(expected one of: maturity, yes_no_partial, single_choice, multi_choice, number, text\)/)
+  expectIssue(
+    t,
+    issuesOf(g),
+    'domains[0].questions[0].type',
+    /unknown type "scale" \(expected one of: maturity, yes_no_partial, single_choice, multi_choice, number, text\)/,
+  )
 })
 
 t.test('applies_if pointing at an unknown question', async (t) => {
@@ -266,7 +288,10 @@ t.test('every issue of a file is reported, each with its line', async (t) => {
   const yamlLines = stringify(f).split('\n')
   for (const i of issues) {
     t.type(i.line, 'number', `${i.path} has a line`)
-    const key = i.path.split('.').pop()!.replace(/\[\d+\]$/, '')
+    const key = i.path
+      .split('.')
+      .pop()!
+      .replace(/\[\d+\]$/, '')
     t.match(yamlLines[(i.line ?? 0) - 1], key, `${i.path}: line ${i.line} shows "${key}"`)
   }
 })
@@ -276,7 +301,10 @@ t.test('the raw schema reports the same paths', async (t) => {
   f.domains[0].questions[2].options[1].score = 2
   const r = questionnaireFile.safeParse(f)
   t.notOk(r.success)
-  t.same(r.error?.issues.map((i) => formatPath(i.path)), ['domains[0].questions[2].options[1].score'])
+  t.same(
+    r.error?.issues.map((i) => formatPath(i.path)),
+    ['domains[0].questions[2].options[1].score'],
+  )
 })
 
 t.test('formatPath', async (t) => {
@@ -299,7 +327,10 @@ t.test('an unscored fact carries no scores; a scored question needs them', async
   const file = validFile()
   file.domains[0].questions[2].scored = false
   expectIssue(t, issuesOf(file), 'domains[0].questions[2].options[0].score', /must be left out: the question is not scored/)
-  file.domains[0].questions[2].options = [{ id: 'low', label: text('low') }, { id: 'high', label: text('high') }]
+  file.domains[0].questions[2].options = [
+    { id: 'low', label: text('low') },
+    { id: 'high', label: text('high') },
+  ]
   t.same(issuesOf(file), [], 'an unscored single choice without scores')
   delete file.domains[0].questions[2].scored
   expectIssue(t, issuesOf(file), 'domains[0].questions[2].options[0].score', /is required \(the question is scored\)/)
@@ -342,15 +373,79 @@ t.test('alternatives: routes of scored questions of the domain, each in one rout
     file.domains[0].alternatives = [{ id: 'either', title: text('A law or a treaty'), routes: routes.map((r) => ({ ...r, label: text(r.id) })), ...extra }]
     return file
   }
-  t.same(issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law', 'demo.d1.body'] }, { id: 'treaty', questions: ['demo.d1.choice'] }])), [])
+  t.same(
+    issuesOf(
+      withGroup([
+        { id: 'law', questions: ['demo.d1.law', 'demo.d1.body'] },
+        { id: 'treaty', questions: ['demo.d1.choice'] },
+      ]),
+    ),
+    [],
+  )
   const at = 'domains[0].alternatives[0]'
-  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d9.x'] }])), `${at}.routes[1].questions[0]`, /"demo.d9.x" is not a question of domain "d1"/)
-  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d1.cite'] }])), `${at}.routes[1].questions[0]`, /is not scored and cannot be part of a route/)
-  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d1.law'] }])), `${at}.routes[1].questions[0]`, /is already in a route/)
-  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'law', questions: ['demo.d1.body'] }])), `${at}.routes[1].id`, /duplicate route id "law"/)
-  expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'permit', questions: ['demo.d1.permit'] }])), `${at}.routes`, /must share one force \(found shall, may\)/)
+  expectIssue(
+    t,
+    issuesOf(
+      withGroup([
+        { id: 'law', questions: ['demo.d1.law'] },
+        { id: 'treaty', questions: ['demo.d9.x'] },
+      ]),
+    ),
+    `${at}.routes[1].questions[0]`,
+    /"demo.d9.x" is not a question of domain "d1"/,
+  )
+  expectIssue(
+    t,
+    issuesOf(
+      withGroup([
+        { id: 'law', questions: ['demo.d1.law'] },
+        { id: 'treaty', questions: ['demo.d1.cite'] },
+      ]),
+    ),
+    `${at}.routes[1].questions[0]`,
+    /is not scored and cannot be part of a route/,
+  )
+  expectIssue(
+    t,
+    issuesOf(
+      withGroup([
+        { id: 'law', questions: ['demo.d1.law'] },
+        { id: 'treaty', questions: ['demo.d1.law'] },
+      ]),
+    ),
+    `${at}.routes[1].questions[0]`,
+    /is already in a route/,
+  )
+  expectIssue(
+    t,
+    issuesOf(
+      withGroup([
+        { id: 'law', questions: ['demo.d1.law'] },
+        { id: 'law', questions: ['demo.d1.body'] },
+      ]),
+    ),
+    `${at}.routes[1].id`,
+    /duplicate route id "law"/,
+  )
+  expectIssue(
+    t,
+    issuesOf(
+      withGroup([
+        { id: 'law', questions: ['demo.d1.law'] },
+        { id: 'permit', questions: ['demo.d1.permit'] },
+      ]),
+    ),
+    `${at}.routes`,
+    /must share one force \(found shall, may\)/,
+  )
   expectIssue(t, issuesOf(withGroup([{ id: 'law', questions: ['demo.d1.law'] }])), `${at}.routes`, /at least 2|>=2/)
-  const core = withGroup([{ id: 'law', questions: ['demo.d1.law'] }, { id: 'treaty', questions: ['demo.d1.choice'] }], { weight: 2 })
+  const core = withGroup(
+    [
+      { id: 'law', questions: ['demo.d1.law'] },
+      { id: 'treaty', questions: ['demo.d1.choice'] },
+    ],
+    { weight: 2 },
+  )
   core.scoring.rationale_from_weight = 2
   expectIssue(t, issuesOf(core), `${at}.rationale`, /a group of weight 2 needs a rationale/)
 })

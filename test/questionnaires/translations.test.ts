@@ -67,7 +67,7 @@ t.test('a translation file fills texts without changing the content hash, and wi
   const byPath = Object.fromEntries(problems.map((p) => [p.path, p]))
   t.equal(byPath['questions."demo.q".options.z']?.severity, 'error', 'an unknown key is an error')
   t.match(byPath['questions."demo.q".text']?.message, /placeholders differ/)
-  t.equal(byPath['description']?.severity, 'gap', 'a missing text is a gap')
+  t.equal(byPath.description?.severity, 'gap', 'a missing text is a gap')
 
   t.same(
     glossaryProblems(content, 'fr', { questions: { 'demo.q': { options: { a: 'Premier choix' } } } }, { option: ['option'] }).map((p) => p.path),

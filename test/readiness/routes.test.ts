@@ -19,7 +19,17 @@ const fra = await seedAssessment(app, staff, 'FRA', { fallback: 'max' })
 const deu = await seedAssessment(app, staff, 'DEU', { fallback: 'max', status: 'draft' })
 
 const get = (url: string, authorization: string) => app.inject({ method: 'GET', url, headers: { authorization } })
-type Stats = { count: number; mean: number | null; median: number | null; min: number | null; max: number | null; q1: number | null; q3: number | null; tiers: Record<string, number>; suppressed: boolean }
+type Stats = {
+  count: number
+  mean: number | null
+  median: number | null
+  min: number | null
+  max: number | null
+  q1: number | null
+  q3: number | null
+  tiers: Record<string, number>
+  suppressed: boolean
+}
 type Group = { region: string | null; overall: Stats; domains: (Stats & { domain: string })[] }
 const domainOf = (g: Group, d: string) => g.domains.find((x) => x.domain === d)!
 
@@ -64,7 +74,10 @@ t.test('cycle defaults to the latest published one', async (t) => {
 t.test('groupBy=region and region filter', async (t) => {
   const res = await get('/readiness?questionnaire=cdc&version=1&cycle=2026&groupBy=region', staff)
   const groups: Group[] = res.json().groups
-  t.same(groups.map((g) => g.region), ['Africa', 'Europe'])
+  t.same(
+    groups.map((g) => g.region),
+    ['Africa', 'Europe'],
+  )
   const africa = groups[0]!
   // Africa: KEN 100, NGA 0, ZAF 100 (human_rights) / 0 (data)
   t.match(domainOf(africa, 'human_rights'), { count: 3, median: 100, q1: 50, q3: 100 })
@@ -136,7 +149,10 @@ t.test('a country over its cycles', async (t) => {
   t.equal(res.statusCode, 200)
   const body = res.json()
   t.match(body, { country: 'KEN', name: 'Kenya', region: 'Africa' })
-  t.same(body.cycles.map((c: { cycle: number }) => c.cycle), [2026, 2027])
+  t.same(
+    body.cycles.map((c: { cycle: number }) => c.cycle),
+    [2026, 2027],
+  )
   const data2026 = body.cycles[0].domains.find((d: { domain: string }) => d.domain === 'data')
   t.match(data2026, { score: 100, regionMedian: 0, worldMedian: 50 })
   // 2027 has nothing published: no medians

@@ -29,9 +29,7 @@ t.test('acknowledged writes survive SIGKILL; scores and history are whole', { ti
   let writes = 0
 
   // Three clients per assessment, each with its own questions: one writer per answer, so order is known.
-  const clients = fixture.writers.flatMap((w) =>
-    [0, 1, 2].map((k) => ({ w, questions: fixture.questions.filter((_, i) => i % 3 === k) })),
-  )
+  const clients = fixture.writers.flatMap((w) => [0, 1, 2].map((k) => ({ w, questions: fixture.questions.filter((_, i) => i % 3 === k) })))
   async function client({ w, questions }: (typeof clients)[number], seed: number) {
     for (let i = 0; i < 10_000 && !stopped; i++) {
       const q = questions[i % questions.length]!
@@ -144,7 +142,10 @@ t.test('acknowledged writes survive SIGKILL; scores and history are whole', { ti
         s.tier === d.tier &&
         s.answered === d.counts.answered &&
         s.applicable === d.counts.applicable
-      if (!same) t.fail(`${id} ${d.domain}: stored ${JSON.stringify(s)}, fresh ${JSON.stringify({ score: d.score, coverage: d.coverage, tier: d.tier, counts: d.counts })}`)
+      if (!same)
+        t.fail(
+          `${id} ${d.domain}: stored ${JSON.stringify(s)}, fresh ${JSON.stringify({ score: d.score, coverage: d.coverage, tier: d.tier, counts: d.counts })}`,
+        )
     }
     const a = await db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
     if (mine.length > 0) {

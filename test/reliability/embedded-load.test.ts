@@ -44,7 +44,7 @@ t.test('embedded: load with an export, then SIGKILL under load and a restart', {
   const statuses = new Map<number, number>()
   const acked = new Map<string, { revision: number; value: number }>()
   const inFlight = new Map<string, number>()
-  let server = first
+  const server = first
   let stopped = false
   // 30 writers: three per assessment, each with its own questions, so the last acknowledged value is known.
   const writers = fixture.writers.flatMap((w) => [0, 1, 2].map((k) => ({ w, questions: fixture.questions.filter((_, i) => i % 3 === k) })))

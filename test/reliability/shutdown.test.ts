@@ -63,10 +63,7 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { timeout: 110_000 }
   await watcher.connect()
   let blocked = 0
   for (let i = 0; i < 400 && blocked < WRITES; i++) {
-    const { rows } = await watcher.query(
-      `select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`,
-      [name],
-    )
+    const { rows } = await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`, [name])
     blocked = rows[0].n
     if (blocked < WRITES) await sleep(50)
   }

@@ -55,10 +55,17 @@ const fileArb: fc.Arbitrary<QuestionnaireFile> = fc
     forceWeights: fc.record({ shall: forceWeight, endeavour: forceWeight, may: forceWeight, encouraged: forceWeight }),
     unknownScoresZero: fc.boolean(),
     tierMins: fc.uniqueArray(fc.integer({ min: 1, max: 100 }), { maxLength: 3 }),
-    domains: fc.array(fc.record({ weight, questions: fc.array(questionSpec, { minLength: 1, maxLength: 5 }), group: fc.option(fc.record({ weight, split: fc.nat() }), { nil: undefined }) }), {
-      minLength: 1,
-      maxLength: 4,
-    }),
+    domains: fc.array(
+      fc.record({
+        weight,
+        questions: fc.array(questionSpec, { minLength: 1, maxLength: 5 }),
+        group: fc.option(fc.record({ weight, split: fc.nat() }), { nil: undefined }),
+      }),
+      {
+        minLength: 1,
+        maxLength: 4,
+      },
+    ),
   })
   .map((spec) => {
     const built: QuestionInput[] = []
@@ -138,8 +145,7 @@ function buildQuestion(id: string, s: QuestionSpec, earlier: QuestionInput[]): Q
   const targets = earlier.filter((q) => conditionValuesOf(q) !== null)
   const target = s.condition && targets.length > 0 ? targets[s.condition.ref % targets.length] : undefined
   const values = target ? conditionValuesOf(target)! : []
-  const applies_if =
-    target && s.condition ? { question: target.id, in: [...new Set(s.condition.pick.map((p) => values[p % values.length]!))] } : undefined
+  const applies_if = target && s.condition ? { question: target.id, in: [...new Set(s.condition.pick.map((p) => values[p % values.length]!))] } : undefined
   const unscored = s.unscored && s.type !== 'text'
   const withCondition = { ...common, ...(applies_if ? { applies_if } : {}), ...(unscored ? { scored: false } : {}) }
   const options = s.optionScores.map((score, i) => ({
@@ -218,9 +224,7 @@ function answersArb(file: QuestionnaireFile): fc.Arbitrary<[string, StoredAnswer
   return fc.tuple(...perQuestion).map((list) => list.filter((x): x is [string, StoredAnswer] => x !== undefined))
 }
 
-const scenario = fileArb.chain((file) =>
-  fc.record({ file: fc.constant(file), answers: answersArb(file), pick: fc.nat(), pick2: fc.nat() }),
-)
+const scenario = fileArb.chain((file) => fc.record({ file: fc.constant(file), answers: answersArb(file), pick: fc.nat(), pick2: fc.nat() }))
 
 // ── Helpers ──────────────────────────────────────────────────────────────────────────────────────
 
@@ -385,10 +389,7 @@ t.test('the result does not depend on the order of the answers or of multi_choic
         const expected = JSON.stringify(score(file, answers))
         if (JSON.stringify(score(file, shuffled)) !== expected) throw new Error('answer order changed the result')
         if (JSON.stringify(score(file, new Map(shuffled))) !== expected) throw new Error('a Map changed the result')
-        const reversedSelections = answers.map(([id, a]): [string, StoredAnswer] => [
-          id,
-          Array.isArray(a.value) ? { ...a, value: [...a.value].reverse() } : a,
-        ])
+        const reversedSelections = answers.map(([id, a]): [string, StoredAnswer] => [id, Array.isArray(a.value) ? { ...a, value: [...a.value].reverse() } : a])
         const r = score(file, reversedSelections)
         if (JSON.stringify(r.domains) !== JSON.stringify(JSON.parse(expected).domains)) {
           throw new Error('multi_choice selection order changed a score')
@@ -402,12 +403,16 @@ t.test('the result does not depend on the order of the answers or of multi_choic
 
 t.test('answers to questions the file does not have are ignored', async (t) => {
   fc.assert(
-    fc.property(scenario, fc.array(fc.tuple(fc.stringMatching(/^zz[a-z]{0,4}$/), fc.integer({ min: 0, max: 4 })), { maxLength: 3 }), ({ file, answers }, extra) => {
-      const stray = [...new Map(extra)].map(([id, value]): [string, StoredAnswer] => [id, { value, special: null }])
-      if (JSON.stringify(score(file, [...answers, ...stray])) !== JSON.stringify(score(file, answers))) {
-        throw new Error('a stray answer changed the result')
-      }
-    }),
+    fc.property(
+      scenario,
+      fc.array(fc.tuple(fc.stringMatching(/^zz[a-z]{0,4}$/), fc.integer({ min: 0, max: 4 })), { maxLength: 3 }),
+      ({ file, answers }, extra) => {
+        const stray = [...new Map(extra)].map(([id, value]): [string, StoredAnswer] => [id, { value, special: null }])
+        if (JSON.stringify(score(file, [...answers, ...stray])) !== JSON.stringify(score(file, answers))) {
+          throw new Error('a stray answer changed the result')
+        }
+      },
+    ),
     { numRuns: RUNS },
   )
   t.pass('property held')
@@ -493,7 +498,10 @@ t.test('unscored facts never change a score, only coverage', async (t) => {
       )
       if (facts.size === 0) return
       const r0 = score(file, answers)
-      const r1 = score(file, answers.filter(([id]) => !facts.has(id)))
+      const r1 = score(
+        file,
+        answers.filter(([id]) => !facts.has(id)),
+      )
       for (const q of r0.questions) {
         if (facts.has(q.questionId) && (q.counted || q.weight !== 0 || q.raw !== null)) throw new Error(`unscored ${q.questionId} counts`)
       }

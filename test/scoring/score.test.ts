@@ -52,7 +52,15 @@ function build(unknownScoresZero?: boolean) {
         { ...base('a3'), type: 'single_choice', options: [opt('lo', 0), opt('mid', 0.4), opt('hi', 1)] },
         { ...base('a4'), type: 'multi_choice', options: opts }, // combine: sum by default
         { ...base('a5'), type: 'multi_choice', combine: 'max', options: opts },
-        { ...base('a6'), type: 'number', bands: [{ min: 0, score: 0 }, { min: 10, score: 0.5 }, { min: 50, score: 1 }] },
+        {
+          ...base('a6'),
+          type: 'number',
+          bands: [
+            { min: 0, score: 0 },
+            { min: 10, score: 0.5 },
+            { min: 50, score: 1 },
+          ],
+        },
         { ...base('a7'), type: 'text' },
         { ...base('a8', 'encouraged'), type: 'maturity' },
         { ...base('a9'), type: 'yes_no_partial', allow_not_applicable: true },
@@ -62,7 +70,14 @@ function build(unknownScoresZero?: boolean) {
         { ...base('b1'), type: 'yes_no_partial' },
         { ...base('b2'), type: 'maturity', applies_if: { question: 'b1', in: ['yes', 'partial'] } },
         { ...base('b3'), type: 'maturity' },
-        { ...base('b4'), type: 'number', bands: [{ min: 0, score: 0.2 }, { min: 50, score: 1 }] },
+        {
+          ...base('b4'),
+          type: 'number',
+          bands: [
+            { min: 0, score: 0.2 },
+            { min: 50, score: 1 },
+          ],
+        },
       ]),
       domain('skills', 1, [
         { ...base('c1'), type: 'text' },
@@ -115,30 +130,96 @@ t.test('a domain with known figures', async (t) => {
   t.equal(legal.coverage, 8 / 9)
 
   const q = r.questions
-  t.same(byId(q, 'a1'), { questionId: 'a1', domain: 'legal', applies: true, status: 'answered', raw: 0.75, weight: 2, contribution: 1.5, counted: true, route: null })
-  t.same(byId(q, 'a2'), { questionId: 'a2', domain: 'legal', applies: true, status: 'answered', raw: 0.5, weight: 0.5, contribution: 0.25, counted: true, route: null })
+  t.same(byId(q, 'a1'), {
+    questionId: 'a1',
+    domain: 'legal',
+    applies: true,
+    status: 'answered',
+    raw: 0.75,
+    weight: 2,
+    contribution: 1.5,
+    counted: true,
+    route: null,
+  })
+  t.same(byId(q, 'a2'), {
+    questionId: 'a2',
+    domain: 'legal',
+    applies: true,
+    status: 'answered',
+    raw: 0.5,
+    weight: 0.5,
+    contribution: 0.25,
+    counted: true,
+    route: null,
+  })
   t.equal(byId(q, 'a3')?.raw, 0.4)
   t.equal(byId(q, 'a4')?.raw, 1, 'sum capped at 1')
   t.equal(byId(q, 'a5')?.raw, 0.5, 'max of selected')
   t.equal(byId(q, 'a6')?.raw, 0.5, 'band with the highest min not above 49.9')
-  t.same(byId(q, 'a10'), { questionId: 'a10', domain: 'legal', applies: true, status: 'missing', raw: 0, weight: 1, contribution: 0, counted: true, route: null })
+  t.same(byId(q, 'a10'), {
+    questionId: 'a10',
+    domain: 'legal',
+    applies: true,
+    status: 'missing',
+    raw: 0,
+    weight: 1,
+    contribution: 0,
+    counted: true,
+    route: null,
+  })
 })
 
 t.test('not_applicable leaves the denominator', async (t) => {
   const q = score(build(), answers).questions
-  t.same(byId(q, 'a9'), { questionId: 'a9', domain: 'legal', applies: true, status: 'not_applicable', raw: null, weight: 1, contribution: 0, counted: false, route: null })
+  t.same(byId(q, 'a9'), {
+    questionId: 'a9',
+    domain: 'legal',
+    applies: true,
+    status: 'not_applicable',
+    raw: null,
+    weight: 1,
+    contribution: 0,
+    counted: false,
+    route: null,
+  })
   // answering a9 "no" instead puts it back in the denominator: 4.15 / 8.5
-  const r = score(build(), answers.map(([id, a]) => [id, id === 'a9' ? v('no') : a] as [string, StoredAnswer]))
+  const r = score(
+    build(),
+    answers.map(([id, a]) => [id, id === 'a9' ? v('no') : a] as [string, StoredAnswer]),
+  )
   close(t, r.domains[0]!.score, (100 * 4.15) / 8.5, 'a9 answered "no"')
   t.same(r.domains[0]!.counts, { applicable: 10, answered: 9, notApplicable: 0, unknown: 0, missing: 1, total: 10 })
 })
 
 t.test('text is unscored; a weight-0 force is left out of the score but counts in coverage', async (t) => {
   const q = score(build(), answers).questions
-  t.same(byId(q, 'a7'), { questionId: 'a7', domain: 'legal', applies: true, status: 'answered', raw: null, weight: 0, contribution: 0, counted: false, route: null })
-  t.same(byId(q, 'a8'), { questionId: 'a8', domain: 'legal', applies: true, status: 'answered', raw: 1, weight: 0, contribution: 0, counted: false, route: null })
+  t.same(byId(q, 'a7'), {
+    questionId: 'a7',
+    domain: 'legal',
+    applies: true,
+    status: 'answered',
+    raw: null,
+    weight: 0,
+    contribution: 0,
+    counted: false,
+    route: null,
+  })
+  t.same(byId(q, 'a8'), {
+    questionId: 'a8',
+    domain: 'legal',
+    applies: true,
+    status: 'answered',
+    raw: 1,
+    weight: 0,
+    contribution: 0,
+    counted: false,
+    route: null,
+  })
   // removing the text and encouraged answers lowers coverage but not the score
-  const r = score(build(), answers.filter(([id]) => id !== 'a7' && id !== 'a8'))
+  const r = score(
+    build(),
+    answers.filter(([id]) => id !== 'a7' && id !== 'a8'),
+  )
   close(t, r.domains[0]!.score, (100 * 4.15) / 7.5, 'same score')
   t.equal(r.domains[0]!.coverage, 6 / 9)
   t.equal(r.domains[0]!.counts.missing, 3)
@@ -152,7 +233,17 @@ t.test('unknown scores zero when unknown_scores_zero (the default)', async (t) =
   t.equal(infra.tier, 'basic')
   t.same(infra.counts, { applicable: 3, answered: 3, notApplicable: 1, unknown: 1, missing: 0, total: 4 })
   t.equal(infra.coverage, 1)
-  t.same(byId(r.questions, 'b3'), { questionId: 'b3', domain: 'infra', applies: true, status: 'unknown', raw: 0, weight: 1, contribution: 0, counted: true, route: null })
+  t.same(byId(r.questions, 'b3'), {
+    questionId: 'b3',
+    domain: 'infra',
+    applies: true,
+    status: 'unknown',
+    raw: 0,
+    weight: 1,
+    contribution: 0,
+    counted: true,
+    route: null,
+  })
 })
 
 t.test('unknown leaves the denominator when unknown_scores_zero is false', async (t) => {
@@ -162,7 +253,17 @@ t.test('unknown leaves the denominator when unknown_scores_zero is false', async
   t.equal(infra.tier, 'developing')
   t.same(infra.counts, { applicable: 3, answered: 3, notApplicable: 1, unknown: 1, missing: 0, total: 4 }, 'still unknown, still answered')
   t.equal(infra.coverage, 1)
-  t.same(byId(r.questions, 'b3'), { questionId: 'b3', domain: 'infra', applies: true, status: 'unknown', raw: null, weight: 1, contribution: 0, counted: false, route: null })
+  t.same(byId(r.questions, 'b3'), {
+    questionId: 'b3',
+    domain: 'infra',
+    applies: true,
+    status: 'unknown',
+    raw: null,
+    weight: 1,
+    contribution: 0,
+    counted: false,
+    route: null,
+  })
   // overall (2 × 55.33… + 1 × 50) / 3
   close(t, r.overall.score, (2 * ((100 * 4.15) / 7.5) + 50) / 3, 'overall')
 })
@@ -181,14 +282,23 @@ t.test('a question whose condition is not met does not apply, even with a stale 
     route: null,
   })
   // b1 "partial" → b2 applies and its answer 4 counts: b1 0.5, b2 1, b3 0, b4 1 → 2.5 / 4
-  const r = score(build(), answers.map(([id, a]) => [id, id === 'b1' ? v('partial') : a] as [string, StoredAnswer]))
+  const r = score(
+    build(),
+    answers.map(([id, a]) => [id, id === 'b1' ? v('partial') : a] as [string, StoredAnswer]),
+  )
   close(t, r.domains[1]!.score, 62.5, 'infra with b2 applying')
   t.same(r.domains[1]!.counts, { applicable: 4, answered: 4, notApplicable: 0, unknown: 1, missing: 0, total: 4 })
   // b1 unknown → b2 does not apply
-  const u = score(build(), answers.map(([id, a]) => [id, id === 'b1' ? s('unknown') : a] as [string, StoredAnswer]))
+  const u = score(
+    build(),
+    answers.map(([id, a]) => [id, id === 'b1' ? s('unknown') : a] as [string, StoredAnswer]),
+  )
   t.equal(byId(u.questions, 'b2')?.status, 'not_applicable_by_condition')
   // b1 missing → b2 does not apply, b1 is missing
-  const m = score(build(), answers.filter(([id]) => id !== 'b1'))
+  const m = score(
+    build(),
+    answers.filter(([id]) => id !== 'b1'),
+  )
   t.equal(byId(m.questions, 'b2')?.applies, false)
   t.equal(byId(m.questions, 'b1')?.status, 'missing')
 })
@@ -203,15 +313,22 @@ t.test('a domain with nothing counted has score null, not 0', async (t) => {
     tier: null,
     counts: { applicable: 2, answered: 2, notApplicable: 0, unknown: 0, missing: 0, total: 2 },
   })
-  t.same(none, {
-    domain: 'void',
-    score: null,
-    coverage: 1,
-    tier: null,
-    counts: { applicable: 0, answered: 0, notApplicable: 1, unknown: 0, missing: 0, total: 1 },
-  }, 'coverage 1 when nothing is applicable')
+  t.same(
+    none,
+    {
+      domain: 'void',
+      score: null,
+      coverage: 1,
+      tier: null,
+      counts: { applicable: 0, answered: 0, notApplicable: 1, unknown: 0, missing: 0, total: 1 },
+    },
+    'coverage 1 when nothing is applicable',
+  )
   // a missing answer to a scored question does count (as 0)
-  const missing = score(build(), answers.filter(([id]) => id !== 'd1'))
+  const missing = score(
+    build(),
+    answers.filter(([id]) => id !== 'd1'),
+  )
   t.equal(missing.domains[3]!.score, 0)
   t.equal(missing.domains[3]!.coverage, 0)
 })
@@ -224,8 +341,15 @@ t.test('overall is the domain-weighted mean of the non-null domain scores', asyn
   t.equal(r.overall.tier, 'developing')
   t.same(r.overall.counts, { applicable: 14, answered: 13, notApplicable: 3, unknown: 1, missing: 1, total: 17 }, 'sums of the domains')
   t.equal(r.overall.coverage, 13 / 14)
-  t.same(r.domains.map((d) => d.domain), ['legal', 'infra', 'skills', 'void'], 'file order')
-  t.same(r.questions.map((q) => q.questionId), ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10', 'b1', 'b2', 'b3', 'b4', 'c1', 'c2', 'd1'])
+  t.same(
+    r.domains.map((d) => d.domain),
+    ['legal', 'infra', 'skills', 'void'],
+    'file order',
+  )
+  t.same(
+    r.questions.map((q) => q.questionId),
+    ['a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10', 'b1', 'b2', 'b3', 'b4', 'c1', 'c2', 'd1'],
+  )
 })
 
 t.test('no answers at all', async (t) => {
@@ -243,7 +367,10 @@ t.test('all domains null → overall null', async (t) => {
   const set: [string, StoredAnswer][] = [['a9', s('not_applicable')], ['d1', s('not_applicable')], ['c1', v('x')], ...unknowns]
   t.equal(score(build(), set).overall.score, 0, 'unknown scores zero by default')
   const n = score(build(false), set)
-  t.same(n.domains.map((d) => d.score), [null, null, null, null])
+  t.same(
+    n.domains.map((d) => d.score),
+    [null, null, null, null],
+  )
   t.equal(n.overall.score, null)
   t.equal(n.overall.tier, null)
   // unknown counts as answered; a7, a8 (weight 0) and c2 (weight 0) are missing; b2 does not apply
@@ -314,12 +441,18 @@ t.test('input forms, order, unknown ids, invalid stored answers', async (t) => {
   t.throws(() => score(f, [...answers, ['a1', v(0)]]), /more than one answer for question "a1"/)
 
   // a stored answer that is not valid for its question is treated as missing
-  const bad = score(f, answers.map(([id, a]) => [id, id === 'a3' ? v('gone') : id === 'a1' ? v(9) : a] as [string, StoredAnswer]))
+  const bad = score(
+    f,
+    answers.map(([id, a]) => [id, id === 'a3' ? v('gone') : id === 'a1' ? v(9) : a] as [string, StoredAnswer]),
+  )
   t.equal(byId(bad.questions, 'a3')?.status, 'missing')
   t.equal(byId(bad.questions, 'a1')?.status, 'missing')
   t.equal(bad.domains[0]!.counts.missing, 3)
   // and a condition question with an invalid answer does not make its dependants apply
-  const badCond = score(f, answers.map(([id, a]) => [id, id === 'b1' ? v('YES') : a] as [string, StoredAnswer]))
+  const badCond = score(
+    f,
+    answers.map(([id, a]) => [id, id === 'b1' ? v('YES') : a] as [string, StoredAnswer]),
+  )
   t.equal(byId(badCond.questions, 'b2')?.applies, false)
 
   // inputs are not mutated
@@ -373,39 +506,81 @@ function withAlternatives() {
 t.test('alternatives: either route alone reaches full marks; the group counts once, as its best route', async (t) => {
   const f = withAlternatives()
   const only = (answers: [string, StoredAnswer][]) => score(f, answers)
-  const law = only([['l1', v(4)], ['l2', v('yes')], ['p1', v('yes')]])
+  const law = only([
+    ['l1', v(4)],
+    ['l2', v('yes')],
+    ['p1', v('yes')],
+  ])
   close(t, law.domains[0]!.score, 100, 'the law route alone, with p1: 100')
   t.same(law.alternatives[0], {
     domain: 'ai',
     group: 'instrument',
     weight: 2,
-    routes: [{ route: 'law', ratio: 1 }, { route: 'treaty', ratio: 0 }],
+    routes: [
+      { route: 'law', ratio: 1 },
+      { route: 'treaty', ratio: 0 },
+    ],
     best: 'law',
     raw: 1,
     counted: true,
   })
-  const treaty = only([['t1', v(4)], ['p1', v('yes')]])
+  const treaty = only([
+    ['t1', v(4)],
+    ['p1', v('yes')],
+  ])
   close(t, treaty.domains[0]!.score, 100, 'the treaty route alone, with p1: 100')
   t.equal(treaty.alternatives[0]!.best, 'treaty')
   // law half-way (l1 2/4 → 2×0.5 + l2 partial 0.5 = 1.5 of 3 = 0.5), treaty 3/4: the group is 0.75;
   // (2 × 0.75 + p1 0) / 3 = 50
-  const mixed = only([['l1', v(2)], ['l2', v('partial')], ['t1', v(3)], ['p1', v('no')]])
+  const mixed = only([
+    ['l1', v(2)],
+    ['l2', v('partial')],
+    ['t1', v(3)],
+    ['p1', v('no')],
+  ])
   close(t, mixed.domains[0]!.score, 50, 'best route 0.75 at weight 2, p1 0 at weight 1')
-  t.same(byId(mixed.questions, 'l1'), { questionId: 'l1', domain: 'ai', applies: true, status: 'answered', raw: 0.5, weight: 2, contribution: 1, counted: true, route: { group: 'instrument', route: 'law' } })
+  t.same(byId(mixed.questions, 'l1'), {
+    questionId: 'l1',
+    domain: 'ai',
+    applies: true,
+    status: 'answered',
+    raw: 0.5,
+    weight: 2,
+    contribution: 1,
+    counted: true,
+    route: { group: 'instrument', route: 'law' },
+  })
   // nothing answered: both routes count their missing answers as 0, the group as 0
   t.equal(only([]).domains[0]!.score, 0)
 })
 
 t.test('endeavour weighs what the file says; an unscored fact counts in coverage only', async (t) => {
   const f = withAlternatives()
-  const r = score(f, [['e1', v(4)], ['s1', v(0)], ['f1', v(7)]])
+  const r = score(f, [
+    ['e1', v(4)],
+    ['s1', v(0)],
+    ['f1', v(7)],
+  ])
   const e1 = byId(r.questions, 'e1')!
   t.equal(e1.weight, 1.5, 'weight 2 × endeavour 0.75')
   // (1.5 × 1 + 1 × 0) / 2.5 = 60
   close(t, r.domains[1]!.score, 60, 'endeavour at 0.75')
-  t.same(byId(r.questions, 'f1'), { questionId: 'f1', domain: 'security', applies: true, status: 'answered', raw: null, weight: 0, contribution: 0, counted: false, route: null })
+  t.same(byId(r.questions, 'f1'), {
+    questionId: 'f1',
+    domain: 'security',
+    applies: true,
+    status: 'answered',
+    raw: null,
+    weight: 0,
+    contribution: 0,
+    counted: false,
+    route: null,
+  })
   t.equal(r.domains[1]!.counts.answered, 3, 'the fact counts as answered')
-  const without = score(f, [['e1', v(4)], ['s1', v(0)]])
+  const without = score(f, [
+    ['e1', v(4)],
+    ['s1', v(0)],
+  ])
   t.equal(without.domains[1]!.score, r.domains[1]!.score, 'the fact changes no score')
   t.equal(without.domains[1]!.coverage, 2 / 3, 'but a missing fact shows in coverage')
 })

@@ -60,7 +60,7 @@ const before = await snapshot()
 
 const MB = 1024 * 1024
 const deepArray = '['.repeat(10_000) + ']'.repeat(10_000)
-const deepObject = '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)
+const deepObject = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`
 
 /** Whole bodies that are wrong whatever the route. */
 const RAW_BODIES: { name: string; body: string; type?: string }[] = [
@@ -99,6 +99,7 @@ const NOT_AN_ID = [
   "KEN'; drop table answers; --",
   '1; select pg_sleep(5)',
   '<script>alert(1)</script>',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as text
   '${7*7}{{7*7}}',
   '../../etc/passwd',
   '',
@@ -196,7 +197,7 @@ if (sessionProbe.statusCode !== 404 || sessionProbe.json().code !== 'route_not_f
     method: 'POST',
     url: '/session',
     auth: undefined,
-    base: { token: 'tr_' + 'A'.repeat(43) },
+    base: { token: `tr_${'A'.repeat(43)}` },
     fields: { token: 'id' },
   })
 }
@@ -248,7 +249,12 @@ function cases(route: Route): Case[] {
     body: JSON.stringify(route.base).replace(/^\{/, '{"constructor":{"prototype":{"admin":true}},'),
     type: json,
   })
-  out.push({ route, name: 'string over the body limit in a field', body: JSON.stringify({ ...route.base, [Object.keys(route.fields)[0]!]: OVER_LIMIT }), type: json })
+  out.push({
+    route,
+    name: 'string over the body limit in a field',
+    body: JSON.stringify({ ...route.base, [Object.keys(route.fields)[0]!]: OVER_LIMIT }),
+    type: json,
+  })
   for (const [field, kind] of Object.entries(route.fields)) {
     for (const v of valuesFor(kind)) {
       out.push({ route, name: `${field}: ${v.name}`, body: fill({ ...route.base, [field]: hole }, v.json), type: json })
@@ -291,14 +297,17 @@ function pathSegment(s: string): string {
   try {
     return encodeURIComponent(s)
   } catch {
-    return s.replace(/[\ud800-\udfff]/g, (c) => {
-      const n = c.charCodeAt(0)
-      return `%${(0xe0 | (n >> 12)).toString(16)}%${(0x80 | ((n >> 6) & 0x3f)).toString(16)}%${(0x80 | (n & 0x3f)).toString(16)}`
-    }).replace(/\u0000/g, '%00')
+    return s
+      .replace(/[\ud800-\udfff]/g, (c) => {
+        const n = c.charCodeAt(0)
+        return `%${(0xe0 | (n >> 12)).toString(16)}%${(0x80 | ((n >> 6) & 0x3f)).toString(16)}%${(0x80 | (n & 0x3f)).toString(16)}`
+      })
+      .replaceAll('\u0000', '%00')
   }
 }
 
-const SQL_IN_BODY = /syntax error at or near|violates .*constraint|relation "|column "|duplicate key|invalid input syntax|unsupported Unicode escape|invalid byte sequence|SQLSTATE|kysely|\bpg\b/i
+const SQL_IN_BODY =
+  /syntax error at or near|violates .*constraint|relation "|column "|duplicate key|invalid input syntax|unsupported Unicode escape|invalid byte sequence|SQLSTATE|kysely|\bpg\b/i
 const STACK_IN_BODY = /\n\s+at |node_modules|\.ts:\d+|\.js:\d+/
 
 let total = 0

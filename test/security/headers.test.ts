@@ -57,7 +57,13 @@ const requests: { label: string; method: string; url: string; headers?: Record<s
   { label: 'openapi', method: 'GET', url: '/openapi.json' },
   { label: 'me (staff)', method: 'GET', url: '/me', headers: { authorization: staff.authorization } },
   { label: 'me (administration)', method: 'GET', url: '/me', headers: { authorization: ken.authorization } },
-  { label: 'token creation', method: 'POST', url: '/tokens', headers: { authorization: admin.authorization }, payload: { role: 'staff', label: 'headers test' } },
+  {
+    label: 'token creation',
+    method: 'POST',
+    url: '/tokens',
+    headers: { authorization: admin.authorization },
+    payload: { role: 'staff', label: 'headers test' },
+  },
   { label: 'token list', method: 'GET', url: '/tokens', headers: { authorization: admin.authorization } },
   { label: 'failed auth (unknown token)', method: 'GET', url: '/me', headers: { authorization: `Bearer tr_${'Z'.repeat(43)}` } },
   { label: 'failed auth (malformed)', method: 'GET', url: '/me', headers: { authorization: 'Basic dXNlcjpwYXNz' } },
@@ -136,7 +142,10 @@ t.test('no secret in any log line, and every request line has a requestId', asyn
   const error = parsed.find((p) => p.level === 50 && p.err !== undefined)
   t.ok(error, 'the 500 was logged in full (level error, with err)')
   t.equal(typeof error?.requestId, 'string', 'the 500 line has the requestId')
-  t.ok(parsed.some((p) => p.msg === 'authentication failed'), 'the failed authentication was logged')
+  t.ok(
+    parsed.some((p) => p.msg === 'authentication failed'),
+    'the failed authentication was logged',
+  )
 })
 
 // upgrade-insecure-requests over plain HTTP makes browsers fetch the pages' CSS and JS as https://,

@@ -39,7 +39,10 @@ t.test('review comment ids are random, and comments keep their order', async (t)
     ['first for Kenya', 'second for Kenya'],
     'in the order they were written',
   )
-  t.same(seen.comments.map((c) => c.id), [first.id, second.id])
+  t.same(
+    seen.comments.map((c) => c.id),
+    [first.id, second.id],
+  )
   for (const c of seen.comments) t.match(c.id, UUID)
 })
 

@@ -33,7 +33,10 @@ t.test("a client's X-Request-Id is never taken as the request id", async (t) => 
     await new Promise((resolve) => setImmediate(resolve))
     const mine = lines.filter((l) => l.requestId === id)
     t.ok(mine.length >= 2, 'the request and response lines carry our id')
-    t.notOk(lines.some((l) => l.requestId === given), "no log line carries the client's id as requestId")
+    t.notOk(
+      lines.some((l) => l.requestId === given),
+      "no log line carries the client's id as requestId",
+    )
     for (const line of mine) {
       t.equal(typeof line.clientRequestId, 'string', "the client's id is logged in its own field")
       t.ok(given.startsWith(String(line.clientRequestId)), "clientRequestId is the client's value (cut to a bounded length)")

@@ -20,6 +20,7 @@ import { build } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
 
 // Names of the page's own world, used inside page.evaluate callbacks (the project's tsconfig has no DOM library).
+// biome-ignore lint/suspicious/noExplicitAny: the page's own globals, used only inside page.evaluate
 declare const document: any, window: any, innerWidth: number, innerHeight: number, Node: { DOCUMENT_POSITION_FOLLOWING: number }
 declare function scrollBy(x: number, y: number): void
 
@@ -40,7 +41,16 @@ async function browser(t: Test, viewport = { width: 1366, height: 900 }): Promis
     headless: true,
     acceptDownloads: true,
     viewport,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   t.teardown(() => context.close())
   const page = context.pages()[0] ?? (await context.newPage())
@@ -83,10 +93,16 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
   const admin = await testToken(app, 'administration', country, { label: `Ministry of ICT, ${country}` })
   const a = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', country, cycle })
   await answerAll(app, admin.authorization, a.id)
-  const res = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: admin.authorization }, payload: { action: 'submit' } })
+  const res = await app.inject({
+    method: 'POST',
+    url: `/assessments/${a.id}/transitions`,
+    headers: { authorization: admin.authorization },
+    payload: { action: 'submit' },
+  })
   if (res.statusCode !== 200) throw new Error(res.body)
   return { admin, id: a.id }
 }
+// biome-ignore lint/complexity/noUselessLoneBlockStatements: the block keeps this long test's names out of the file's scope
 {
   t.test('administration and staff work through the pages', { timeout: 300_000, skip }, async (t) => {
     const app = await build(t)
@@ -158,13 +174,19 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     await q1.locator('.save-status.saved').waitFor()
     t.ok(await conflict.isHidden(), 'the conflict box goes away')
     res = await api('GET', `/assessments/${id}`)
-    t.match(res.json().answers.find((a: { questionId: string }) => a.questionId === first.id), { value: 4, revision: 3 })
+    t.match(
+      res.json().answers.find((a: { questionId: string }) => a.questionId === first.id),
+      { value: 4, revision: 3 },
+    )
 
     // ---- the API fills most required answers; the page answers the last two
     const answers = new Map<string, StoredAnswer>([[first.id, { value: 4, special: null }]])
     const random = (() => {
       let x = 7
-      return () => ((x = (x * 48271) % 2147483647) / 2147483647)
+      return () => {
+        x = (x * 48271) % 2147483647
+        return x / 2147483647
+      }
     })()
     const reserved = new Set(byPage.map((q) => q.id))
     for (const q of questions) {
@@ -187,10 +209,25 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const firstBlock = page.locator(`#${dom(firstMissing.id)}`)
     t.ok(await firstBlock.evaluate((el) => el.contains(document.activeElement)), 'the first missing question has the focus')
     t.ok(await firstBlock.locator('legend').isVisible(), 'and is on screen')
-    t.ok(await page.locator(`#${dom(firstMissing.id)} legend`).evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight }), 'within the viewport')
-    await page.locator('.review').getByRole('link', { name: /See all 2 missing questions/ }).click()
+    t.ok(
+      await page.locator(`#${dom(firstMissing.id)} legend`).evaluate((el) => {
+        const r = el.getBoundingClientRect()
+        return r.top >= 0 && r.bottom <= innerHeight
+      }),
+      'within the viewport',
+    )
+    await page
+      .locator('.review')
+      .getByRole('link', { name: /See all 2 missing questions/ })
+      .click()
     t.ok(await page.locator('#missing-list').evaluate((el) => el === document.activeElement || el.contains(document.activeElement)), 'the list takes the focus')
-    t.ok(await page.getByRole('heading', { name: 'Still missing (2)' }).evaluate((el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight }), 'and is on screen')
+    t.ok(
+      await page.getByRole('heading', { name: 'Still missing (2)' }).evaluate((el) => {
+        const r = el.getBoundingClientRect()
+        return r.top >= 0 && r.bottom <= innerHeight
+      }),
+      'and is on screen',
+    )
     for (const [i, q] of byPage.entries()) {
       const block = page.locator(`#${dom(q.id)}`)
       if (i === 0) {
@@ -257,7 +294,10 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const csv = await readFile((await download.path())!, 'utf8')
     const lines = csv.trim().split(/\r?\n/)
     t.match(lines[0], /^country code,country name,region,questionnaire,version,cycle,status,/)
-    t.ok(lines.some((l) => l.startsWith(`KEN,Kenya,Africa,cdc,${version.content.version},2026,validated,`)), 'the download has Kenya, validated')
+    t.ok(
+      lines.some((l) => l.startsWith(`KEN,Kenya,Africa,cdc,${version.content.version},2026,validated,`)),
+      'the download has Kenya, validated',
+    )
     t.same(pageErrors, [], 'no script errors in the pages')
   })
 
@@ -290,7 +330,10 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     await page.getByRole('heading', { name: `To confirm (${answered.length})` }).waitFor()
     const submit = page.getByRole('button', { name: 'Submit for review' })
     t.ok(await submit.isDisabled(), 'submit waits for the carried-forward answers')
-    t.match(await page.locator('.review .help').textContent(), new RegExp(`${answered.length} answers carried forward from the previous cycle are not confirmed`))
+    t.match(
+      await page.locator('.review .help').textContent(),
+      new RegExp(`${answered.length} answers carried forward from the previous cycle are not confirmed`),
+    )
     await page.locator('.review').getByRole('link', { name: 'Go to the first answer to confirm' }).waitFor()
 
     // ---- "confirm all in this domain" comes after the domain's questions, so they are seen first
@@ -328,9 +371,17 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const { app, base } = await serve(t)
     const admin = await testToken(app, 'administration', 'UGA')
     const a = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', country: 'UGA', cycle: 2026 })
-    const stored = async () => (await app.inject({ url: `/assessments/${a.id}`, headers: { authorization: admin.authorization } })).json().answers as { questionId: string; value: unknown; evidence: unknown }[]
+    const stored = async () =>
+      (await app.inject({ url: `/assessments/${a.id}`, headers: { authorization: admin.authorization } })).json().answers as {
+        questionId: string
+        value: unknown
+        evidence: unknown
+      }[]
     const version = (await app.questionnaires.get('cdc', a.version))!
-    const numberQ = [...version.questions.values()].find((q) => q.type === 'number' && q.integer && q.min !== undefined && !q.applies_if) as Extract<Question, { type: 'number' }>
+    const numberQ = [...version.questions.values()].find((q) => q.type === 'number' && q.integer && q.min !== undefined && !q.applies_if) as Extract<
+      Question,
+      { type: 'number' }
+    >
     t.ok(numberQ, 'a whole-number question with a minimum')
     const { page, pageErrors } = await browser(t)
     await signIn(page, base, admin.token)
@@ -377,7 +428,11 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     t.match(await q1.locator('.save-status').textContent(), /Not saved: .*address/)
     t.match(await q1.locator('.field-error:visible').textContent(), /web address/)
     t.same(await axe(page), [], 'axe: no violations on the form with errors beside fields')
-    t.same((await stored()).find((x) => x.questionId === first.id)?.evidence, [{ title: 'Cybersecurity Act', url: 'https://www.parliament.go.tz/c.pdf' }], 'the stored evidence is unchanged')
+    t.same(
+      (await stored()).find((x) => x.questionId === first.id)?.evidence,
+      [{ title: 'Cybersecurity Act', url: 'https://www.parliament.go.tz/c.pdf' }],
+      'the stored evidence is unchanged',
+    )
     // A title without an address (or the reverse) is not silently dropped either.
     await url.fill('')
     await q1.locator('.save-status.failed').filter({ hasText: 'address' }).waitFor()
@@ -390,7 +445,12 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const staff = await testToken(app, 'staff', undefined, { label: 'ITU-D analyst' })
     // A long name and the longest status make the widest row a real dashboard has.
     const vct = await submitted(app, 'VCT', 2026)
-    const returned = await app.inject({ method: 'POST', url: `/assessments/${vct.id}/transitions`, headers: { authorization: staff.authorization }, payload: { action: 'return', comment: 'Evidence missing.' } })
+    const returned = await app.inject({
+      method: 'POST',
+      url: `/assessments/${vct.id}/transitions`,
+      headers: { authorization: staff.authorization },
+      payload: { action: 'return', comment: 'Evidence missing.' },
+    })
     t.equal(returned.statusCode, 200, returned.body)
     const { page, pageErrors } = await browser(t, { width: 1366, height: 768 })
     await signIn(page, base, staff.token)
@@ -400,13 +460,14 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
       const r = document.querySelector('#heatmap tbody tr[data-country="NGA"]')!.getBoundingClientRect()
       scrollBy(0, r.top - 200)
     })
+    // biome-ignore lint/suspicious/noExplicitAny: an element of the page's own world
     const onScreen = (el: any) => {
       const r = el.getBoundingClientRect()
       const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)
       return r.left >= 0 && r.right <= innerWidth && hit !== null && el.contains(hit)
     }
     t.ok(await page.locator('#heatmap thead th', { hasText: 'Overall' }).evaluate(onScreen), 'the Overall heading is visible at 1366 × 768')
-    t.ok(await row.locator('td.overall').evaluate(onScreen), 'and so is the country\'s overall score')
+    t.ok(await row.locator('td.overall').evaluate(onScreen), "and so is the country's overall score")
     t.ok(await row.locator('th').evaluate(onScreen), 'and its name')
     await shot(page, '10-dashboard-1366')
     t.same(await axe(page), [], 'axe: no violations on the dashboard')

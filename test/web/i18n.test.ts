@@ -26,8 +26,7 @@ t.setTimeout(600_000)
 // guidance stays English (a fallback), and ends with a full stop an Arabic paragraph would move.
 const FIRST = 'cdc.human_rights.restriction_instrument'
 const SECOND = 'cdc.human_rights.restriction_safeguards'
-const ARABIC_TEXT =
-  'هل يوجد في بلدك صك ملزم قانوناً ونافذ يسمح بتقييد حرية التعبير وسرية الاتصالات والخصوصية لأغراض يحددها القانون تحديداً دقيقاً فحسب؟'
+const ARABIC_TEXT = 'هل يوجد في بلدك صك ملزم قانوناً ونافذ يسمح بتقييد حرية التعبير وسرية الاتصالات والخصوصية لأغراض يحددها القانون تحديداً دقيقاً فحسب؟'
 
 async function browser(t: Test): Promise<BrowserContext> {
   const profile = await mkdtemp(path.join(tmpdir(), 'tr-chromium-'))
@@ -37,7 +36,16 @@ async function browser(t: Test): Promise<BrowserContext> {
     headless: true,
     locale: 'en-US',
     viewport: { width: 1366, height: 900 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   t.teardown(() => context.close())
   return context
@@ -59,7 +67,13 @@ async function axe(page: Page): Promise<string[]> {
     const result: Result = await (window as unknown as { axe: { run(): Promise<Result> } }).axe.run()
     return result.violations
       .filter((v) => v.impact === 'critical' || v.impact === 'serious')
-      .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`)
+      .map(
+        (v) =>
+          `${v.id} (${v.impact}): ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      )
   })
 }
 
@@ -132,7 +146,13 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
     t.equal(await page.evaluate(() => document.documentElement.dir), 'ltr')
     t.equal(await page.locator('h2', { hasText: translate('zh', 'assessment.workflow') }).count(), 1, '工作流程')
     t.equal(await page.getByRole('button', { name: translate('zh', 'app.signOut') }).count(), 1, '退出登录')
-    t.equal(await page.locator(`#${dom(FIRST)} summary`).first().textContent(), translate('zh', 'assessment.guidance'))
+    t.equal(
+      await page
+        .locator(`#${dom(FIRST)} summary`)
+        .first()
+        .textContent(),
+      translate('zh', 'assessment.guidance'),
+    )
     await page.goto(`${base}/app/assessments.html`)
     await page.waitForFunction(() => document.documentElement.lang === 'zh')
     // The title is set once the page has drawn its frame.
@@ -161,7 +181,10 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
       for (const p of pages) {
         await p.page.goto(`${base}${p.url}${p.url.includes('?') ? '&' : '?'}lang=${lang}`)
         await p.page.locator(p.ready).first().waitFor()
-        await p.page.locator('.loading').waitFor({ state: 'detached' }).catch(() => undefined)
+        await p.page
+          .locator('.loading')
+          .waitFor({ state: 'detached' })
+          .catch(() => undefined)
         t.equal(await p.page.evaluate(() => document.documentElement.lang), lang, `${p.name} is in ${lang}`)
         t.same(await axe(p.page), [], `${p.name} in ${lang}`)
       }

@@ -27,7 +27,16 @@ async function context(t: Test): Promise<{ context: BrowserContext; page: Page }
   const ctx = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
   t.teardown(() => ctx.close())
   return { context: ctx, page: ctx.pages()[0] ?? (await ctx.newPage()) }
@@ -36,7 +45,14 @@ async function context(t: Test): Promise<{ context: BrowserContext; page: Page }
 /** An answer written from inside the page, with the page's own session cookie. */
 function putFromPage(page: Page, assessment: string, question: string, value: unknown): Promise<number> {
   return page.evaluate(
-    async ([a, q, v]) => (await fetch(`/assessments/${a}/answers/${q}`, { method: 'PUT', headers: { 'content-type': 'application/json', 'if-match': '*', 'x-requested-with': 'fetch' }, body: JSON.stringify({ value: v }) })).status,
+    async ([a, q, v]) =>
+      (
+        await fetch(`/assessments/${a}/answers/${q}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json', 'if-match': '*', 'x-requested-with': 'fetch' },
+          body: JSON.stringify({ value: v }),
+        })
+      ).status,
     [assessment, question, value] as const,
   )
 }
@@ -106,7 +122,14 @@ t.test('invite, accept, delegate a domain, answer, submit, sign out', { skip }, 
   // The rest answered, the focal point submits.
   await answerAll(app, kenya.authorization, assessment)
   const submitted = await focal.evaluate(
-    async (a) => (await fetch(`/assessments/${a}/transitions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-requested-with': 'fetch' }, body: JSON.stringify({ action: 'submit' }) })).status,
+    async (a) =>
+      (
+        await fetch(`/assessments/${a}/transitions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-requested-with': 'fetch' },
+          body: JSON.stringify({ action: 'submit' }),
+        })
+      ).status,
     assessment,
   )
   t.equal(submitted, 200, 'the focal point submits')

@@ -26,8 +26,14 @@ t.test(`the sign-in page works over http://${HOST}`, { timeout: 300_000, skip: N
   t.notMatch(res?.headers()['content-security-policy'], /upgrade-insecure-requests/)
   await page.getByLabel('E-mail address').waitFor({ timeout: 30_000 })
   t.same(failed, [], 'no request failed')
-  t.ok(requested.some((u) => u === `http://${HOST}:${port}/app/css/app.css`), 'the stylesheet was fetched over http')
-  t.notOk(requested.some((u) => u.startsWith('https:')), 'nothing was upgraded to https')
+  t.ok(
+    requested.some((u) => u === `http://${HOST}:${port}/app/css/app.css`),
+    'the stylesheet was fetched over http',
+  )
+  t.notOk(
+    requested.some((u) => u.startsWith('https:')),
+    'nothing was upgraded to https',
+  )
   const styled = await page.evaluate('getComputedStyle(document.querySelector(".skip-link")).position')
   t.equal(styled, 'absolute', 'the stylesheet applies')
 })

@@ -17,7 +17,7 @@ function sessionCookie(res: { headers: Record<string, unknown> }, name = 'tr_ses
   if (!line) throw new Error('no session cookie was set')
   return line
 }
-const valueOf = (line: string) => decodeURIComponent(line.split(';')[0]!.split('=').slice(1).join('='))
+const cookieValue = (line: string) => decodeURIComponent(line.split(';')[0]!.split('=').slice(1).join('='))
 
 /** A person with a password and a focal point membership. */
 async function person(app: Awaited<ReturnType<typeof build>>, email: string, country = 'KEN') {
@@ -41,16 +41,25 @@ t.test('password sign-in: a server-side session whose cookie holds only a random
   t.match(line, /SameSite=Strict/i)
   t.match(line, /Path=\//)
   t.notMatch(line, /Secure/i, 'not Secure over plain http')
-  const key = valueOf(line)
+  const key = cookieValue(line)
   t.match(key, /^[A-Za-z0-9_-]{43}$/, '32 random bytes')
   const stored = await app.db.selectFrom('sessions').select(['id', 'person_id']).execute()
-  t.same(stored.map((s) => s.person_id), [id], 'one session row for the person')
+  t.same(
+    stored.map((s) => s.person_id),
+    [id],
+    'one session row for the person',
+  )
   t.same(stored[0]!.id, hashSecret(key), 'the database keeps only the SHA-256 of the key')
   const me = await app.inject({ method: 'GET', url: '/me', cookies: { tr_session: key } })
   t.equal(me.statusCode, 200)
   t.match(me.json(), { personId: id, tokenId: null, memberships: [{ role: 'focal_point', country: 'KEN' }] })
 
-  const wrong = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'focal.point@example.org', password: 'not the password at all' } })
+  const wrong = await app.inject({
+    method: 'POST',
+    url: '/session',
+    headers: FETCH,
+    payload: { email: 'focal.point@example.org', password: 'not the password at all' },
+  })
   const unknown = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'nobody@example.org', password: PASSWORD } })
   t.equal(wrong.statusCode, 401)
   t.same(unknown.json().detail, wrong.json().detail, 'an unknown e-mail and a wrong password get the same answer')
@@ -60,7 +69,7 @@ t.test('sign-out deletes the session: the old cookie is refused afterwards', asy
   const app = await build(t)
   const { token } = await testToken(app, 'staff')
   const signIn = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { token } })
-  const key = valueOf(sessionCookie(signIn))
+  const key = cookieValue(sessionCookie(signIn))
   t.not(key, token, 'the cookie is not the token')
   t.equal((await app.inject({ method: 'GET', url: '/me', cookies: { tr_session: key } })).statusCode, 200)
   const out = await app.inject({ method: 'DELETE', url: '/session', headers: FETCH, cookies: { tr_session: key } })
@@ -75,7 +84,7 @@ t.test('two processes on one database behave as one', async (t) => {
   const two = await build(t)
   await person(one, 'two@example.org', 'BRA')
   const signIn = await one.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'two@example.org', password: PASSWORD } })
-  const key = valueOf(sessionCookie(signIn))
+  const key = cookieValue(sessionCookie(signIn))
   t.equal((await two.inject({ method: 'GET', url: '/me', cookies: { tr_session: key } })).statusCode, 200, 'a session made on one works on the other')
   await two.inject({ method: 'DELETE', url: '/session', headers: FETCH, cookies: { tr_session: key } })
   t.equal((await one.inject({ method: 'GET', url: '/me', cookies: { tr_session: key } })).statusCode, 401, 'sign-out on one ends it on both')
@@ -85,7 +94,9 @@ t.test('idle timeout, absolute lifetime, disabled persons, revoked tokens', asyn
   const app = await build(t)
   const id = await person(app, 'idle@example.org')
   const signIn = async () =>
-    valueOf(sessionCookie(await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'idle@example.org', password: PASSWORD } })))
+    cookieValue(
+      sessionCookie(await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { email: 'idle@example.org', password: PASSWORD } })),
+    )
   const me = (key: string) => app.inject({ method: 'GET', url: '/me', cookies: { tr_session: key } })
 
   const idle = await signIn()
@@ -101,7 +112,7 @@ t.test('idle timeout, absolute lifetime, disabled persons, revoked tokens', asyn
   t.equal((await me(live)).statusCode, 401, "a disabled person's old cookie is refused")
 
   const { token, principal } = await testToken(app, 'staff')
-  const viaToken = valueOf(sessionCookie(await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { token } })))
+  const viaToken = cookieValue(sessionCookie(await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { token } })))
   await app.db.updateTable('tokens').set({ revoked_at: new Date() }).where('id', '=', principal.tokenId!).execute()
   t.equal((await me(viaToken)).statusCode, 401, 'revoking the token ends the sessions opened with it')
 })
@@ -126,7 +137,7 @@ t.test('CSRF: cookie-authenticated unsafe requests need X-Requested-With or a sa
   const app = await build(t)
   const { token } = await testToken(app, 'administration', 'KEN')
   const signIn = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { token } })
-  const cookies = { tr_session: valueOf(sessionCookie(signIn)) }
+  const cookies = { tr_session: cookieValue(sessionCookie(signIn)) }
   const body = { questionnaire: 'cdc', country: 'KEN', cycle: 2030 }
 
   const bare = await app.inject({ method: 'POST', url: '/assessments', cookies, payload: body })
@@ -146,7 +157,13 @@ t.test('CSRF: cookie-authenticated unsafe requests need X-Requested-With or a sa
   t.equal(encoded.statusCode, 403, 'and on an encoded path that routes to /session')
   t.notOk(encoded.headers['set-cookie'], 'which sets no cookie')
 
-  const bearer = await app.inject({ method: 'POST', url: '/assessments', headers: { authorization: `Bearer ${token}` }, cookies, payload: { ...body, cycle: 2032 } })
+  const bearer = await app.inject({
+    method: 'POST',
+    url: '/assessments',
+    headers: { authorization: `Bearer ${token}` },
+    cookies,
+    payload: { ...body, cycle: 2032 },
+  })
   t.equal(bearer.statusCode, 201, 'bearer requests are not subject to the check')
 })
 

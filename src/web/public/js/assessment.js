@@ -9,20 +9,43 @@ import { barChart } from './charts.js'
 import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
 import { fmtList, fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
-import { clear, countryName, debounce, fmtDate, frame, h, loadCountryNames, message, pct, problemText, requireSignIn, setFlash, statusBadge, takeFlash } from './ui.js'
+import {
+  clear,
+  countryName,
+  debounce,
+  fmtDate,
+  frame,
+  h,
+  loadCountryNames,
+  message,
+  pct,
+  problemText,
+  requireSignIn,
+  setFlash,
+  statusBadge,
+  takeFlash,
+} from './ui.js'
 
 /** What a number question accepts, as words to put in a sentence ("a whole number from 0 to 10"). */
 function numberAllowed(q) {
   const hasMin = q.min !== null && q.min !== undefined
   const hasMax = q.max !== null && q.max !== undefined
-  const key = hasMin && hasMax ? 'assessment.number.allowedRange' : hasMin ? 'assessment.number.allowedMin' : hasMax ? 'assessment.number.allowedMax' : 'assessment.number.allowed'
+  const key =
+    hasMin && hasMax
+      ? 'assessment.number.allowedRange'
+      : hasMin
+        ? 'assessment.number.allowedMin'
+        : hasMax
+          ? 'assessment.number.allowedMax'
+          : 'assessment.number.allowed'
   return t(key, { kind: q.integer ? 'integer' : 'decimal', min: hasMin ? fmtNumber(q.min) : '', max: hasMax ? fmtNumber(q.max) : '' })
 }
 /** The same, as the sentence beside the field ("A whole number from 0 to 10"). */
 function numberHelp(q) {
   const hasMin = q.min !== null && q.min !== undefined
   const hasMax = q.max !== null && q.max !== undefined
-  const key = hasMin && hasMax ? 'assessment.number.helpRange' : hasMin ? 'assessment.number.helpMin' : hasMax ? 'assessment.number.helpMax' : 'assessment.number.help'
+  const key =
+    hasMin && hasMax ? 'assessment.number.helpRange' : hasMin ? 'assessment.number.helpMin' : hasMax ? 'assessment.number.helpMax' : 'assessment.number.help'
   return t(key, { kind: q.integer ? 'integer' : 'decimal', min: hasMin ? fmtNumber(q.min) : '', max: hasMax ? fmtNumber(q.max) : '' })
 }
 
@@ -53,12 +76,12 @@ const untranslated = (pointer) => (fallbacks.has(pointer) ? h('span', { class: '
 const questions = new Map()
 /** question id → its JSON Pointer in the questionnaire response */
 const pointerOf = new Map()
-questionnaire.domains.forEach((d, di) =>
+questionnaire.domains.forEach((d, di) => {
   d.questions.forEach((q, qi) => {
     questions.set(q.id, { ...q, domainTitle: d.title })
     pointerOf.set(q.id, `/domains/${di}/questions/${qi}`)
-  }),
-)
+  })
+})
 /** questionId → {value, special, comment, evidence, etag, revision, updatedByRole, carriedForward} */
 const answers = new Map(detail.answers.map((a) => [a.questionId, a]))
 const editable = me.role === 'administration' && detail.status === 'draft'
@@ -131,14 +154,18 @@ function questionBlock(q) {
   }
   const name = `${base}-value`
   const radios = (options) => {
-    const inputs = options.map((o) =>
-      h('input', { type: 'radio', name, id: `${name}-${o.id}`, value: String(o.id), disabled: !editable }),
-    )
+    const inputs = options.map((o) => h('input', { type: 'radio', name, id: `${name}-${o.id}`, value: String(o.id), disabled: !editable }))
     control = h(
       'div',
       { class: `choices ${q.type === 'maturity' ? 'ladder' : ''}`, role: 'radiogroup', 'aria-labelledby': legendId },
       options.map((o, i) =>
-        h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], q.type === 'maturity' ? h('span', { class: 'level' }, fmtNumber(o.id)) : null, h('span', o.attrs ?? {}, o.label)),
+        h(
+          'label',
+          { class: 'choice', for: `${name}-${o.id}` },
+          inputs[i],
+          q.type === 'maturity' ? h('span', { class: 'level' }, fmtNumber(o.id)) : null,
+          h('span', o.attrs ?? {}, o.label),
+        ),
       ),
     )
     read = () => {
@@ -146,8 +173,10 @@ function questionBlock(q) {
       if (!checked) return undefined
       return q.type === 'maturity' ? Number(checked.value) : checked.value
     }
-    write = (v) => inputs.forEach((i) => (i.checked = v !== null && v !== undefined && i.value === String(v)))
-    inputs.forEach((i) => i.addEventListener('change', () => changed(150)))
+    write = (v) => {
+      for (const i of inputs) i.checked = v !== null && v !== undefined && i.value === String(v)
+    }
+    for (const i of inputs) i.addEventListener('change', () => changed(150))
   }
   switch (q.type) {
     case 'maturity':
@@ -163,21 +192,37 @@ function questionBlock(q) {
         'div',
         { class: 'choices', role: 'group', 'aria-labelledby': legendId },
         q.options.map((o, i) =>
-          h('label', { class: 'choice', for: `${name}-${o.id}` }, inputs[i], h('span', {}, h('span', textAttrs(`${at}/options/${i}/label`), o.label), o.exclusive ? h('em', { class: 'muted' }, ' ', t('assessment.exclusive')) : '')),
+          h(
+            'label',
+            { class: 'choice', for: `${name}-${o.id}` },
+            inputs[i],
+            h(
+              'span',
+              {},
+              h('span', textAttrs(`${at}/options/${i}/label`), o.label),
+              o.exclusive ? h('em', { class: 'muted' }, ' ', t('assessment.exclusive')) : '',
+            ),
+          ),
         ),
       )
       read = () => {
         const ids = inputs.filter((i) => i.checked).map((i) => i.value)
         return ids.length ? ids : undefined
       }
-      write = (v) => inputs.forEach((i) => (i.checked = Array.isArray(v) && v.includes(i.value)))
-      inputs.forEach((input, i) =>
+      write = (v) => {
+        for (const i of inputs) i.checked = Array.isArray(v) && v.includes(i.value)
+      }
+      inputs.forEach((input, i) => {
         input.addEventListener('change', () => {
-          if (input.checked && q.options[i].exclusive) inputs.forEach((o) => o !== input && (o.checked = false))
-          if (input.checked && !q.options[i].exclusive) inputs.forEach((o, j) => q.options[j].exclusive && (o.checked = false))
+          if (input.checked && q.options[i].exclusive) for (const o of inputs) if (o !== input) o.checked = false
+          if (input.checked && !q.options[i].exclusive) {
+            inputs.forEach((o, j) => {
+              if (q.options[j].exclusive) o.checked = false
+            })
+          }
           changed(600)
-        }),
-      )
+        })
+      })
       break
     }
     case 'number': {
@@ -220,7 +265,9 @@ function questionBlock(q) {
       const input = h('textarea', { id: name, rows: 4, maxlength: q.maxLength ?? 4000, disabled: !editable, 'aria-labelledby': legendId })
       control = input
       read = () => (input.value.trim() ? input.value : undefined)
-      write = (v) => (input.value = v ?? '')
+      write = (v) => {
+        input.value = v ?? ''
+      }
       input.addEventListener('input', () => changed(1200))
     }
   }
@@ -228,18 +275,20 @@ function questionBlock(q) {
   // Special answers instead of a value.
   const allowed = [q.allowNotApplicable ? 'not_applicable' : null, q.allowUnknown ? 'unknown' : null].filter(Boolean)
   const specialInputs = allowed.map((sp) => h('input', { type: 'checkbox', id: `${base}-${sp}`, value: sp, disabled: !editable }))
-  specialInputs.forEach((input) =>
+  for (const input of specialInputs) {
     input.addEventListener('change', () => {
       if (input.checked) {
-        specialInputs.forEach((o) => o !== input && (o.checked = false))
+        for (const o of specialInputs) if (o !== input) o.checked = false
         write(null)
       }
       changed(150)
-    }),
-  )
-  control.addEventListener('change', () => specialInputs.forEach((o) => (o.checked = false)))
+    })
+  }
+  control.addEventListener('change', () => {
+    for (const o of specialInputs) o.checked = false
+  })
   control.addEventListener('input', (e) => {
-    if (e.target.value) specialInputs.forEach((o) => (o.checked = false))
+    if (e.target.value) for (const o of specialInputs) o.checked = false
   })
   const readSpecial = () => specialInputs.find((i) => i.checked)?.value ?? null
 
@@ -261,7 +310,19 @@ function questionBlock(q) {
       h('div', { class: 'field' }, h('label', { for: title.id }, t('assessment.evidence.title', { n })), title),
       h('div', { class: 'field' }, h('label', { for: url.id }, t('assessment.evidence.url', { n })), url, error),
       editable
-        ? h('button', { type: 'button', class: 'link-button', onclick: () => { evidenceRows.splice(evidenceRows.indexOf(row), 1); li.remove(); changed(300) } }, t('assessment.evidence.remove', { n }))
+        ? h(
+            'button',
+            {
+              type: 'button',
+              class: 'link-button',
+              onclick: () => {
+                evidenceRows.splice(evidenceRows.indexOf(row), 1)
+                li.remove()
+                changed(300)
+              },
+            },
+            t('assessment.evidence.remove', { n }),
+          )
         : null,
     )
     for (const el of [title, url]) el.addEventListener('input', () => changed(1200))
@@ -304,7 +365,7 @@ function questionBlock(q) {
   const a = answers.get(q.id)
   if (a) {
     write(a.value)
-    specialInputs.forEach((i) => (i.checked = a.special === i.value))
+    for (const i of specialInputs) i.checked = a.special === i.value
     comment.value = a.comment ?? ''
     for (const e of a.evidence ?? []) addEvidence(e)
   }
@@ -316,7 +377,9 @@ function questionBlock(q) {
     clear(
       carriedBox,
       current?.carriedForward ? h('span', { class: 'badge carried' }, t('assessment.carried')) : null,
-      current?.carriedForward && editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => save() }, t('assessment.carried.confirm')) : null,
+      current?.carriedForward && editable
+        ? h('button', { type: 'button', class: 'secondary small', onclick: () => save() }, t('assessment.carried.confirm'))
+        : null,
     )
   }
   refreshCarried()
@@ -325,7 +388,14 @@ function questionBlock(q) {
   const fieldset = h(
     'fieldset',
     { class: 'question', id: base, dataset: { question: q.id } },
-    h('legend', { id: legendId }, h('span', { class: 'q-text', ...textAttrs(`${at}/text`) }, q.text), q.required ? null : h('span', { class: 'muted' }, ' ', t('assessment.optional')), ' ', untranslated(`${at}/text`)),
+    h(
+      'legend',
+      { id: legendId },
+      h('span', { class: 'q-text', ...textAttrs(`${at}/text`) }, q.text),
+      q.required ? null : h('span', { class: 'muted' }, ' ', t('assessment.optional')),
+      ' ',
+      untranslated(`${at}/text`),
+    ),
     h(
       'p',
       { class: 'q-meta' },
@@ -334,12 +404,33 @@ function questionBlock(q) {
       h('span', { class: 'source' }, tParts('assessment.source', { ref: h('bdi', {}, q.source.ref) })),
       carriedBox,
     ),
-    q.guidance ? h('details', { class: 'guidance' }, h('summary', {}, t('assessment.guidance')), h('p', { dir: 'auto', ...textAttrs(`${at}/guidance`) }, q.guidance)) : null,
-    reviewComments.map((c) => h('aside', { class: 'review-comment', 'aria-label': t('assessment.reviewComment') }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body), h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`))),
+    q.guidance
+      ? h('details', { class: 'guidance' }, h('summary', {}, t('assessment.guidance')), h('p', { dir: 'auto', ...textAttrs(`${at}/guidance`) }, q.guidance))
+      : null,
+    reviewComments.map((c) =>
+      h(
+        'aside',
+        { class: 'review-comment', 'aria-label': t('assessment.reviewComment') },
+        h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '),
+        h('bdi', {}, c.body),
+        h('span', { class: 'muted' }, ` (${fmtDate(c.createdAt)})`),
+      ),
+    ),
     control,
     valueError,
     specialInputs.length
-      ? h('div', { class: 'specials' }, specialInputs.map((input) => h('label', { class: 'choice small', for: input.id }, input, h('span', {}, specialLabel(input.value), input.value === 'not_applicable' && q.notApplicableRequiresComment ? [' ', t('special.sayWhy')] : ''))))
+      ? h(
+          'div',
+          { class: 'specials' },
+          specialInputs.map((input) =>
+            h(
+              'label',
+              { class: 'choice small', for: input.id },
+              input,
+              h('span', {}, specialLabel(input.value), input.value === 'not_applicable' && q.notApplicableRequiresComment ? [' ', t('special.sayWhy')] : ''),
+            ),
+          ),
+        )
       : null,
     h(
       'details',
@@ -475,7 +566,14 @@ function questionBlock(q) {
     clear(
       conflictEl,
       h('p', { role: 'alert' }, h('strong', {}, t('assessment.conflict.alert')), ' ', t('assessment.conflict.choose')),
-      h('dl', { class: 'compare' }, h('dt', {}, t('assessment.conflict.theirs')), h('dd', { class: 'theirs' }, formatAnswer(q, theirs)), h('dt', {}, t('assessment.conflict.yours')), h('dd', { class: 'mine' }, formatAnswer(q, mine))),
+      h(
+        'dl',
+        { class: 'compare' },
+        h('dt', {}, t('assessment.conflict.theirs')),
+        h('dd', { class: 'theirs' }, formatAnswer(q, theirs)),
+        h('dt', {}, t('assessment.conflict.yours')),
+        h('dd', { class: 'mine' }, formatAnswer(q, mine)),
+      ),
       h(
         'div',
         { class: 'button-row' },
@@ -488,7 +586,7 @@ function questionBlock(q) {
               if (theirs) {
                 answers.set(q.id, { ...theirs, etag: theirEtag })
                 write(theirs.value)
-                specialInputs.forEach((i) => (i.checked = theirs.special === i.value))
+                for (const i of specialInputs) i.checked = theirs.special === i.value
                 comment.value = theirs.comment ?? ''
               }
               previewAnswers.delete(q.id)
@@ -532,7 +630,14 @@ function staffComment(q, base) {
     if (!area.value.trim()) return area.focus()
     try {
       const c = await api(`/assessments/${detail.id}/comments`, { method: 'POST', body: { questionId: q.id, body: area.value.trim() } })
-      list.append(h('aside', { class: 'review-comment' }, h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '), h('bdi', {}, c.body)))
+      list.append(
+        h(
+          'aside',
+          { class: 'review-comment' },
+          h('strong', {}, tParts('assessment.reviewFrom', { author: h('bdi', {}, c.author) }), ' '),
+          h('bdi', {}, c.body),
+        ),
+      )
       area.value = ''
       status.className = 'save-status saved'
       status.textContent = t('assessment.staff.added')
@@ -634,7 +739,11 @@ function refreshSummary() {
           'li',
           {},
           h('a', { href: `#domain-${d.domain}`, ...(domainAttrs.get(d.domain) ?? {}) }, domainTitle.get(d.domain) ?? d.title),
-          h('progress', { max: d.applicable || 1, value: d.answered, 'aria-label': t('assessment.progress.domain', { domain: domainTitle.get(d.domain) ?? d.title, answered: d.answered, applicable: d.applicable }) }),
+          h('progress', {
+            max: d.applicable || 1,
+            value: d.answered,
+            'aria-label': t('assessment.progress.domain', { domain: domainTitle.get(d.domain) ?? d.title, answered: d.answered, applicable: d.applicable }),
+          }),
           h('span', { class: 'muted' }, `${fmtNumber(d.answered)}/${fmtNumber(d.applicable)}`),
         ),
       ),
@@ -643,21 +752,42 @@ function refreshSummary() {
   clear(
     missingBox,
     h('h2', {}, t('assessment.missing.heading', { count: missing.length })),
-    missing.length ? h('ul', {}, missing.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, t('assessment.missing.none')),
+    missing.length
+      ? h(
+          'ul',
+          {},
+          missing.map((q) => h('li', {}, questionLink(q, shortText(q)))),
+        )
+      : h('p', {}, t('assessment.missing.none')),
   )
   const unconfirmed = unconfirmedNow()
   unconfirmedBox.hidden = !detail.carriedFrom && !unconfirmed.length
   clear(
     unconfirmedBox,
     h('h2', {}, t('assessment.toConfirm.heading', { count: unconfirmed.length })),
-    unconfirmed.length ? h('ul', {}, unconfirmed.map((q) => h('li', {}, questionLink(q, shortText(q))))) : h('p', {}, t('assessment.toConfirm.none')),
+    unconfirmed.length
+      ? h(
+          'ul',
+          {},
+          unconfirmed.map((q) => h('li', {}, questionLink(q, shortText(q)))),
+        )
+      : h('p', {}, t('assessment.toConfirm.none')),
   )
   for (const footer of domainFooters) footer.refresh()
   clear(
     chartBox,
     h('h2', {}, t('assessment.chart.heading')),
-    h('p', { class: 'help' }, detail.tier ? t('assessment.chart.overallTier', { score: pct(detail.overallScore), tier: tierLabel(detail.tier) }) : t('assessment.chart.overall', { score: pct(detail.overallScore) })),
-    barChart(detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score, foreign: Boolean(domainAttrs.get(d.domain)?.lang) })), { title: t('assessment.chart.title') }),
+    h(
+      'p',
+      { class: 'help' },
+      detail.tier
+        ? t('assessment.chart.overallTier', { score: pct(detail.overallScore), tier: tierLabel(detail.tier) })
+        : t('assessment.chart.overall', { score: pct(detail.overallScore) }),
+    ),
+    barChart(
+      detail.domains.map((d) => ({ label: domainTitle.get(d.domain) ?? d.title, value: d.score, foreign: Boolean(domainAttrs.get(d.domain)?.lang) })),
+      { title: t('assessment.chart.title') },
+    ),
   )
   review?.refresh?.()
 }
@@ -711,7 +841,16 @@ function domainFooter(d) {
   box.refresh = () => {
     const n = editable ? pending().length : 0
     box.hidden = n === 0 && !status.textContent
-    clear(box, n ? [h('p', { class: 'help' }, t('assessment.carried.confirmDomainHelp', { count: n })), h('button', { type: 'button', class: 'secondary confirm-domain', onclick: confirmAll }, t('assessment.carried.confirmDomain', { count: n }))] : null, status)
+    clear(
+      box,
+      n
+        ? [
+            h('p', { class: 'help' }, t('assessment.carried.confirmDomainHelp', { count: n })),
+            h('button', { type: 'button', class: 'secondary confirm-domain', onclick: confirmAll }, t('assessment.carried.confirmDomain', { count: n })),
+          ]
+        : null,
+      status,
+    )
   }
   domainFooters.push(box)
   return box
@@ -780,7 +919,15 @@ clear(
     h(
       'div',
       {},
-      h('p', { class: 'crumbs' }, h('a', { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` }, t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : country }))),
+      h(
+        'p',
+        { class: 'crumbs' },
+        h(
+          'a',
+          { href: me.role === 'administration' ? 'assessments.html' : `country.html?code=${detail.country}&questionnaire=${detail.questionnaire}` },
+          t('app.back', { page: me.role === 'administration' ? t('assessments.pageTitle') : country }),
+        ),
+      ),
       h('h1', {}, t('assessment.heading', { country }), ' ', h('span', textAttrs('/title'), questionnaire.title)),
       statusLine,
     ),
@@ -788,19 +935,32 @@ clear(
   takeFlash(),
   notice,
   generalComments.length
-    ? h('section', { class: 'card review-comments', 'aria-labelledby': 'rc-h' }, h('h2', { id: 'rc-h' }, t('assessment.reviewComments')), generalComments.map((c) => h('blockquote', {}, h('p', { dir: 'auto' }, c.body), h('footer', {}, tParts('assessment.commentFooter', { author: h('bdi', {}, c.author), date: fmtDate(c.createdAt) })))))
+    ? h(
+        'section',
+        { class: 'card review-comments', 'aria-labelledby': 'rc-h' },
+        h('h2', { id: 'rc-h' }, t('assessment.reviewComments')),
+        generalComments.map((c) =>
+          h(
+            'blockquote',
+            {},
+            h('p', { dir: 'auto' }, c.body),
+            h('footer', {}, tParts('assessment.commentFooter', { author: h('bdi', {}, c.author), date: fmtDate(c.createdAt) })),
+          ),
+        ),
+      )
     : null,
   h(
     'div',
     { class: 'layout' },
-    h('aside', { class: 'sidebar', 'aria-label': t('assessment.sidebar') }, h('div', { class: 'card' }, h('h2', {}, t('assessment.workflow')), review), missingBox, unconfirmedBox, summary),
     h(
-      'div',
-      { class: 'questions' },
-      chartBox,
-      h('div', { id: 'questionnaire-text' }, sections),
-      historySection(detail.transitions),
+      'aside',
+      { class: 'sidebar', 'aria-label': t('assessment.sidebar') },
+      h('div', { class: 'card' }, h('h2', {}, t('assessment.workflow')), review),
+      missingBox,
+      unconfirmedBox,
+      summary,
     ),
+    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text' }, sections), historySection(detail.transitions)),
   ),
 )
 updateVisibility()

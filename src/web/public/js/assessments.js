@@ -1,7 +1,21 @@
 // A national administration's assessments: status and progress; start a new one.
 import { api, ApiError } from './api.js'
 import { foreign, lang, t } from './i18n.js'
-import { clear, countryName, fmtDate, frame, h, loadCountryNames, message, pct, problemText, requireSignIn, STATUS_LABELS, statusBadge, versionTexts } from './ui.js'
+import {
+  clear,
+  countryName,
+  fmtDate,
+  frame,
+  h,
+  loadCountryNames,
+  message,
+  pct,
+  problemText,
+  requireSignIn,
+  STATUS_LABELS,
+  statusBadge,
+  versionTexts,
+} from './ui.js'
 
 const main = document.getElementById('main')
 const me = await requireSignIn('administration')
@@ -23,7 +37,13 @@ const tiers = new Map(
   await Promise.all(
     [...new Set(items.filter((a) => a.tier).map((a) => `${a.questionnaire}@${a.version}`))].map(async (key) => {
       const [q, v] = key.split('@')
-      return [key, await versionTexts(q, v).then((texts) => texts.tiers, () => new Map())]
+      return [
+        key,
+        await versionTexts(q, v).then(
+          (texts) => texts.tiers,
+          () => new Map(),
+        ),
+      ]
     }),
   ),
 )
@@ -47,7 +67,11 @@ const table = items.length
       h(
         'thead',
         {},
-        h('tr', {}, ['questionnaire', 'cycle', 'status', 'progress', 'readiness', 'updated'].map((c) => h('th', { scope: 'col' }, t(`assessments.col.${c}`)))),
+        h(
+          'tr',
+          {},
+          ['questionnaire', 'cycle', 'status', 'progress', 'readiness', 'updated'].map((c) => h('th', { scope: 'col' }, t(`assessments.col.${c}`))),
+        ),
       ),
       h(
         'tbody',
@@ -56,11 +80,20 @@ const table = items.length
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, h('a', { href: `assessment.html?id=${a.id}` }, titleOf(a.questionnaire), ` (${t('assessments.versionTag', { version: a.version })})`)),
+            h(
+              'th',
+              { scope: 'row' },
+              h('a', { href: `assessment.html?id=${a.id}` }, titleOf(a.questionnaire), ` (${t('assessments.versionTag', { version: a.version })})`),
+            ),
             h('td', {}, String(a.cycle)),
             h('td', {}, statusBadge(a.status)),
             h('td', {}, progress(a)),
-            h('td', { class: 'num' }, a.overallScore === null ? '–' : t('score.outOf100', { score: pct(a.overallScore) }), a.tier ? h('span', { class: 'tier' }, ' ', h('span', tierOf(a).attrs, tierOf(a).label)) : ''),
+            h(
+              'td',
+              { class: 'num' },
+              a.overallScore === null ? '–' : t('score.outOf100', { score: pct(a.overallScore) }),
+              a.tier ? h('span', { class: 'tier' }, ' ', h('span', tierOf(a).attrs, tierOf(a).label)) : '',
+            ),
             h('td', {}, fmtDate(a.updatedAt)),
           ),
         ),
@@ -72,8 +105,22 @@ const table = items.length
 const thisYear = new Date().getFullYear()
 const nextCycle = Math.max(thisYear, ...items.map((a) => a.cycle + 1))
 const status = h('div', { 'aria-live': 'polite' })
-const qSelect = h('select', { id: 'new-questionnaire', name: 'questionnaire', required: true }, questionnaires.map((q) => h('option', { value: q.id, ...(titleAttrs.get(q.id) ?? {}) }, q.title)))
-const cycleInput = h('input', { id: 'new-cycle', name: 'cycle', type: 'number', min: 2000, max: 2100, step: 1, value: nextCycle, required: true, inputmode: 'numeric' })
+const qSelect = h(
+  'select',
+  { id: 'new-questionnaire', name: 'questionnaire', required: true },
+  questionnaires.map((q) => h('option', { value: q.id, ...(titleAttrs.get(q.id) ?? {}) }, q.title)),
+)
+const cycleInput = h('input', {
+  id: 'new-cycle',
+  name: 'cycle',
+  type: 'number',
+  min: 2000,
+  max: 2100,
+  step: 1,
+  value: nextCycle,
+  required: true,
+  inputmode: 'numeric',
+})
 const fromSelect = h('select', { id: 'new-from', name: 'from' })
 // The latest earlier cycle is offered first, until the person picks a starting point themselves:
 // from then on their choice stays as long as it is still offered (editing the year must not undo it).

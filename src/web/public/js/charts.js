@@ -38,13 +38,30 @@ export function barChart(rows, { title, markerLabel } = {}) {
   rows.forEach((r, i) => {
     const y = i * rowH
     const label = r.label.length > 40 ? `${r.label.slice(0, 39)}…` : r.label
-    svg.append(s('text', { x: X(labelW - 8), y: y + rowH / 2 + 4, class: 'bar-label', ...(r.foreign && rtl ? { direction: 'ltr', 'unicode-bidi': 'isolate', 'text-anchor': 'start' } : { 'text-anchor': 'end' }) }, label))
+    svg.append(
+      s(
+        'text',
+        {
+          x: X(labelW - 8),
+          y: y + rowH / 2 + 4,
+          class: 'bar-label',
+          ...(r.foreign && rtl ? { direction: 'ltr', 'unicode-bidi': 'isolate', 'text-anchor': 'start' } : { 'text-anchor': 'end' }),
+        },
+        label,
+      ),
+    )
     const w = r.value === null ? 0 : (barW * Math.max(0, Math.min(100, r.value))) / 100
     const bw = Math.max(w, r.value === null ? 0 : 1)
     svg.append(s('rect', { x: rtl ? X(labelW) - bw : labelW, y: y + 6, width: bw, height: rowH - 12, rx: 3, class: `bar step-${scoreStep(r.value)}` }))
     if (typeof r.marker === 'number') {
       const mx = X(labelW + (barW * r.marker) / 100)
-      svg.append(s('line', { x1: mx, x2: mx, y1: y + 3, y2: y + rowH - 3, class: 'marker' }, s('title', {}, t('chart.point', { label: markerLabel ?? t('chart.median'), value: value(r.marker) }))))
+      svg.append(
+        s(
+          'line',
+          { x1: mx, x2: mx, y1: y + 3, y2: y + rowH - 3, class: 'marker' },
+          s('title', {}, t('chart.point', { label: markerLabel ?? t('chart.median'), value: value(r.marker) })),
+        ),
+      )
     }
     svg.append(s('text', { x: X(labelW + w + 6), y: y + rowH / 2 + 4, class: 'bar-value' }, value(r.value)))
   })

@@ -5,7 +5,21 @@ import { barChart, lineChart } from './charts.js'
 import { historySection } from './history.js'
 import { reviewPanel } from './review.js'
 import { fmtNumber, t, tParts } from './i18n.js'
-import { clear, countryName, frame, h, loadCountryNames, message, pct, regionName, requireSignIn, setFlash, statusBadge, takeFlash, versionTexts } from './ui.js'
+import {
+  clear,
+  countryName,
+  frame,
+  h,
+  loadCountryNames,
+  message,
+  pct,
+  regionName,
+  requireSignIn,
+  setFlash,
+  statusBadge,
+  takeFlash,
+  versionTexts,
+} from './ui.js'
 
 const main = document.getElementById('main')
 const me = await requireSignIn('staff')
@@ -44,7 +58,12 @@ if (!latest) {
       statusBadge(latest.status),
       ' ',
       tier
-        ? tParts('country.statusLineTier', { cycle: String(latest.cycle), score: pct(latest.overall.score), tier: h('span', tier.attrs, tier.label), coverage: latest.overall.coverage ?? 0 })
+        ? tParts('country.statusLineTier', {
+            cycle: String(latest.cycle),
+            score: pct(latest.overall.score),
+            tier: h('span', tier.attrs, tier.label),
+            coverage: latest.overall.coverage ?? 0,
+          })
         : t('country.statusLine', { cycle: String(latest.cycle), score: pct(latest.overall.score), coverage: latest.overall.coverage ?? 0 }),
       ' · ',
       h('a', { href: `assessment.html?id=${latest.id}` }, t('country.readAnswers')),
@@ -65,8 +84,21 @@ if (!latest) {
       h(
         'div',
         {},
-        h('section', { class: 'card', 'aria-labelledby': 'trend-h' }, h('h2', { id: 'trend-h' }, t('country.trend.heading')), lineChart(cycles.map((c) => ({ label: c.cycle, value: c.overall.score })), { title: t('country.trend.chart', { country: name }) })),
-        h('section', { class: 'card', 'aria-labelledby': 'review-h' }, h('h2', { id: 'review-h' }, t('country.review.heading', { cycle: String(latest.cycle) })), review),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'trend-h' },
+          h('h2', { id: 'trend-h' }, t('country.trend.heading')),
+          lineChart(
+            cycles.map((c) => ({ label: c.cycle, value: c.overall.score })),
+            { title: t('country.trend.chart', { country: name }) },
+          ),
+        ),
+        h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'review-h' },
+          h('h2', { id: 'review-h' }, t('country.review.heading', { cycle: String(latest.cycle) })),
+          review,
+        ),
         historySection(detail.transitions),
       ),
     ),
@@ -77,23 +109,33 @@ if (!latest) {
       h(
         'table',
         { class: 'data' },
-        h('thead', {}, h('tr', {}, ['cycle', 'version', 'status', 'overall', 'median', 'answered', 'link'].map((c) => h('th', { scope: 'col' }, t(`country.col.${c}`))))),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ['cycle', 'version', 'status', 'overall', 'median', 'answered', 'link'].map((c) => h('th', { scope: 'col' }, t(`country.col.${c}`))),
+          ),
+        ),
         h(
           'tbody',
           {},
-          [...cycles].reverse().map((c) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row' }, String(c.cycle)),
-              h('td', {}, fmtNumber(c.version)),
-              h('td', {}, statusBadge(c.status)),
-              h('td', { class: 'num' }, pct(c.overall.score)),
-              h('td', { class: 'num' }, pct(c.overall.regionMedian)),
-              h('td', { class: 'num' }, t('country.answered', { answered: c.overall.answered, applicable: c.overall.applicable })),
-              h('td', {}, h('a', { href: `assessment.html?id=${c.id}` }, t('country.answersOf', { cycle: String(c.cycle) }))),
+          [...cycles]
+            .reverse()
+            .map((c) =>
+              h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, String(c.cycle)),
+                h('td', {}, fmtNumber(c.version)),
+                h('td', {}, statusBadge(c.status)),
+                h('td', { class: 'num' }, pct(c.overall.score)),
+                h('td', { class: 'num' }, pct(c.overall.regionMedian)),
+                h('td', { class: 'num' }, t('country.answered', { answered: c.overall.answered, applicable: c.overall.applicable })),
+                h('td', {}, h('a', { href: `assessment.html?id=${c.id}` }, t('country.answersOf', { cycle: String(c.cycle) }))),
+              ),
             ),
-          ),
         ),
       ),
     ),

@@ -48,18 +48,37 @@ if (!filters.version) filters.version = String(qInfo().latestVersion)
 if (!filters.cycle && cycles.length) filters.cycle = String(cycles[0])
 
 function select(id, label, options, value) {
-  const el = h('select', { id, name: id }, options.map(([v, text, attrs]) => h('option', { value: v, selected: String(v) === String(value), ...(attrs ?? {}) }, text)))
+  const el = h(
+    'select',
+    { id, name: id },
+    options.map(([v, text, attrs]) => h('option', { value: v, selected: String(v) === String(value), ...(attrs ?? {}) }, text)),
+  )
   return h('div', { class: 'field' }, h('label', { for: id }, label), el)
 }
 
 const form = h(
   'form',
   { class: 'card filters', id: 'filters', 'aria-label': t('dashboard.filters') },
-  select('questionnaire', t('dashboard.questionnaire'), questionnaires.map((q, i) => [q.id, q.title, titleAttrs(i)]), filters.questionnaire),
-  select('version', t('dashboard.version'), qInfo().versions.map((v) => [v.version, t('dashboard.versionN', { version: v.version })]), filters.version),
+  select(
+    'questionnaire',
+    t('dashboard.questionnaire'),
+    questionnaires.map((q, i) => [q.id, q.title, titleAttrs(i)]),
+    filters.questionnaire,
+  ),
+  select(
+    'version',
+    t('dashboard.version'),
+    qInfo().versions.map((v) => [v.version, t('dashboard.versionN', { version: v.version })]),
+    filters.version,
+  ),
   select('cycle', t('dashboard.cycle'), cycles.length ? cycles.map((c) => [c, String(c)]) : [['', t('dashboard.noCycle')]], filters.cycle),
   select('region', t('dashboard.region'), [['', t('dashboard.allRegions')], ...REGIONS.map((r) => [r, regionName(r)])], filters.region),
-  select('status', t('dashboard.status'), [['', t('dashboard.allStatuses')], ['submitted,validated', t('dashboard.submittedOrValidated')], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])], filters.status),
+  select(
+    'status',
+    t('dashboard.status'),
+    [['', t('dashboard.allStatuses')], ['submitted,validated', t('dashboard.submittedOrValidated')], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])],
+    filters.status,
+  ),
   h('button', { type: 'submit', class: 'primary' }, t('dashboard.apply')),
 )
 form.addEventListener('submit', (e) => {
@@ -80,7 +99,7 @@ function exportQuery() {
   const q = new URLSearchParams({ questionnaire: filters.questionnaire, version: filters.version })
   if (filters.cycle) q.set('cycle', filters.cycle)
   if (filters.region) q.set('region', filters.region)
-  q.set('status', (filters.status || STATUSES.join(',')))
+  q.set('status', filters.status || STATUSES.join(','))
   return q.toString()
 }
 const downloads = h(
@@ -108,10 +127,7 @@ const scores = await domainScores(rows)
 const aggQuery = new URLSearchParams({ questionnaire: filters.questionnaire, version: filters.version, status: statusList.join(',') })
 if (filters.cycle) aggQuery.set('cycle', filters.cycle)
 if (filters.region) aggQuery.set('region', filters.region)
-const [byRegion, overall] = await Promise.all([
-  api(`/readiness?${aggQuery}&groupBy=region`).catch(() => null),
-  api(`/readiness?${aggQuery}`).catch(() => null),
-])
+const [byRegion, overall] = await Promise.all([api(`/readiness?${aggQuery}&groupBy=region`).catch(() => null), api(`/readiness?${aggQuery}`).catch(() => null)])
 
 /** Minimal RFC 4180 parser (quoted fields, doubled quotes, CRLF). */
 function parseCsv(text) {
@@ -122,15 +138,26 @@ function parseCsv(text) {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++
-      else if (c === '"') quoted = false
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i++
+      } else if (c === '"') quoted = false
       else field += c
     } else if (c === '"') quoted = true
-    else if (c === ',') row.push(field), (field = '')
-    else if (c === '\n') row.push(field), rows.push(row), (row = []), (field = '')
-    else if (c !== '\r') field += c
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n') {
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+    } else if (c !== '\r') field += c
   }
-  if (field || row.length) row.push(field), rows.push(row)
+  if (field || row.length) {
+    row.push(field)
+    rows.push(row)
+  }
   return rows
 }
 
@@ -168,7 +195,13 @@ const legend = h(
   'div',
   { class: 'legend', 'aria-hidden': 'true' },
   h('span', {}, t('dashboard.legend')),
-  [['0', 0, 19], ['1', 20, 39], ['2', 40, 59], ['3', 60, 79], ['4', 80, 100]]
+  [
+    ['0', 0, 19],
+    ['1', 20, 39],
+    ['2', 40, 59],
+    ['3', 60, 79],
+    ['4', 80, 100],
+  ]
     .map(([step, from, to]) => h('span', { class: `swatch step-${step}` }, `${fmtInteger(from)}–${fmtInteger(to)}`))
     .concat(h('span', { class: 'swatch step-none' }, t('score.none'))),
 )
@@ -201,7 +234,12 @@ const heat = rows.length
             return h(
               'tr',
               { dataset: { country: a.country } },
-              h('th', { scope: 'row' }, h('a', { href: `country.html?code=${a.country}&questionnaire=${filters.questionnaire}` }, name(a)), h('span', { class: 'region' }, regionName(a.region))),
+              h(
+                'th',
+                { scope: 'row' },
+                h('a', { href: `country.html?code=${a.country}&questionnaire=${filters.questionnaire}` }, name(a)),
+                h('span', { class: 'region' }, regionName(a.region)),
+              ),
               h('td', {}, statusBadge(a.status)),
               domains.map((d) => cell(byDomain.get(d.id)?.score ?? null, t('dashboard.heat.cell', { country: name(a), domain: d.title }))),
               h('td', { class: `cell overall step-${scoreStep(a.overallScore)}` }, a.overallScore === null ? '–' : pct(a.overallScore)),
@@ -219,7 +257,17 @@ function regionTable(data) {
     'table',
     { class: 'data' },
     h('caption', { class: 'visually-hidden' }, t('dashboard.regions.caption')),
-    h('thead', {}, h('tr', {}, ['region', 'countries', 'median', 'mean', 'lowest', 'highest'].map((c, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t(`dashboard.regions.${c}`))))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['region', 'countries', 'median', 'mean', 'lowest', 'highest'].map((c, i) =>
+          h('th', { scope: 'col', class: i ? 'num' : '' }, t(`dashboard.regions.${c}`)),
+        ),
+      ),
+    ),
     h(
       'tbody',
       {},
@@ -242,7 +290,9 @@ function tierBars(data) {
   const tiers = data?.groups?.[0]?.overall?.tiers
   if (!tiers) return message('info', t('dashboard.tiers.unavailable'))
   // Tiers by their label in the page's language, never by id.
-  const labels = new Map(version.scoring.tiers.map((tier, i) => [tier.id, { label: tier.label, attrs: versionFallbacks.has(`/scoring/tiers/${i}/label`) ? foreign('en') : {} }]))
+  const labels = new Map(
+    version.scoring.tiers.map((tier, i) => [tier.id, { label: tier.label, attrs: versionFallbacks.has(`/scoring/tiers/${i}/label`) ? foreign('en') : {} }]),
+  )
   const total = Object.values(tiers).reduce((s, n) => s + n, 0) || 1
   return h(
     'ul',
@@ -261,7 +311,13 @@ function tierBars(data) {
 
 main.querySelector('.loading')?.remove()
 main.append(
-  h('section', { 'aria-labelledby': 'heat-h' }, h('h2', { id: 'heat-h' }, t('dashboard.heat.heading', { cycle: filters.cycle || '–', version: filters.version })), legend, heat),
+  h(
+    'section',
+    { 'aria-labelledby': 'heat-h' },
+    h('h2', { id: 'heat-h' }, t('dashboard.heat.heading', { cycle: filters.cycle || '–', version: filters.version })),
+    legend,
+    heat,
+  ),
   h(
     'div',
     { class: 'grid-2' },

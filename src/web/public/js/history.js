@@ -11,7 +11,8 @@ const T = {
   started: (to) => t('history.started', { status: STATUS_LABELS[to] ?? to }),
   change: (from, to) => t('history.change', { from: STATUS_LABELS[from] ?? from, to: STATUS_LABELS[to] ?? to }),
   // Labels and names are typed by people, in any script: isolated.
-  by: (who, role) => (who ? (role ? tParts('history.by', { label: h('bdi', {}, who), role: label('role', role) }) : h('bdi', {}, who)) : t('history.removedToken')),
+  by: (who, role) =>
+    who ? (role ? tParts('history.by', { label: h('bdi', {}, who), role: label('role', role) }) : h('bdi', {}, who)) : t('history.removedToken'),
   empty: t('history.empty'),
 }
 
@@ -25,7 +26,15 @@ export function historySection(transitions, headingId = 'history-h') {
           'table',
           { class: 'data history' },
           h('caption', { class: 'visually-hidden' }, T.caption),
-          h('thead', {}, h('tr', {}, T.columns.map((c) => h('th', { scope: 'col' }, c)))),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              T.columns.map((c) => h('th', { scope: 'col' }, c)),
+            ),
+          ),
           h(
             'tbody',
             {},

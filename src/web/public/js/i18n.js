@@ -105,6 +105,7 @@ export function languageSwitcher(h) {
     languages.map((l) => h('option', { value: l.code, lang: l.code, selected: l.code === lang }, l.name)),
   )
   select.addEventListener('change', async () => {
+    // biome-ignore lint/suspicious/noDocumentCookie: the Cookie Store API is not in every browser the ministries use; this cookie holds only the language.
     document.cookie = `${PREFERENCE_COOKIE}=${select.value}; Path=/; Max-Age=31536000; SameSite=Lax`
     // Signed out (the sign-in page) this is a 401, and the cookie alone keeps the choice.
     await api('/me/language', { method: 'PUT', body: { language: select.value }, redirectOn401: false }).catch(() => undefined)

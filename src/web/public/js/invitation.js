@@ -13,8 +13,13 @@ document.querySelector('#site-header .header-inner')?.append(languageSwitcher(h)
 
 function gone(error) {
   const code = error instanceof ApiError ? error.problem?.code : undefined
-  const key = { invitation_expired: 'invitation.gone.expired', invitation_used: 'invitation.gone.used', invitation_revoked: 'invitation.gone.revoked' }[code] ?? 'invitation.gone.unknown'
-  clear(main, h('div', { class: 'card' }, h('h1', {}, t('invitation.title')), message('error', t(key)), h('p', {}, h('a', { href: 'index.html' }, t('reset.signIn')))))
+  const key =
+    { invitation_expired: 'invitation.gone.expired', invitation_used: 'invitation.gone.used', invitation_revoked: 'invitation.gone.revoked' }[code] ??
+    'invitation.gone.unknown'
+  clear(
+    main,
+    h('div', { class: 'card' }, h('h1', {}, t('invitation.title')), message('error', t(key)), h('p', {}, h('a', { href: 'index.html' }, t('reset.signIn')))),
+  )
 }
 
 let invitation
@@ -93,7 +98,11 @@ function showRecoveryCodes(me) {
       { class: 'card' },
       h('h1', { tabindex: '-1' }, t('invitation.recoveryHeading')),
       h('p', {}, t('invitation.recoveryLead')),
-      h('ul', { class: 'recovery-codes', dir: 'ltr' }, me.recoveryCodes.map((c) => h('li', {}, h('code', {}, c)))),
+      h(
+        'ul',
+        { class: 'recovery-codes', dir: 'ltr' },
+        me.recoveryCodes.map((c) => h('li', {}, h('code', {}, c))),
+      ),
       next,
     ),
   )

@@ -42,36 +42,52 @@ function row(p, refresh) {
   if (p.id !== me.personId) {
     if (p.status === 'invited') {
       actions.push(
-        h('button', {
-          type: 'button',
-          class: 'link-button',
-          onclick: async () => {
-            try {
-              const sent = await api(`/persons/${p.id}/invitations`, { method: 'POST' })
-              clear(status, message('info', sent.link ? [t('people.invite.link', { name: p.name }), ' ', h('code', { dir: 'ltr' }, sent.link)] : t('people.invite.sent', { email: p.email })))
-            } catch (error) {
-              clear(status, message('error', problemText(error)))
-            }
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            onclick: async () => {
+              try {
+                const sent = await api(`/persons/${p.id}/invitations`, { method: 'POST' })
+                clear(
+                  status,
+                  message(
+                    'info',
+                    sent.link
+                      ? [t('people.invite.link', { name: p.name }), ' ', h('code', { dir: 'ltr' }, sent.link)]
+                      : t('people.invite.sent', { email: p.email }),
+                  ),
+                )
+              } catch (error) {
+                clear(status, message('error', problemText(error)))
+              }
+            },
           },
-        }, t('people.resend')),
+          t('people.resend'),
+        ),
       )
     }
     const next = p.status === 'disabled' ? 'active' : 'disabled'
     if (!(p.status === 'invited' && next === 'active')) {
       actions.push(
-        h('button', {
-          type: 'button',
-          class: 'link-button',
-          onclick: async () => {
-            if (next === 'disabled' && !confirm(t('people.confirmDisable', { name: p.name }))) return
-            try {
-              await api(`/persons/${p.id}`, { method: 'PATCH', body: { status: next } })
-              await refresh()
-            } catch (error) {
-              clear(status, message('error', problemText(error)))
-            }
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link-button',
+            onclick: async () => {
+              if (next === 'disabled' && !confirm(t('people.confirmDisable', { name: p.name }))) return
+              try {
+                await api(`/persons/${p.id}`, { method: 'PATCH', body: { status: next } })
+                await refresh()
+              } catch (error) {
+                clear(status, message('error', problemText(error)))
+              }
+            },
           },
-        }, t(next === 'disabled' ? 'people.disable' : 'people.enable')),
+          t(next === 'disabled' ? 'people.disable' : 'people.enable'),
+        ),
       )
     }
   }
@@ -80,7 +96,15 @@ function row(p, refresh) {
     {},
     h('th', { scope: 'row' }, h('bdi', {}, p.name)),
     h('td', { dir: 'ltr' }, p.email ?? '—'),
-    h('td', {}, h('ul', { class: 'plain' }, p.memberships.map((m) => h('li', {}, membershipText(m))))),
+    h(
+      'td',
+      {},
+      h(
+        'ul',
+        { class: 'plain' },
+        p.memberships.map((m) => h('li', {}, membershipText(m))),
+      ),
+    ),
     h('td', {}, label('people.status', p.status)),
     h('td', {}, p.lastSignInAt ? fmtDateTime(p.lastSignInAt) : t('people.never')),
     h('td', {}, actions),
@@ -90,17 +114,34 @@ function row(p, refresh) {
 function inviteForm(questionnaires, refresh) {
   const name = h('input', { id: 'invite-name', required: true, autocomplete: 'off' })
   const email = h('input', { id: 'invite-email', type: 'email', required: true, spellcheck: 'false' })
-  const language = h('select', { id: 'invite-language' }, ['ar', 'en', 'es', 'fr', 'ru', 'zh'].map((l) => h('option', { value: l, selected: l === lang, lang: l }, new Intl.DisplayNames([l], { type: 'language' }).of(l))))
+  const language = h(
+    'select',
+    { id: 'invite-language' },
+    ['ar', 'en', 'es', 'fr', 'ru', 'zh'].map((l) =>
+      h('option', { value: l, selected: l === lang, lang: l }, new Intl.DisplayNames([l], { type: 'language' }).of(l)),
+    ),
+  )
   const roles = isAdmin ? ['focal_point', 'contributor', 'reviewer', 'analyst', 'admin'] : ['contributor']
-  const role = h('select', { id: 'invite-role' }, roles.map((r) => h('option', { value: r }, label('membership', r))))
+  const role = h(
+    'select',
+    { id: 'invite-role' },
+    roles.map((r) => h('option', { value: r }, label('membership', r))),
+  )
   const country = h('input', { id: 'invite-country', value: focalOf ?? '', maxlength: 3, size: 4, dir: 'ltr', readonly: !isAdmin })
-  const boxes = questionnaires.flatMap((q) => q.domains.map((d) => ({ q: q.id, d: d.id, box: h('input', { type: 'checkbox', id: `d-${q.id}-${d.id}`, value: d.id }), title: d.title })))
+  const boxes = questionnaires.flatMap((q) =>
+    q.domains.map((d) => ({ q: q.id, d: d.id, box: h('input', { type: 'checkbox', id: `d-${q.id}-${d.id}`, value: d.id }), title: d.title })),
+  )
   const domainSet = h(
     'fieldset',
     {},
     h('legend', {}, t('people.invite.domains')),
     questionnaires.map((q) =>
-      h('div', {}, h('p', {}, h('strong', {}, q.title)), boxes.filter((b) => b.q === q.id).map((b) => h('div', { class: 'check' }, b.box, ' ', h('label', { for: b.box.id }, b.title)))),
+      h(
+        'div',
+        {},
+        h('p', {}, h('strong', {}, q.title)),
+        boxes.filter((b) => b.q === q.id).map((b) => h('div', { class: 'check' }, b.box, ' ', h('label', { for: b.box.id }, b.title))),
+      ),
     ),
   )
   const national = () => role.value === 'focal_point' || role.value === 'contributor'
@@ -138,10 +179,18 @@ function inviteForm(questionnaires, refresh) {
       ...(scoped ? { questionnaire: ticked[0].q, domains: ticked.filter((b) => b.q === ticked[0].q).map((b) => b.d) } : {}),
     }
     try {
-      const res = await api('/persons', { method: 'POST', body: { name: name.value.trim(), email: email.value.trim(), language: language.value, memberships: [membership] } })
+      const res = await api('/persons', {
+        method: 'POST',
+        body: { name: name.value.trim(), email: email.value.trim(), language: language.value, memberships: [membership] },
+      })
       clear(
         formStatus,
-        message('info', res.invitation.link ? [t('people.invite.link', { name: res.person.name }), ' ', h('code', { dir: 'ltr' }, res.invitation.link)] : t('people.invite.sent', { email: res.person.email })),
+        message(
+          'info',
+          res.invitation.link
+            ? [t('people.invite.link', { name: res.person.name }), ' ', h('code', { dir: 'ltr' }, res.invitation.link)]
+            : t('people.invite.sent', { email: res.person.email }),
+        ),
       )
       form.reset()
       sync()
@@ -166,7 +215,15 @@ const table = h(
   'table',
   { class: 'data' },
   h('caption', {}, t('people.caption')),
-  h('thead', {}, h('tr', {}, ['name', 'email', 'memberships', 'status', 'lastSignIn', 'actions'].map((c) => h('th', { scope: 'col' }, t(`people.col.${c}`))))),
+  h(
+    'thead',
+    {},
+    h(
+      'tr',
+      {},
+      ['name', 'email', 'memberships', 'status', 'lastSignIn', 'actions'].map((c) => h('th', { scope: 'col' }, t(`people.col.${c}`))),
+    ),
+  ),
   tbody,
 )
 const questionnaires = await questionnaireDomains().catch(() => [])

@@ -14,7 +14,17 @@ const signIn = () => h('p', {}, h('a', { href: 'index.html' }, t('reset.signIn')
 if (!secret) {
   const status = h('div', { 'aria-live': 'polite' })
   const email = h('input', { id: 'email', type: 'email', autocomplete: 'username', required: true, spellcheck: 'false' })
-  const form = h('form', { class: 'card signin', novalidate: true }, h('h1', {}, t('reset.title')), h('p', { class: 'lead' }, t('reset.lead')), h('label', { for: 'email' }, t('reset.email')), email, h('button', { type: 'submit', class: 'primary' }, t('reset.send')), status, signIn())
+  const form = h(
+    'form',
+    { class: 'card signin', novalidate: true },
+    h('h1', {}, t('reset.title')),
+    h('p', { class: 'lead' }, t('reset.lead')),
+    h('label', { for: 'email' }, t('reset.email')),
+    email,
+    h('button', { type: 'submit', class: 'primary' }, t('reset.send')),
+    status,
+    signIn(),
+  )
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
     if (!email.value.trim()) return email.focus()

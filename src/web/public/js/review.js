@@ -88,14 +88,36 @@ export function reviewPanel(detail, { onDone, blockers = () => [], leads = () =>
     // Validation cannot be undone: it asks first, saying so, in place (no pop-up window).
     const ask = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `validate-q-${detail.id}`, hidden: true })
     function askValidate() {
-      const cancel = h('button', { type: 'button', onclick: () => { ask.hidden = true; buttons.hidden = false; buttons.querySelector('button')?.focus() } }, T.cancel)
+      const cancel = h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            ask.hidden = true
+            buttons.hidden = false
+            buttons.querySelector('button')?.focus()
+          },
+        },
+        T.cancel,
+      )
       clear(
         ask,
         h('p', { id: `validate-q-${detail.id}` }, T.confirmValidate(detail)),
         h(
           'div',
           { class: 'button-row' },
-          h('button', { type: 'button', class: 'primary', onclick: () => { ask.hidden = true; run('validate', comment.value.trim()) } }, T.yesValidate),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'primary',
+              onclick: () => {
+                ask.hidden = true
+                run('validate', comment.value.trim())
+              },
+            },
+            T.yesValidate,
+          ),
           cancel,
         ),
       )

@@ -9,7 +9,6 @@ import { clear, h, message, problemText } from './ui.js'
 const main = document.getElementById('main')
 const params = new URLSearchParams(location.search)
 
-
 try {
   const me = await api('/me', { redirectOn401: false })
   location.replace(destination(me))
@@ -25,7 +24,10 @@ function field(id, labelKey, attrs, helpKey) {
 async function render() {
   document.title = t('app.pageTitle', { page: t('signin.title') })
   document.querySelector('#site-header .header-inner')?.append(languageSwitcher(h))
-  const sso = await fetch('/auth/oidc', { headers: { accept: 'application/json' } }).then((r) => r.ok, () => false)
+  const sso = await fetch('/auth/oidc', { headers: { accept: 'application/json' } }).then(
+    (r) => r.ok,
+    () => false,
+  )
   const status = h('div', { id: 'signin-status', 'aria-live': 'polite' })
   const email = field('email', 'signin.emailLabel', { type: 'email', autocomplete: 'username', required: true, spellcheck: 'false' })
   const password = field('password', 'signin.passwordLabel', { type: 'password', autocomplete: 'current-password', required: true })
@@ -54,7 +56,11 @@ async function render() {
       return
     }
     clear(status, message('info', t('signin.working')))
-    const body = { email: email.input.value.trim(), password: password.input.value, ...(codeBox.hidden || !code.input.value.trim() ? {} : { code: code.input.value.trim() }) }
+    const body = {
+      email: email.input.value.trim(),
+      password: password.input.value,
+      ...(codeBox.hidden || !code.input.value.trim() ? {} : { code: code.input.value.trim() }),
+    }
     try {
       const me = await api('/session', { method: 'POST', body, redirectOn401: false })
       location.assign(destination(me))

@@ -141,7 +141,10 @@ export function frame(me, { title }) {
         ? ['people.html', t('people.pageTitle')]
         : ['dashboard.html', t('dashboard.pageTitle')]
   // Admins and focal points manage people; the link beside the role's own page.
-  const people = home[0] !== 'people.html' && me.memberships?.some((m) => m.role === 'admin' || m.role === 'focal_point') ? h('a', { href: 'people.html' }, t('people.pageTitle')) : null
+  const people =
+    home[0] !== 'people.html' && me.memberships?.some((m) => m.role === 'admin' || m.role === 'focal_point')
+      ? h('a', { href: 'people.html' }, t('people.pageTitle'))
+      : null
   const signOut = h(
     'button',
     {
