@@ -1,22 +1,29 @@
-// Debian's Chromium through playwright-core, launched as test/web/browser.test.ts does, for the
-// browser tests that need a page of their own.
+// Debian's Chromium through playwright-core, with a profile of its own (so an empty cache), closed
+// with the test: every browser test launches it here.
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
+import { chromium, type BrowserContext, type LaunchOptions } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** A tap `skip` value: false when Chromium is there, otherwise why the test cannot run. */
 export const NO_CHROMIUM = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)`
 
-export async function launchChromium(t: { teardown(fn: () => unknown): void }, extraArgs: string[] = []): Promise<BrowserContext> {
+type ContextOptions = NonNullable<Parameters<typeof chromium.launchPersistentContext>[1]>
+
+export async function launchChromium(
+  t: { teardown(fn: () => unknown): void },
+  extraArgs: string[] = [],
+  options: Pick<ContextOptions, 'viewport' | 'acceptDownloads' | 'locale'> & Pick<LaunchOptions, 'env'> = {},
+): Promise<BrowserContext> {
   const profile = await mkdtemp(path.join(tmpdir(), 'tr-chromium-'))
   t.teardown(() => rm(profile, { recursive: true, force: true }))
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1366, height: 900 },
+    ...options,
     args: [
       '--headless',
       '--no-sandbox',

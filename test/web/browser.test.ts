@@ -2,13 +2,12 @@
 // signs in, starts an assessment, answers (and sees "saved"), meets a conflict and resolves it,
 // completes and submits; ITU-D staff find the country on the heat map, validate, download the CSV.
 // Screenshots of each main page go to test-output/screenshots/ (gitignored).
-import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { t as translate } from '../../src/i18n/catalogs.js'
 import type { FastifyInstance } from 'fastify'
@@ -24,35 +23,16 @@ import { testToken } from '../helpers/tokens.js'
 declare const document: any, window: any, innerWidth: number, innerHeight: number, Node: { DOCUMENT_POSITION_FOLLOWING: number }
 declare function scrollBy(x: number, y: number): void
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const SHOTS = path.resolve('test-output/screenshots')
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 t.setTimeout(600_000)
 
-const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)`
+const skip = NO_CHROMIUM
 
 /** A chromium with a profile of its own (so an empty cache), closed with the test. */
 async function browser(t: Test, viewport = { width: 1366, height: 900 }): Promise<{ context: BrowserContext; page: Page; pageErrors: string[] }> {
-  const profile = await mkdtemp(path.join(tmpdir(), 'tr-chromium-'))
-  t.teardown(() => rm(profile, { recursive: true, force: true }))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    acceptDownloads: true,
-    viewport,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  t.teardown(() => context.close())
+  const context = await launchChromium(t, [], { viewport, acceptDownloads: true })
   const page = context.pages()[0] ?? (await context.newPage())
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))

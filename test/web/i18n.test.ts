@@ -3,13 +3,13 @@
 // direction (its punctuation stays where English puts it); the switcher turns the interface into
 // Chinese and remembers it; axe finds nothing critical or serious on the main pages in any language.
 /// <reference lib="dom" />
-import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { t as translate } from '../../src/i18n/catalogs.js'
 import { LANGUAGES, type Language } from '../../src/i18n/languages.js'
@@ -17,9 +17,8 @@ import { createAssessment } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)`
+const skip = NO_CHROMIUM
 t.setTimeout(600_000)
 
 // The first question of cdc v1, translated into Arabic by this test's own translation file; its
@@ -29,25 +28,7 @@ const SECOND = 'cdc.human_rights.restriction_safeguards'
 const ARABIC_TEXT = 'هل يوجد في بلدك صك ملزم قانوناً ونافذ يسمح بتقييد حرية التعبير وسرية الاتصالات والخصوصية لأغراض يحددها القانون تحديداً دقيقاً فحسب؟'
 
 async function browser(t: Test): Promise<BrowserContext> {
-  const profile = await mkdtemp(path.join(tmpdir(), 'tr-chromium-'))
-  t.teardown(() => rm(profile, { recursive: true, force: true }))
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    locale: 'en-US',
-    viewport: { width: 1366, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  t.teardown(() => context.close())
+  const context = await launchChromium(t, [], { locale: 'en-US' })
   return context
 }
 

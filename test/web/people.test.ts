@@ -3,12 +3,9 @@
 // sets a password and lands on its assessments; it invites a contributor for the taxation domain
 // (§3.4) only; the contributor answers a §3.4 question and is refused on §3.3; the focal point
 // submits; after sign-out the old cookie is refused.
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
 import t, { type Test } from 'tap'
 import { answerAll, createAssessment } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
@@ -17,28 +14,11 @@ import { testToken } from '../helpers/tokens.js'
 
 declare const fetch: (url: string, init?: object) => Promise<{ status: number }>
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const skip = existsSync(CHROMIUM) ? false : `no chromium at ${CHROMIUM} (apt-get install -y chromium)`
+const skip = NO_CHROMIUM
 t.setTimeout(300_000)
 
 async function context(t: Test): Promise<{ context: BrowserContext; page: Page }> {
-  const profile = await mkdtemp(path.join(tmpdir(), 'tr-chromium-'))
-  t.teardown(() => rm(profile, { recursive: true, force: true }))
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-  t.teardown(() => ctx.close())
+  const ctx = await launchChromium(t)
   return { context: ctx, page: ctx.pages()[0] ?? (await ctx.newPage()) }
 }
 
