@@ -8,13 +8,14 @@ import { AUDIT_ACTIONS, MEMBERSHIP_ROLES, PERSON_STATUSES } from '../db/schema.j
 import { AppError, conflict, forbidden, notFound, problems, unprocessable } from '../errors.js'
 import type { Mailer } from '../mail/mailer.js'
 import { formatDate, renderMail } from '../mail/messages.js'
-import { requirePrincipal } from '../plugins/auth.js'
+import { clientKey, requirePrincipal } from '../plugins/auth.js'
 import { LANGUAGES } from '../questionnaires/schema.js'
 import { openSession } from '../web/session.js'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { audit } from './audit.js'
 import { hashSecret, isWellFormedSecret, newSecret } from './secrets.js'
+import { throttled } from './throttle.js'
 import { checkTotp, newRecoveryCodes, newTotpSecret, storeRecoveryCodes, totpUri, useSecondFactor } from './second-factor.js'
 import { hashPassword, passwordProblem } from './passwords.js'
 import { hasMembership, loadPrincipal, type Principal } from './principal.js'
@@ -132,6 +133,9 @@ async function assertMayManage(app: FastifyInstance, actor: Principal, personId:
   const managed = theirs.length > 0 && theirs.every((m) => m.role === 'contributor' && m.country && hasMembership(actor, 'focal_point', m.country))
   if (!managed) throw forbidden('only an admin (or the focal point, for its contributors) manages this person')
 }
+
+/** Password-reset requests one address may make in an hour. */
+const RESETS_PER_HOUR = 5
 
 /** Persons holding the admin membership must sign in with a second factor. */
 async function needsSecondFactor(db: Kysely<Database>, personId: string): Promise<boolean> {
@@ -609,6 +613,15 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       },
     },
     async (request, reply) => {
+      // Every request counts, whatever the address asked for: nobody can flood a mailbox from here.
+      const counted = await throttled(app.db, [{ key: `reset:${clientKey(request.ip)}`, max: RESETS_PER_HOUR, windowSeconds: 3600 }], async () => ({
+        ok: false,
+        value: null,
+      }))
+      if (counted.blocked > 0) {
+        reply.header('retry-after', String(counted.blocked))
+        throw new AppError(429, 'rate_limited', `too many reset requests from this address; try again in ${counted.blocked} s`)
+      }
       const person = await app.db
         .selectFrom('persons')
         .select(['id', 'name', 'email', 'language', 'status'])

@@ -39,4 +39,9 @@ t.test('reset by mail: one use, strong password, sessions end', async (t) => {
   t.equal((await app.inject({ method: 'GET', url: '/me', cookies: oldCookie })).statusCode, 401, 'the sessions opened before are ended')
   t.equal((await signIn('the old passphrase here')).statusCode, 401, 'the old password no longer works')
   t.equal((await signIn('a brand new passphrase')).statusCode, 200, 'the new one does')
+
+  const asks = []
+  for (let i = 0; i < 4; i++)
+    asks.push((await app.inject({ method: 'POST', url: '/password-reset', headers: FETCH, payload: { email: 'nobody@example.org' } })).statusCode)
+  t.same(asks, [202, 202, 202, 429], 'five requests an hour from one address, then 429: no mailbox can be flooded from here')
 })
