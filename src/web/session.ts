@@ -21,6 +21,7 @@
 import { fileURLToPath } from 'node:url'
 import cookie from '@fastify/cookie'
 import fastifyStatic from '@fastify/static'
+import { registerPages } from './pages.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
@@ -244,7 +245,8 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     },
   )
 
-  // The pages: plain HTML, ES modules and CSS, served as files (no build step).
+  // The pages from one layout; their ES modules and CSS served as files (no build step).
+  registerPages(app)
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
     prefix: '/app/',
