@@ -4,7 +4,7 @@
 // `role` and `country` are the coarse view the routes check first (administration of a country,
 // staff, admin); `memberships` decide the finer rights: a contributor's domains, reviewer versus
 // analyst, and who may submit.
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { TokenRow } from '../auth/tokens.js'
 import type { Database, MembershipRole, Role } from '../db/schema.js'
 import type { Language } from '../questionnaires/schema.js'
@@ -81,14 +81,23 @@ export async function loadPrincipal(
   personId: string,
   token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>,
 ): Promise<Principal | null> {
-  const person = await db.selectFrom('persons').select(['id', 'name', 'status', 'language', 'totp_enabled_at']).where('id', '=', personId).executeTakeFirst()
+  // One round trip on every authenticated request: the person with its memberships.
+  const person = await db
+    .selectFrom('persons as p')
+    .select([
+      'p.id',
+      'p.name',
+      'p.status',
+      'p.language',
+      'p.totp_enabled_at',
+      sql<Membership[]>`coalesce((
+        select json_agg(json_build_object('role', m.role, 'country', m.country, 'questionnaire', m.questionnaire, 'domains', m.domains) order by m.created_at)
+          from memberships m where m.person_id = p.id), '[]'::json)`.as('memberships'),
+    ])
+    .where('p.id', '=', personId)
+    .executeTakeFirst()
   if (person?.status !== 'active') return null
-  const all = await db
-    .selectFrom('memberships')
-    .select(['role', 'country', 'questionnaire', 'domains'])
-    .where('person_id', '=', personId)
-    .orderBy('created_at')
-    .execute()
+  const all = person.memberships
   // Admin rights need a second factor when signing in with a password (a token is its own credential).
   const memberships = token ? tokenMemberships(token, all) : all.filter((m) => m.role !== 'admin' || person.totp_enabled_at !== null)
   const coarse = token ? { role: token.role, country: token.country } : coarseRole(memberships)
