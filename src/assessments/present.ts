@@ -34,6 +34,8 @@ export function presentAssessment(a: AssessmentRow) {
     answered: a.answered,
     applicable: a.applicable,
     carriedFrom: a.carried_from,
+    campaignId: a.campaign_id,
+    late: a.late,
     createdAt: a.created_at.toISOString(),
     updatedAt: a.updated_at.toISOString(),
   }

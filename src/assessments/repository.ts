@@ -66,6 +66,8 @@ export async function listVisible(db: Db, actor: Actor, filters: ListFilters, li
       'a.tier',
       'a.answered',
       'a.applicable',
+      'a.campaign_id',
+      'a.late',
       'a.created_at',
       'a.updated_at',
     ])

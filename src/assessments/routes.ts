@@ -51,6 +51,8 @@ const assessmentSchema = z
     answered: z.number(),
     applicable: z.number(),
     carriedFrom: z.string().nullable(),
+    campaignId: z.string().nullable().meta({ description: 'The campaign that opened this assessment (null for assessments made before campaigns).' }),
+    late: z.boolean().meta({ description: "Submitted after the campaign's deadline." }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

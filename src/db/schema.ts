@@ -208,6 +208,36 @@ export interface AssessmentsTable {
   tier: string | null
   answered: Generated<number>
   applicable: Generated<number>
+  /** The campaign that made it (null for assessments that predate campaigns). */
+  campaign_id: string | null
+  /** Submitted after the campaign's deadline. */
+  late: Generated<boolean>
+}
+
+export const CAMPAIGN_STATES = ['draft', 'open', 'closed', 'published'] as const
+export type CampaignState = (typeof CAMPAIGN_STATES)[number]
+
+export interface CampaignsTable {
+  id: Generated<string>
+  questionnaire: string
+  version: number
+  cycle: number
+  title: string
+  opens_at: Timestamp
+  deadline: Timestamp
+  state: Generated<CampaignState>
+  allow_late: Generated<boolean>
+  /** Reminders go this many days before the deadline (and once on the day after it). */
+  reminder_days: Generated<number[]>
+  created_at: Timestamp
+  created_by: string | null
+  opened_at: Timestamp | null
+  closed_at: Timestamp | null
+}
+
+export interface CampaignCountriesTable {
+  campaign_id: string
+  country: string
 }
 
 export interface AnswersTable {
@@ -297,6 +327,8 @@ export interface Database {
   oidc_logins: OidcLoginsTable
   password_resets: PasswordResetsTable
   assessments: AssessmentsTable
+  campaigns: CampaignsTable
+  campaign_countries: CampaignCountriesTable
   answers: AnswersTable
   answer_history: AnswerHistoryTable
   review_comments: ReviewCommentsTable

@@ -1,19 +1,43 @@
-// The interface catalogs shipped with the code (src/i18n/messages/<lang>.json), read once, and the
-// translator everything on the server uses: API labels, later mails and exports.
+// The interface catalogs shipped with the code, read once, and the translator everything on the
+// server uses: pages, API labels, mails and exports. Each language's catalog is the core file
+// (src/i18n/messages/<lang>.json) plus one file per feature area (src/i18n/messages/<area>/<lang>.json),
+// so that features grow their texts without touching each other's; a key defined twice is an error.
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { LANGUAGES, type Language } from './languages.js'
 import { createTranslator, type Catalog, type Catalogs, type MessageValues } from './messages.js'
 
-/** The keys of the English catalog: a typo in a key is a compile error. */
-export type MessageKey = keyof typeof import('./messages/en.json')
+/** Feature areas with a catalog file of their own per language. */
+export const CATALOG_AREAS = ['account', 'access', 'campaigns', 'publication', 'evidence', 'exports', 'report'] as const
+
+/** The keys of the English catalogs: a typo in a key is a compile error. */
+export type MessageKey =
+  | keyof typeof import('./messages/en.json')
+  | keyof typeof import('./messages/account/en.json')
+  | keyof typeof import('./messages/access/en.json')
+  | keyof typeof import('./messages/campaigns/en.json')
+  | keyof typeof import('./messages/publication/en.json')
+  | keyof typeof import('./messages/evidence/en.json')
+  | keyof typeof import('./messages/exports/en.json')
+  | keyof typeof import('./messages/report/en.json')
+
+function readFile(relative: string): Record<string, string> {
+  const parsed: unknown = JSON.parse(readFileSync(new URL(`./messages/${relative}`, import.meta.url), 'utf8'))
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
+    throw new Error(`src/i18n/messages/${relative} must be an object of strings`)
+  }
+  return parsed as Record<string, string>
+}
 
 function read(lang: Language): Catalog {
-  const parsed: unknown = JSON.parse(readFileSync(new URL(`./messages/${lang}.json`, import.meta.url), 'utf8'))
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed) || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new Error(`src/i18n/messages/${lang}.json must be an object of strings`)
+  const catalog = readFile(`${lang}.json`)
+  for (const area of CATALOG_AREAS) {
+    for (const [key, text] of Object.entries(readFile(`${area}/${lang}.json`))) {
+      if (key in catalog) throw new Error(`src/i18n/messages/${area}/${lang}.json: "${key}" is already defined elsewhere`)
+      catalog[key] = text
+    }
   }
-  return Object.freeze(parsed as Record<string, string>)
+  return Object.freeze(catalog)
 }
 
 export const CATALOGS: Catalogs = Object.freeze(Object.fromEntries(LANGUAGES.map((lang) => [lang, read(lang)])) as Record<Language, Catalog>)
