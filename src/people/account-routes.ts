@@ -90,11 +90,7 @@ export default async function accountRoutes(app: FastifyInstance, options: Accou
     },
     async (request, reply) => {
       const actor = requirePrincipal(request)
-      const person = await app.db
-        .selectFrom('persons')
-        .select(['email', 'name', 'password_hash'])
-        .where('id', '=', actor.personId)
-        .executeTakeFirstOrThrow()
+      const person = await app.db.selectFrom('persons').select(['email', 'name', 'password_hash']).where('id', '=', actor.personId).executeTakeFirstOrThrow()
       if (!person.password_hash || !person.email) throw conflict('you have no password yet; ask for a reset link to choose one')
       const weak = await passwordProblem(request.body.newPassword, { email: person.email, name: person.name })
       if (weak) throw unprocessable(`the new password ${weak}`, [{ path: '/body/newPassword', message: weak }])
@@ -209,7 +205,8 @@ export default async function accountRoutes(app: FastifyInstance, options: Accou
       const body = request.body
       const role = body.role ?? actor.role
       const country = role === 'administration' ? (body.country ?? actor.country) : null
-      if (role !== 'administration' && body.country) throw unprocessable(`a ${role} token has no country`, [{ path: '/body/country', message: 'must be left out' }])
+      if (role !== 'administration' && body.country)
+        throw unprocessable(`a ${role} token has no country`, [{ path: '/body/country', message: 'must be left out' }])
       let expiresAt: Date
       try {
         expiresAt = parseExpiry(body.expiresAt)

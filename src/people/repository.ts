@@ -73,7 +73,12 @@ export function managedBy(country: string) {
   return (eb: ExpressionBuilder<Database, 'persons'>) =>
     eb.and([
       eb.exists(
-        eb.selectFrom('memberships as c').select('c.id').whereRef('c.person_id', '=', 'persons.id').where('c.role', '=', 'contributor').where('c.country', '=', country),
+        eb
+          .selectFrom('memberships as c')
+          .select('c.id')
+          .whereRef('c.person_id', '=', 'persons.id')
+          .where('c.role', '=', 'contributor')
+          .where('c.country', '=', country),
       ),
       eb.not(
         eb.exists(

@@ -315,7 +315,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
             .returning('id')
             .execute()
           await audit(trx, { action: 'sessions_ended', actor, subject: p.id, address: request.ip, details: { ended: sessions, reason: 'disabled' } })
-          for (const token of tokens) await audit(trx, { action: 'token_revoked', actor, subject: p.id, address: request.ip, details: { token: token.id, reason: 'disabled' } })
+          for (const token of tokens)
+            await audit(trx, { action: 'token_revoked', actor, subject: p.id, address: request.ip, details: { token: token.id, reason: 'disabled' } })
           await trx
             .updateTable('invitations')
             .set({ revoked_at: new Date() })
@@ -523,7 +524,13 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin ends other persons’ sessions')
       await app.db.transaction().execute(async (trx) => {
         if (!(await deleteSessionOf(trx, request.params.id, request.params.sessionId))) throw notFound(`session ${request.params.sessionId}`)
-        await audit(trx, { action: 'sessions_ended', actor, subject: request.params.id, address: request.ip, details: { ended: 1, session: request.params.sessionId } })
+        await audit(trx, {
+          action: 'sessions_ended',
+          actor,
+          subject: request.params.id,
+          address: request.ip,
+          details: { ended: 1, session: request.params.sessionId },
+        })
       })
       return reply.code(204).send(null)
     },

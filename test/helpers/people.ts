@@ -41,7 +41,15 @@ export async function makePerson(
   if (memberships.length) {
     await app.db
       .insertInto('memberships')
-      .values(memberships.map((m) => ({ person_id: row.id, role: m.role, country: m.country ?? null, questionnaire: m.questionnaire ?? null, domains: m.domains ?? null })))
+      .values(
+        memberships.map((m) => ({
+          person_id: row.id,
+          role: m.role,
+          country: m.country ?? null,
+          questionnaire: m.questionnaire ?? null,
+          domains: m.domains ?? null,
+        })),
+      )
       .execute()
   }
   return { id: row.id, email, totp }

@@ -15,7 +15,8 @@ t.test('password change: current password required, weak ones refused, the other
   const here = await signIn(app, person, 'browser one')
   const there = await signIn(app, person, 'browser two')
   const before = await app.db.selectFrom('persons').select('password_hash').where('id', '=', person.id).executeTakeFirstOrThrow()
-  const change = (payload: object, cookie = here) => app.inject({ method: 'PUT', url: '/me/password', headers: FETCH, cookies: { tr_session: cookie }, payload })
+  const change = (payload: object, cookie = here) =>
+    app.inject({ method: 'PUT', url: '/me/password', headers: FETCH, cookies: { tr_session: cookie }, payload })
 
   const wrong = await change({ currentPassword: 'not my password at all', newPassword: NEW_PASSWORD })
   t.equal(wrong.statusCode, 422)
@@ -28,7 +29,10 @@ t.test('password change: current password required, weak ones refused, the other
   const unchanged = await app.db.selectFrom('persons').select('password_hash').where('id', '=', person.id).executeTakeFirstOrThrow()
   t.equal(unchanged.password_hash, before.password_hash, 'nothing changed on refusal')
   t.equal((await app.inject({ method: 'GET', url: '/me', cookies: { tr_session: there } })).statusCode, 200, 'and no session ended')
-  t.equal((await app.inject({ method: 'PUT', url: '/me/password', headers: FETCH, payload: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).statusCode, 401)
+  t.equal(
+    (await app.inject({ method: 'PUT', url: '/me/password', headers: FETCH, payload: { currentPassword: PASSWORD, newPassword: NEW_PASSWORD } })).statusCode,
+    401,
+  )
 
   t.equal((await change({ currentPassword: PASSWORD, newPassword: NEW_PASSWORD })).statusCode, 204)
   t.equal((await app.inject({ method: 'GET', url: '/me', cookies: { tr_session: here } })).statusCode, 200, 'this session goes on')
@@ -88,7 +92,12 @@ t.test('own sessions: listed with the current one marked, one ended, all others 
     (await list(a)).items.map((s: { userAgent: string }) => s.userAgent),
     ['Agent A'],
   )
-  const audited = await app.db.selectFrom('audit_events').select('action').where('subject_person', '=', person.id).where('action', '=', 'sessions_ended').execute()
+  const audited = await app.db
+    .selectFrom('audit_events')
+    .select('action')
+    .where('subject_person', '=', person.id)
+    .where('action', '=', 'sessions_ended')
+    .execute()
   t.equal(audited.length, 2, 'both ends audited')
 })
 
@@ -124,7 +133,13 @@ t.test('second factor: set up, recovery codes renewed, removed; an admin keeps i
 
   const admin = await makePerson(app, [{ role: 'admin' }], { totp: true })
   const adminCookie = await signIn(app, admin)
-  const keep = await app.inject({ method: 'DELETE', url: '/me/second-factor', headers: FETCH, cookies: { tr_session: adminCookie }, payload: { code: 'abcde-fghij' } })
+  const keep = await app.inject({
+    method: 'DELETE',
+    url: '/me/second-factor',
+    headers: FETCH,
+    cookies: { tr_session: adminCookie },
+    payload: { code: 'abcde-fghij' },
+  })
   t.equal(keep.statusCode, 409, 'an admin must keep a second factor')
   const still = await app.db.selectFrom('persons').select('totp_secret').where('id', '=', admin.id).executeTakeFirstOrThrow()
   t.equal(still.totp_secret, admin.totp, 'and keeps it')
@@ -147,7 +162,16 @@ t.test('own API tokens: shown once, within the person’s rights, listed, revoke
   t.equal(beyond.statusCode, 422, 'no staff token for a contributor')
   const otherCountry = await create({ label: 'uganda', expiresAt: expiry, role: 'administration', country: 'UGA' })
   t.equal(otherCountry.statusCode, 422, 'nor one for another country')
-  t.equal(await app.db.selectFrom('tokens').select('id').where('person_id', '=', person.id).execute().then((r) => r.length), 0, 'nothing made on refusal')
+  t.equal(
+    await app.db
+      .selectFrom('tokens')
+      .select('id')
+      .where('person_id', '=', person.id)
+      .execute()
+      .then((r) => r.length),
+    0,
+    'nothing made on refusal',
+  )
 
   const made = await create({ label: 'Upload script', expiresAt: expiry })
   t.equal(made.statusCode, 201, made.body)
@@ -176,7 +200,12 @@ t.test('own API tokens: shown once, within the person’s rights, listed, revoke
   // A token may make a token, never with more than its own rights.
   const staffPerson = await makePerson(app, [{ role: 'reviewer' }, { role: 'focal_point', country: 'UGA' }])
   const adminToken = await tokenOf(app, staffPerson.id, 'administration', 'UGA')
-  const escalate = await app.inject({ method: 'POST', url: '/me/tokens', headers: { authorization: adminToken }, payload: { label: 'x', expiresAt: expiry, role: 'staff' } })
+  const escalate = await app.inject({
+    method: 'POST',
+    url: '/me/tokens',
+    headers: { authorization: adminToken },
+    payload: { label: 'x', expiresAt: expiry, role: 'staff' },
+  })
   t.equal(escalate.statusCode, 422, 'an administration token cannot make a staff token')
 })
 
@@ -184,7 +213,13 @@ t.test('the chosen language is the person’s own', async (t) => {
   const app = await build(t)
   const person = await makePerson(app, [{ role: 'analyst' }])
   const cookie = await signIn(app, person)
-  t.equal((await app.inject({ method: 'PUT', url: '/me/language', headers: FETCH, cookies: { tr_session: cookie }, payload: { language: 'fr' } })).statusCode, 204)
+  t.equal(
+    (await app.inject({ method: 'PUT', url: '/me/language', headers: FETCH, cookies: { tr_session: cookie }, payload: { language: 'fr' } })).statusCode,
+    204,
+  )
   t.equal((await app.inject({ method: 'GET', url: '/me', cookies: { tr_session: cookie } })).json().language, 'fr')
-  t.equal((await app.inject({ method: 'PUT', url: '/me/language', headers: FETCH, cookies: { tr_session: cookie }, payload: { language: 'de' } })).statusCode, 400)
+  t.equal(
+    (await app.inject({ method: 'PUT', url: '/me/language', headers: FETCH, cookies: { tr_session: cookie }, payload: { language: 'de' } })).statusCode,
+    400,
+  )
 })
