@@ -25,6 +25,8 @@ import readinessRoutes from './readiness/routes.js'
 import { createMailer } from './mail/mailer.js'
 import oidcRoutes from './people/oidc.js'
 import peopleRoutes from './people/routes.js'
+import accountRoutes from './people/account-routes.js'
+import invitationAdminRoutes from './people/invitation-admin.js'
 import sessionPlugin from './web/session.js'
 
 export const APP_VERSION = '0.1.0'
@@ -130,6 +132,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes)
   await app.register(peopleRoutes, { mailer, invitationDays: config.invitationDays, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(i18nRoutes)
+  await app.register(accountRoutes, { rateLimit: config.authRateLimit, accountLimit: config.authRateLimit * 5 })
+  await app.register(invitationAdminRoutes)
   if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)

@@ -71,6 +71,7 @@ const tokenInfo = z
     expiresAt: timestamp.nullable(),
     revokedAt: timestamp.nullable(),
     lastUsedAt: timestamp.nullable().meta({ description: 'Updated at most once a minute' }),
+    person: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'Whose token: it carries at most their rights' }),
   })
   .meta({ id: 'Token' })
 
@@ -96,8 +97,9 @@ const me = z
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-function info(row: TokenRow): z.infer<typeof tokenInfo> {
+function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenInfo> {
   return {
+    person: row.person_id ? { id: row.person_id, name: owners.get(row.person_id) ?? '' } : null,
     id: row.id,
     prefix: row.prefix,
     role: row.role,
@@ -181,7 +183,14 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: z.array(tokenInfo), ...problems(401, 403, 429) },
       },
     },
-    async () => (await listTokens(app.db)).map(info),
+    async () => {
+      const rows = await listTokens(app.db)
+      const ids = [...new Set(rows.map((t) => t.person_id).filter((id): id is string => Boolean(id)))]
+      const owners = new Map(
+        ids.length ? (await app.db.selectFrom('persons').select(['id', 'name']).where('id', 'in', ids).execute()).map((p) => [p.id, p.name]) : [],
+      )
+      return rows.map((row) => info(row, owners))
+    },
   )
 
   r.delete(

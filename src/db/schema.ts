@@ -150,6 +150,8 @@ export interface SessionsTable {
   expires_at: Timestamp
   address: string | null
   user_agent: string | null
+  /** A random id to name the session by (ending one): never derived from the secret. */
+  public_id: Generated<string>
 }
 
 export const AUDIT_ACTIONS = [
@@ -170,6 +172,10 @@ export const AUDIT_ACTIONS = [
   'recovery_code_used',
   'password_reset_requested',
   'password_reset',
+  'password_changed',
+  'recovery_codes_renewed',
+  'invitation_revoked',
+  'membership_changed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
