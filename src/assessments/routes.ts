@@ -330,12 +330,21 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       schema: {
         operationId: 'getAnswerHistory',
         tags: ['answers'],
-        summary: 'Every change to one answer: who (role), when, old and new value',
+        summary: 'Every change to one answer: who (name and role), when, old and new value',
         security: [{ bearer: [] }],
         params: idParams.extend({ questionId: z.string().min(1).max(80) }),
         response: {
           200: z.object({
-            items: z.array(z.object({ revision: z.number(), old: z.unknown(), new: z.unknown(), changedAt: z.string(), changedByRole: z.string().nullable() })),
+            items: z.array(
+              z.object({
+                revision: z.number(),
+                old: z.unknown(),
+                new: z.unknown(),
+                changedAt: z.string(),
+                changedBy: z.string().nullable().describe('The name of the person who made the change'),
+                changedByRole: z.string().nullable(),
+              }),
+            ),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -352,6 +361,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
           old: h.old_answer,
           new: h.new_answer,
           changedAt: h.changed_at.toISOString(),
+          changedBy: h.changed_by_name,
           changedByRole: h.changed_by_role,
         })),
       }
