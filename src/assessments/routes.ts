@@ -8,7 +8,17 @@ import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
-import { addComment, changeVersion, createAssessment, missingRequired, transition, unconfirmedCarried, writeAnswers, type AnswerWrite } from './service.js'
+import {
+  addComment,
+  changeVersion,
+  createAssessment,
+  mayTake,
+  missingRequired,
+  transition,
+  unconfirmedCarried,
+  writeAnswers,
+  type AnswerWrite,
+} from './service.js'
 import { ACTIONS, availableActions } from './workflow.js'
 
 /** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
@@ -231,7 +241,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         ...presentAssessment(row),
         countryName: country.name,
         region: country.region,
-        actions: availableActions(row.status, actor.role),
+        actions: availableActions(row.status, actor.role).filter((a) => mayTake(actor, a, row.country)),
         missingRequired: version ? missingRequired(version, answerMap) : [],
         unconfirmed: version ? unconfirmedCarried(version, answers) : [],
         domains: domains.map(presentDomainProgress),
