@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import assessmentRoutes from './assessments/routes.js'
+import trailRoutes from './assessments/trail-routes.js'
 import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
 import exportRoutes from './exports/routes.js'
@@ -138,6 +139,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)
+  await app.register(trailRoutes)
   await app.register(readinessRoutes)
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
   return app

@@ -8,7 +8,17 @@ import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
-import { addComment, changeVersion, createAssessment, missingRequired, transition, unconfirmedCarried, writeAnswers, type AnswerWrite } from './service.js'
+import {
+  addComment,
+  changeVersion,
+  createAssessment,
+  mayTake,
+  missingRequired,
+  transition,
+  unconfirmedCarried,
+  writeAnswers,
+  type AnswerWrite,
+} from './service.js'
 import { ACTIONS, availableActions } from './workflow.js'
 
 /** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
@@ -231,7 +241,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         ...presentAssessment(row),
         countryName: country.name,
         region: country.region,
-        actions: availableActions(row.status, actor.role),
+        actions: availableActions(row.status, actor.role).filter((a) => mayTake(actor, a, row.country)),
         missingRequired: version ? missingRequired(version, answerMap) : [],
         unconfirmed: version ? unconfirmedCarried(version, answers) : [],
         domains: domains.map(presentDomainProgress),
@@ -330,12 +340,21 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       schema: {
         operationId: 'getAnswerHistory',
         tags: ['answers'],
-        summary: 'Every change to one answer: who (role), when, old and new value',
+        summary: 'Every change to one answer: who (name and role), when, old and new value',
         security: [{ bearer: [] }],
         params: idParams.extend({ questionId: z.string().min(1).max(80) }),
         response: {
           200: z.object({
-            items: z.array(z.object({ revision: z.number(), old: z.unknown(), new: z.unknown(), changedAt: z.string(), changedByRole: z.string().nullable() })),
+            items: z.array(
+              z.object({
+                revision: z.number(),
+                old: z.unknown(),
+                new: z.unknown(),
+                changedAt: z.string(),
+                changedBy: z.string().nullable().describe('The name of the person who made the change'),
+                changedByRole: z.string().nullable(),
+              }),
+            ),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -352,6 +371,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
           old: h.old_answer,
           new: h.new_answer,
           changedAt: h.changed_at.toISOString(),
+          changedBy: h.changed_by_name,
           changedByRole: h.changed_by_role,
         })),
       }

@@ -99,6 +99,10 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
     throw forbidden(`this token may create assessments only for ${actor.country}`)
   }
   if (actor.role === 'admin') throw forbidden('admin tokens manage tokens; assessments are created by administrations or staff')
+  // A contributor answers; starting an assessment is the focal point's.
+  if (actor.role === 'administration' && !hasMembership(actor, 'focal_point', country)) {
+    throw forbidden(`only a focal point of ${country} starts its assessments`)
+  }
   const version = input.version ?? (await ctx.questionnaires.latestVersion(input.questionnaire))
   const loaded = version === undefined ? undefined : await ctx.questionnaires.get(input.questionnaire, version)
   if (!loaded || version === undefined) {
@@ -194,6 +198,12 @@ function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
 
 /** Who may take each action, beyond the coarse role: submitting is the focal point's, reviewing the reviewer's. */
 const MEMBERSHIP_FOR: Record<Action, MembershipRole> = { submit: 'focal_point', reopen: 'focal_point', return: 'reviewer', validate: 'reviewer' }
+
+/** Whether the actor's memberships allow the action on an assessment of `country` (the workflow decides whether it applies now). */
+export function mayTake(actor: Actor, action: Action, country: string): boolean {
+  const needs = MEMBERSHIP_FOR[action]
+  return hasMembership(actor, needs, needs === 'focal_point' ? country : undefined)
+}
 
 function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
   if (actor.role !== 'administration') throw forbidden('only the administration of the country answers its assessment')
@@ -408,8 +418,8 @@ export async function transition(ctx: Context, actor: Actor, assessmentId: strin
       throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
     }
     const check = checkTransition(assessment.status, action, actor.role, comment)
-    const needs = check.ok ? MEMBERSHIP_FOR[action] : undefined
-    if (needs && !hasMembership(actor, needs, needs === 'focal_point' ? assessment.country : undefined)) {
+    const needs = MEMBERSHIP_FOR[action]
+    if (check.ok && !mayTake(actor, action, assessment.country)) {
       throw forbidden(`only a ${needs.replace('_', ' ')}${needs === 'focal_point' ? ` of ${assessment.country}` : ''} may ${action} an assessment`)
     }
     if (!check.ok) {
@@ -460,6 +470,10 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     assertCanEdit(actor, assessment)
+    // Moving removes answers of every domain: the focal point's decision, not a contributor's.
+    if (!hasMembership(actor, 'focal_point', assessment.country)) {
+      throw forbidden(`only a focal point of ${assessment.country} moves its assessment to another version`)
+    }
     if (precondition.kind === 'revision' && precondition.revision !== assessment.revision) {
       throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
     }

@@ -1,12 +1,13 @@
 // The token administration API (admin role only) and /me for any authenticated caller.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { MEMBERSHIP_ROLES } from '../db/schema.js'
 import { LANGUAGES } from '../i18n/languages.js'
-import { notFound, problems, unprocessable } from '../errors.js'
+import { forbidden, notFound, problems, unprocessable } from '../errors.js'
 import { audit } from '../people/audit.js'
-import { requirePrincipal, requireRole } from '../plugins/auth.js'
+import { hasMembership } from '../people/principal.js'
+import { requirePrincipal, type Principal } from '../plugins/auth.js'
 import { createToken, LABEL_MAX, parseExpiry, revokeToken, listTokens, ROLES, TokenInputError, type TokenRow } from './tokens.js'
 
 const role = z.enum(ROLES).meta({ description: 'administration: a national administration; staff: ITU-D staff; admin: manages tokens' })
@@ -113,6 +114,16 @@ function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenI
   }
 }
 
+/**
+ * The caller when it holds the admin membership (401 without a principal, else 403). Checked on the
+ * membership, not the coarse role: a person who is an admin and also a reviewer keeps both rights.
+ */
+function requireAdmin(request: FastifyRequest): Principal {
+  const principal = requirePrincipal(request)
+  if (!hasMembership(principal, 'admin')) throw forbidden(`this needs the admin membership; this ${principal.tokenId ? 'token' : 'session'} has none`)
+  return principal
+}
+
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const security = [{ bearer: [] }]
@@ -120,7 +131,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   r.post(
     '/tokens',
     {
-      onRequest: app.requireRole('admin'),
+      onRequest: async (request) => void requireAdmin(request),
       schema: {
         operationId: 'createToken',
         tags: ['tokens'],
@@ -132,7 +143,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const admin = requireRole(request, 'admin')
+      const admin = requireAdmin(request)
       const body = request.body
       try {
         const { token, row } = await createToken(app.db, {
@@ -174,7 +185,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/tokens',
     {
-      onRequest: app.requireRole('admin'),
+      onRequest: async (request) => void requireAdmin(request),
       schema: {
         operationId: 'listTokens',
         tags: ['tokens'],
@@ -196,7 +207,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   r.delete(
     '/tokens/:id',
     {
-      onRequest: app.requireRole('admin'),
+      onRequest: async (request) => void requireAdmin(request),
       schema: {
         operationId: 'revokeToken',
         tags: ['tokens'],
@@ -212,7 +223,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       if (!row) throw notFound(`token ${request.params.id}`)
       await audit(app.db, {
         action: 'token_revoked',
-        actor: requirePrincipal(request),
+        actor: requireAdmin(request),
         subject: row.person_id,
         address: request.ip,
         details: { token: row.id },

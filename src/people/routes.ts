@@ -348,6 +348,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     async (request) => {
       const actor = requirePrincipal(request)
       assertMayGrant(actor, [request.body])
+      // A focal point grants only to its own contributors: not to staff, admins or another country's people.
       await assertMayManage(app, actor, request.params.id)
       const row = await app.db.transaction().execute(async (trx) => {
         const p = await getPerson(trx, request.params.id)

@@ -127,6 +127,7 @@ const OPERATION_IDS: Record<string, string> = {
   'PUT /assessments/{id}/answers/{questionId}': 'putAnswer',
   'PATCH /assessments/{id}/answers': 'patchAnswers',
   'GET /assessments/{id}/answers/{questionId}/history': 'getAnswerHistory',
+  'GET /assessments/{id}/trail': 'getAssessmentTrail',
   'POST /assessments/{id}/transitions': 'transitionAssessment',
   'POST /assessments/{id}/version': 'changeAssessmentVersion',
   'POST /assessments/{id}/comments': 'addReviewComment',
