@@ -130,7 +130,7 @@ function decodeCursor(cursor: string) {
 
 export default async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const ctx = { db: app.db, questionnaires: app.questionnaires }
+  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool }
 
   r.post(
     '/assessments',
