@@ -65,8 +65,8 @@ function actions(i) {
             if (!confirm(t('account.invitations.confirmRevoke', { name: i.person.name }))) return
             try {
               await api(`/persons/${i.person.id}/invitations`, { method: 'DELETE' })
-              clear(status, message('success', t('account.invitations.revoked', { name: i.person.name })))
               await refresh()
+              clear(status, message('success', t('account.invitations.revoked', { name: i.person.name })))
             } catch (error) {
               clear(status, message('error', problemText(error)))
             }
