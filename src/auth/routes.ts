@@ -85,6 +85,8 @@ const me = z
     country: z.string().nullable(),
     label: z.string(),
     language: z.enum(LANGUAGES).meta({ description: 'The language the person chose (PUT /me/language); pages and answers come in it' }),
+    email: z.string().nullable(),
+    secondFactor: z.boolean().meta({ description: 'Whether the person has set up a second factor (TOTP)' }),
     memberships: z.array(
       z.object({
         role: z.enum(MEMBERSHIP_ROLES),
@@ -246,7 +248,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request)
+      const person = await app.db.selectFrom('persons').select(['email', 'totp_enabled_at']).where('id', '=', p.personId).executeTakeFirstOrThrow()
       return {
+        email: person.email,
+        secondFactor: person.totp_enabled_at !== null,
         personId: p.personId,
         name: p.name,
         tokenId: p.tokenId,

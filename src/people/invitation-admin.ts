@@ -102,14 +102,15 @@ export default async function invitationAdminRoutes(app: FastifyInstance): Promi
   )
 
   r.delete(
-    '/invitations/:id',
+    '/persons/:id/invitations',
     {
       schema: {
         operationId: 'revokeInvitation',
         tags: ['people'],
-        summary: 'Withdraw a pending invitation: its link stops working at once',
+        summary: 'Withdraw a person’s open invitation: its link stops working at once',
+        description: 'An expired invitation is withdrawn too, so that sending it again is a decision. An accepted one is a 409: disable the person instead.',
         security,
-        params: z.object({ id: z.uuid({ message: 'must be an invitation id (a UUID)' }) }),
+        params: z.object({ id: z.uuid({ message: 'must be a person id (a UUID)' }) }),
         response: { 204: z.null().describe('Withdrawn'), ...problems(400, 401, 403, 404, 409) },
       },
     },
@@ -117,13 +118,20 @@ export default async function invitationAdminRoutes(app: FastifyInstance): Promi
       const actor = requirePrincipal(request)
       const country = scopeOf(actor)
       await app.db.transaction().execute(async (trx) => {
-        const found = await query(trx, country).where('i.id', '=', request.params.id).forUpdate('i').executeTakeFirst()
-        // Another country's invitation is as unknown as a missing one.
-        if (!found) throw notFound(`invitation ${request.params.id}`)
-        if (found.state === 'accepted') throw conflict('this invitation was accepted; disable the person instead')
-        if (found.state === 'revoked') throw conflict('this invitation was withdrawn already')
-        await trx.updateTable('invitations').set({ revoked_at: sql<Date>`now()` }).where('id', '=', found.id).execute()
-        await audit(trx, { action: 'invitation_revoked', actor, subject: found.person_id, address: request.ip, details: { invitation: found.id } })
+        const open = await query(trx, country)
+          .where('i.person_id', '=', request.params.id)
+          .where('i.accepted_at', 'is', null)
+          .where('i.revoked_at', 'is', null)
+          .forUpdate('i')
+          .executeTakeFirst()
+        if (!open) {
+          // Another country's person is as unknown as a missing one.
+          const visible = await query(trx, country).where('i.person_id', '=', request.params.id).executeTakeFirst()
+          if (!visible) throw notFound(`an invitation of person ${request.params.id}`)
+          throw conflict(visible.accepted_at ? 'this invitation was accepted; disable the person instead' : 'this invitation was withdrawn already')
+        }
+        await trx.updateTable('invitations').set({ revoked_at: sql<Date>`now()` }).where('id', '=', open.id).execute()
+        await audit(trx, { action: 'invitation_revoked', actor, subject: open.person_id, address: request.ip, details: { invitation: open.id } })
       })
       return reply.code(204).send(null)
     },

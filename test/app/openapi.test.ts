@@ -156,6 +156,15 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /i18n/messages': 'getInterfaceCatalog',
   'GET /i18n/messages/{lang}': 'getInterfaceCatalogOfLanguage',
   'PUT /me/language': 'setMyLanguage',
+  'PATCH /persons/{id}/memberships/{membershipId}': 'changeMembershipScope',
+  'DELETE /persons/{id}/sessions/{sessionId}': 'endPersonSession',
+  'GET /invitations': 'listInvitations',
+  'DELETE /persons/{id}/invitations': 'revokeInvitation',
+  'PUT /me/password': 'changeMyPassword',
+  'POST /me/second-factor/recovery-codes': 'renewRecoveryCodes',
+  'GET /me/tokens': 'listMyTokens',
+  'POST /me/tokens': 'createMyToken',
+  'DELETE /me/tokens/{id}': 'revokeMyToken',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {

@@ -123,29 +123,31 @@ t.test('invitations: listed by state, re-sent and withdrawn by those who may', a
   t.same(await list('other_focal_point'), [], 'another country’s focal point sees none')
   t.equal((await app.inject({ method: 'GET', url: '/invitations?state=lost', headers: w.auth.admin })).statusCode, 400)
 
-  const kenyanInvitation = (await list('focal_point'))[0].id
-  const staffInvitation = (await list('admin', '?state=pending')).find((i: { person: { id: string } }) => i.person.id === staff).id
   const before = await snapshot(app)
   const refusals: [Caller, string, number][] = [
-    ['other_focal_point', kenyanInvitation, 404],
-    ['focal_point', staffInvitation, 404],
-    ['contributor', kenyanInvitation, 403],
-    ['reviewer', kenyanInvitation, 403],
-    ['analyst', kenyanInvitation, 403],
-    ['anonymous', kenyanInvitation, 401],
+    ['other_focal_point', kenyan, 404],
+    ['focal_point', staff, 404],
+    ['contributor', kenyan, 403],
+    ['reviewer', kenyan, 403],
+    ['analyst', kenyan, 403],
+    ['anonymous', kenyan, 401],
   ]
   for (const [caller, id, status] of refusals) {
-    t.equal((await app.inject({ method: 'DELETE', url: `/invitations/${id}`, headers: w.auth[caller] })).statusCode, status, `${caller} withdraws ${id}`)
+    t.equal(
+      (await app.inject({ method: 'DELETE', url: `/persons/${id}/invitations`, headers: w.auth[caller] })).statusCode,
+      status,
+      `${caller} withdraws ${id}`,
+    )
   }
   t.equal((await app.inject({ method: 'POST', url: `/persons/${kenyan}/invitations`, headers: w.auth.other_focal_point })).statusCode, 403, 'nor re-sends')
   t.same(await snapshot(app), before, 'nothing changed on refusal')
 
   t.equal(
-    (await app.inject({ method: 'DELETE', url: `/invitations/${kenyanInvitation}`, headers: w.auth.focal_point })).statusCode,
+    (await app.inject({ method: 'DELETE', url: `/persons/${kenyan}/invitations`, headers: w.auth.focal_point })).statusCode,
     204,
     'its focal point withdraws it',
   )
-  t.equal((await app.inject({ method: 'DELETE', url: `/invitations/${kenyanInvitation}`, headers: w.auth.focal_point })).statusCode, 409, 'once')
+  t.equal((await app.inject({ method: 'DELETE', url: `/persons/${kenyan}/invitations`, headers: w.auth.focal_point })).statusCode, 409, 'once')
   t.same(
     (await list('focal_point')).map((i: { state: string }) => i.state),
     ['revoked'],
