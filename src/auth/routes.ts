@@ -118,7 +118,7 @@ function info(row: TokenRow): z.infer<typeof tokenInfo> {
  */
 function requireAdmin(request: FastifyRequest): Principal {
   const principal = requirePrincipal(request)
-  if (!hasMembership(principal, 'admin')) throw forbidden(`this needs the admin membership; this ${principal.tokenId ? 'token' : 'session'} has none`)
+  if (!hasMembership(principal, 'admin')) throw forbidden(`this needs the admin role; this ${principal.tokenId ? 'token' : 'session'} holds no admin membership`)
   return principal
 }
 
