@@ -122,7 +122,7 @@ function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenI
  */
 function requireAdmin(request: FastifyRequest): Principal {
   const principal = requirePrincipal(request)
-  if (!hasMembership(principal, 'admin')) throw forbidden(`this needs the admin membership; this ${principal.tokenId ? 'token' : 'session'} has none`)
+  if (!hasMembership(principal, 'admin')) throw forbidden(`this needs the admin role; this ${principal.tokenId ? 'token' : 'session'} holds no admin membership`)
   return principal
 }
 
