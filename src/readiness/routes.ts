@@ -18,7 +18,8 @@ import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filt
 import { forbidden, notFound, problems } from '../errors.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
-import { aggregates, countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
+import { AggregateCache } from './cache.js'
+import { countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
 /** Readiness is for administrations and staff; admin tokens manage tokens only (403). */
@@ -131,6 +132,7 @@ function presentCycle(
 
 export default async function readinessRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
+  const aggregateCache = new AggregateCache()
 
   async function versionOf(questionnaire: string, version: number): Promise<LoadedVersion> {
     const loaded = await app.questionnaires.get(questionnaire, version)
@@ -287,7 +289,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const rows =
         cycle === undefined
           ? []
-          : await aggregates(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
+          : await aggregateCache.get(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
       const hide = hides(actor)
       const groupKeys = q.groupBy === 'region' ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b))) : [null]
       const groups = groupKeys.map((region) => {
