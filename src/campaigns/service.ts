@@ -117,20 +117,17 @@ export async function updateCampaign(ctx: Context, actor: Principal, id: string,
     if (campaign.state !== 'draft') throw conflict(`the campaign is ${campaign.state}; only a draft campaign can be changed`, { campaignState: campaign.state })
     if (change.version !== undefined) await assertPublished(ctx, campaign.questionnaire, change.version)
     checkDates(change.opensAt ?? campaign.opens_at, change.deadline ?? campaign.deadline)
-    const updated = await trx
-      .updateTable('campaigns')
-      .set({
-        ...(change.version !== undefined ? { version: change.version } : {}),
-        ...(change.title !== undefined ? { title: change.title.trim() } : {}),
-        ...(change.opensAt ? { opens_at: change.opensAt } : {}),
-        ...(change.deadline ? { deadline: change.deadline } : {}),
-        ...(change.allowLate !== undefined ? { allow_late: change.allowLate } : {}),
-        ...(change.reminderDays ? { reminder_days: [...new Set(change.reminderDays)].sort((a, b) => b - a) } : {}),
-      })
-      .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow()
     const codes = change.countries ? await resolve(trx, change.countries) : await invitedCountries(trx, id)
+    const values = {
+      ...(change.version !== undefined ? { version: change.version } : {}),
+      ...(change.title !== undefined ? { title: change.title.trim() } : {}),
+      ...(change.opensAt ? { opens_at: change.opensAt } : {}),
+      ...(change.deadline ? { deadline: change.deadline } : {}),
+      ...(change.allowLate !== undefined ? { allow_late: change.allowLate } : {}),
+      ...(change.reminderDays ? { reminder_days: [...new Set(change.reminderDays)].sort((a, b) => b - a) } : {}),
+    }
+    const updated =
+      Object.keys(values).length > 0 ? await trx.updateTable('campaigns').set(values).where('id', '=', id).returningAll().executeTakeFirstOrThrow() : campaign
     if (change.countries) await replaceCountries(trx, id, codes)
     await audit(trx, { action: 'campaign_changed', actor, details: { campaignId: id, fields: Object.keys(change) } })
     return { campaign: updated, countries: codes }
