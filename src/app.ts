@@ -29,6 +29,10 @@ import peopleRoutes from './people/routes.js'
 import accountRoutes from './people/account-routes.js'
 import invitationAdminRoutes from './people/invitation-admin.js'
 import sessionPlugin from './web/session.js'
+import campaignRoutes from './campaigns/routes.js'
+import { MAIL_JOB, mailHandler, REMINDER_JOB, reminderHandler } from './campaigns/mails.js'
+import type { Clock } from './jobs/clock.js'
+import jobsPlugin from './plugins/jobs.js'
 
 export const APP_VERSION = '0.1.0'
 
@@ -48,6 +52,8 @@ export interface BuildOptions {
   /** Overrides the logger (tests capture log lines through a stream). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** The time deadlines and scheduled work are read from (tests pass one they move). */
+  clock?: Clock
 }
 
 const CLIENT_REQUEST_ID_MAX = 128
@@ -124,6 +130,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
   app.addHook('onClose', async () => mailer.close())
+  await app.register(jobsPlugin, {
+    clock: options.clock,
+    pollSeconds: config.jobPollSeconds,
+    handlers: { [MAIL_JOB]: mailHandler({ mailer, publicUrl: config.publicUrl }), [REMINDER_JOB]: reminderHandler },
+  })
   const sessionPolicy = { idleSeconds: config.sessionIdleMinutes * 60, absoluteSeconds: config.sessionHours * 3600 }
   await app.register(sessionPlugin, { policy: sessionPolicy, rateLimit: config.authRateLimit, accountLimit: config.authRateLimit * 5, mailer })
 
@@ -142,5 +153,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(trailRoutes)
   await app.register(readinessRoutes)
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
+  await app.register(campaignRoutes)
   return app
 }

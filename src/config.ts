@@ -67,6 +67,7 @@ const environment = z.object({
     .optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  JOB_POLL_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 (no polling) or more').max(3600, 'must be at most 3600').default(10),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org')
@@ -105,6 +106,8 @@ export interface Config {
   readonly mailFrom: string
   /** The address people reach the service at, for links in mails; default http://HOST:PORT. */
   readonly publicUrl: string
+  /** Seconds between two looks at the job table (reminders, notifications); 0: no polling. */
+  readonly jobPollSeconds: number
   /** Single sign-on with an organisation's OpenID provider, when all three are set. */
   readonly oidc: { issuer: string; clientId: string; clientSecret: string } | undefined
 }
@@ -152,6 +155,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     invitationDays: e.INVITATION_DAYS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    jobPollSeconds: e.JOB_POLL_SECONDS,
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { badRequest, notFound, problems } from '../errors.js'
 import { requireRole } from '../plugins/auth.js'
+import { hasMembership } from '../people/principal.js'
 import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
@@ -130,7 +131,7 @@ function decodeCursor(cursor: string) {
 
 export default async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool }
+  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool, clock: app.clock }
 
   r.post(
     '/assessments',
@@ -384,7 +385,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       schema: {
         operationId: 'transitionAssessment',
         tags: ['assessments'],
-        summary: 'Move an assessment through its workflow: submit, return (comment required), validate, reopen',
+        summary: 'Move an assessment through its workflow: submit, return (comment required), validate, reopen, unvalidate (admin, reason required)',
         security: [{ bearer: [] }],
         params: idParams,
         headers: ifMatchHeaders,
@@ -393,7 +394,8 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, ...ASSESSMENT_ROLES)
+      // Undoing a validation is an admin's, whichever credential carries the admin right.
+      const actor = requireRole(request, ...ASSESSMENT_ROLES, ...(request.body.action === 'unvalidate' ? (['admin'] as const) : []))
       const row = await transition(ctx, actor, request.params.id, request.body.action, request.body.comment ?? null, parseIfMatch(request.headers['if-match']))
       reply.header('etag', etag(row.revision))
       return presentAssessment(row)

@@ -27,6 +27,10 @@ import {
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
+import { queueTransitionMails } from '../campaigns/mails.js'
+import { campaignForNewAssessment, submissionLateness } from '../campaigns/rules.js'
+import { systemClock, type Clock } from '../jobs/clock.js'
+import { audit } from '../people/audit.js'
 
 type Trx = Transaction<Database>
 
@@ -52,6 +56,8 @@ export interface Context {
   questionnaires: QuestionnaireStore
   /** The pool under `db`: answer writes run on it as named prepared statements (without it, through Kysely). */
   pool?: pg.Pool | undefined
+  /** Deadlines and notifications read the time from here (tests move it); the system clock by default. */
+  clock?: Clock
 }
 
 /** A questionnaire version, read through the caller's transaction when it is not cached yet. */
@@ -128,8 +134,12 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
   return ctx.db.transaction().execute(async (trx) => {
     const known = await trx.selectFrom('countries').select('code').where('code', '=', country).executeTakeFirst()
     if (!known) throw unprocessable(`${country} is not an ITU Member State code`, [{ path: '/body/country', message: 'unknown country code' }])
+    const campaign = await campaignForNewAssessment(trx, { questionnaire: input.questionnaire, cycle: input.cycle, country }, input.version)
+    const target = campaign.version === version ? loaded : await versionOf(ctx, trx, input.questionnaire, campaign.version)
     const existing = await findByKey(trx, { country, questionnaire: input.questionnaire, cycle: input.cycle })
-    if (existing) {
+    // The empty draft a campaign made may still be started from the previous cycle.
+    const fill = existing && input.from && (await isUntouchedCampaignDraft(trx, existing.id)) ? existing : undefined
+    if (existing && !fill) {
       throw conflict(`${country} already has a ${input.questionnaire} assessment for cycle ${input.cycle}`, {
         existing: { id: existing.id, href: `/assessments/${existing.id}`, status: existing.status, version: existing.version },
       })
@@ -144,29 +154,37 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         ])
       }
     }
-    const created = await trx
-      .insertInto('assessments')
-      .values({
-        country,
-        questionnaire: input.questionnaire,
-        version,
-        cycle: input.cycle,
-        status: 'draft',
-        created_by: actor.personId,
-        carried_from: source?.id ?? null,
-        overall_score: null,
-        tier: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await recordTransition(trx, created.id, null, 'draft', actor, source ? `started from ${source.cycle} (${source.id})` : null)
+    const created = fill
+      ? await trx
+          .updateTable('assessments')
+          .set({ carried_from: source?.id ?? null })
+          .where('id', '=', fill.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto('assessments')
+          .values({
+            country,
+            questionnaire: input.questionnaire,
+            version: campaign.version,
+            cycle: input.cycle,
+            status: 'draft',
+            created_by: actor.personId,
+            carried_from: source?.id ?? null,
+            campaign_id: campaign.id,
+            overall_score: null,
+            tier: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+    if (!fill) await recordTransition(trx, created.id, null, 'draft', actor, source ? `started from ${source.cycle} (${source.id})` : null)
 
     const carried: string[] = []
     const notCarried: { questionId: string; reason: string }[] = []
     if (source) {
       const previous = await versionOf(ctx, trx, source.questionnaire, source.version)
       const answers = await loadAnswers(trx, source.id)
-      const plan = planMove(previous.content, loaded.content, movingAnswers(answers))
+      const plan = planMove(previous.content, target.content, movingAnswers(answers))
       for (const r of plan.redo) notCarried.push({ questionId: r.questionId, reason: r.reason })
       const keep = new Set(plan.kept)
       for (const answer of answers) {
@@ -201,9 +219,22 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         carried.push(answer.question_id)
       }
     }
-    const { assessment } = await recompute(trx, created.id, loaded, await loadAnswers(trx, created.id), { bumpRevision: false })
+    const { assessment } = await recompute(trx, created.id, target, await loadAnswers(trx, created.id), { bumpRevision: fill !== undefined })
     return { assessment, carried, notCarried }
   })
+}
+
+/** A draft a campaign made that nobody has answered or moved yet. */
+async function isUntouchedCampaignDraft(trx: Trx, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('assessments as a')
+    .select('a.id')
+    .where('a.id', '=', id)
+    .where('a.status', '=', 'draft')
+    .where('a.campaign_id', 'is not', null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('answers').select('question_id').where('assessment_id', '=', id))))
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
@@ -211,7 +242,13 @@ function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
 }
 
 /** Who may take each action, beyond the coarse role: submitting is the focal point's, reviewing the reviewer's. */
-const MEMBERSHIP_FOR: Record<Action, MembershipRole> = { submit: 'focal_point', reopen: 'focal_point', return: 'reviewer', validate: 'reviewer' }
+const MEMBERSHIP_FOR: Record<Action, MembershipRole> = {
+  submit: 'focal_point',
+  reopen: 'focal_point',
+  return: 'reviewer',
+  validate: 'reviewer',
+  unvalidate: 'admin',
+}
 
 /** Whether the actor's memberships allow the action on an assessment of `country` (the workflow decides whether it applies now). */
 export function mayTake(actor: Actor, action: Action, country: string): boolean {
@@ -484,6 +521,11 @@ export async function transition(ctx: Context, actor: Actor, assessmentId: strin
         )
       }
     }
+    const now = (ctx.clock ?? systemClock).now()
+    const late = action === 'submit' && (await submissionLateness(trx, assessment.campaign_id, now))
+    if (late) await trx.updateTable('assessments').set({ late: true }).where('id', '=', assessment.id).execute()
+    if (action === 'unvalidate') await audit(trx, { action: 'validation_undone', actor, details: { assessmentId: assessment.id, reason: comment?.trim() } })
+    await queueTransitionMails(trx, assessment, action, comment?.trim() || null, late, now)
     await recordTransition(trx, assessment.id, assessment.status, check.to, actor, comment?.trim() || null)
     if (action === 'return' && comment?.trim()) {
       await trx

@@ -168,6 +168,37 @@ async function main() {
       const countries = DEMO_COUNTRIES.filter((c) => known.has(c))
       let created = 0
       let skipped = 0
+      // Assessments start only in an open campaign: one DEMO campaign per cycle invites the demo countries.
+      for (const cycle of DEMO_CYCLES) {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('campaigns')
+            .values({
+              questionnaire: latest.questionnaire,
+              version: latest.version,
+              cycle,
+              title: `DEMO ${latest.questionnaire} ${cycle} (demo data)`,
+              opens_at: new Date(Date.UTC(cycle, 0, 15)),
+              deadline: new Date(Date.UTC(cycle + 1, 2, 31, 23, 59, 59)),
+              state: 'open',
+              opened_at: new Date(),
+              created_by: staff.personId,
+            })
+            .onConflict((oc) => oc.columns(['questionnaire', 'cycle']).doNothing())
+            .execute()
+          const campaign = await trx
+            .selectFrom('campaigns')
+            .select('id')
+            .where('questionnaire', '=', latest.questionnaire)
+            .where('cycle', '=', cycle)
+            .executeTakeFirstOrThrow()
+          await trx
+            .insertInto('campaign_countries')
+            .values(countries.map((country) => ({ campaign_id: campaign.id, country })))
+            .onConflict((oc) => oc.columns(['campaign_id', 'country']).doNothing())
+            .execute()
+        })
+      }
 
       for (const [index, country] of countries.entries()) {
         const capacity = 0.15 + rng(`capacity:${country}`)() * 0.75

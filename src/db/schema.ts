@@ -176,6 +176,12 @@ export const AUDIT_ACTIONS = [
   'recovery_codes_renewed',
   'invitation_revoked',
   'membership_changed',
+  'campaign_created',
+  'campaign_changed',
+  'campaign_opened',
+  'campaign_closed',
+  'campaign_reminded',
+  'validation_undone',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -340,4 +346,37 @@ export interface Database {
   review_comments: ReviewCommentsTable
   transitions: TransitionsTable
   domain_scores: DomainScoresTable
+  jobs: JobsTable
+  sent_messages: SentMessagesTable
+}
+
+/** Background work, claimed with FOR UPDATE SKIP LOCKED (src/jobs). */
+export interface JobsTable {
+  id: Generated<string>
+  kind: string
+  payload: JSONColumnType<Record<string, unknown>, string, string>
+  /** Unique when set: the same work is queued once. */
+  key: string | null
+  run_at: Timestamp
+  attempts: Generated<number>
+  last_error: string | null
+  created_at: Timestamp
+  done_at: Timestamp | null
+  /** Set when the job gave up after its last attempt. */
+  failed_at: Timestamp | null
+}
+
+/** Every mail the service sent (jobs record theirs). */
+export interface SentMessagesTable {
+  id: Generated<string>
+  kind: string
+  to_address: string
+  person_id: string | null
+  campaign_id: string | null
+  country: string | null
+  assessment_id: string | null
+  language: string
+  subject: string
+  job_id: string | null
+  sent_at: Timestamp
 }

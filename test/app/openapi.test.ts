@@ -165,6 +165,15 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /me/tokens': 'listMyTokens',
   'POST /me/tokens': 'createMyToken',
   'DELETE /me/tokens/{id}': 'revokeMyToken',
+  'POST /campaigns': 'createCampaign',
+  'GET /campaigns': 'listCampaigns',
+  'GET /campaigns/{id}': 'getCampaign',
+  'PATCH /campaigns/{id}': 'updateCampaign',
+  'POST /campaigns/{id}/open': 'openCampaign',
+  'POST /campaigns/{id}/close': 'closeCampaign',
+  'POST /campaigns/{id}/reminders': 'remindCampaignCountries',
+  'GET /campaigns/{id}/board': 'getCampaignBoard',
+  'GET /campaigns/{id}/board.csv': 'getCampaignBoardCsv',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {

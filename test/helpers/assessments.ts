@@ -37,8 +37,47 @@ export interface ApiVersion {
   domains: { id: string; questions: ApiQuestion[] }[]
 }
 
-/** POST /assessments; fails loudly unless 201. Returns the assessment as the API shows it. */
+/**
+ * Makes sure an open campaign of this questionnaire and cycle invites the country (assessments
+ * start only in one), written straight to the database: tests of other features need the rule
+ * satisfied, not the campaign's mails and drafts. The campaign's version is the one asked for,
+ * else the latest published.
+ */
+export async function ensureOpenCampaign(app: FastifyInstance, input: { questionnaire: string; cycle: number; country: string; version?: number | undefined }) {
+  const version = input.version ?? (await app.questionnaires.latestVersion(input.questionnaire))
+  if (version === undefined) return
+  await app.db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('campaigns')
+      .values({
+        questionnaire: input.questionnaire,
+        version,
+        cycle: input.cycle,
+        title: `${input.questionnaire} ${input.cycle} (test)`,
+        opens_at: new Date(Date.UTC(2000, 0, 1)),
+        deadline: new Date(Date.UTC(2100, 11, 31)),
+        state: 'open',
+        opened_at: new Date(),
+      })
+      .onConflict((oc) => oc.columns(['questionnaire', 'cycle']).doNothing())
+      .execute()
+    const campaign = await trx
+      .selectFrom('campaigns')
+      .select('id')
+      .where('questionnaire', '=', input.questionnaire)
+      .where('cycle', '=', input.cycle)
+      .executeTakeFirstOrThrow()
+    await trx
+      .insertInto('campaign_countries')
+      .values({ campaign_id: campaign.id, country: input.country.toUpperCase() })
+      .onConflict((oc) => oc.columns(['campaign_id', 'country']).doNothing())
+      .execute()
+  })
+}
+
+/** POST /assessments (in an open campaign, made if needed); fails loudly unless 201. Returns the assessment as the API shows it. */
 export async function createAssessment(app: FastifyInstance, auth: string, input: CreateInput) {
+  await ensureOpenCampaign(app, input)
   const res = await app.inject({ method: 'POST', url: '/assessments', headers: { authorization: auth }, payload: input })
   if (res.statusCode !== 201) throw new Error(`createAssessment: ${res.statusCode} ${res.body}`)
   return res.json().assessment as { id: string; version: number; questionnaire: string; country: string; cycle: number; status: string; revision: number }

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify'
 import { generate, generateSecret } from 'otplib'
 import { createToken } from '../../src/auth/tokens.js'
-import type { Role } from '../../src/db/schema.js'
+import type { MembershipRole, Role } from '../../src/db/schema.js'
 import { hashPassword } from '../../src/people/passwords.js'
 import type { MembershipInput } from '../../src/people/repository.js'
 
@@ -74,4 +74,21 @@ export async function signIn(app: FastifyInstance, person: TestPerson, userAgent
 export async function tokenOf(app: FastifyInstance, personId: string, role: Role, country: string | null = null): Promise<string> {
   const { token } = await createToken(app.db, { role, country, label: `token of ${personId}`, personId })
   return `Bearer ${token}`
+}
+
+/** A person with an e-mail address and one membership, for tests that follow mails (tokens' own persons have no address). */
+export async function mailablePerson(
+  app: FastifyInstance,
+  input: { name: string; email: string; role: MembershipRole; country?: string; language?: 'ar' | 'en' | 'es' | 'fr' | 'ru' | 'zh' },
+): Promise<string> {
+  const person = await app.db
+    .insertInto('persons')
+    .values({ name: input.name, email: input.email, language: input.language ?? 'en', status: 'active', password_hash: null })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await app.db
+    .insertInto('memberships')
+    .values({ person_id: person.id, role: input.role, country: input.country ?? null })
+    .execute()
+  return person.id
 }
