@@ -112,7 +112,7 @@ t.test('every shown figure is about at least k countries; no minimum or maximum;
           if (!cell.suppressed && cell.scored !== 0) {
             if (cell.count < k || (cell.scored ?? 0) < k) throw new Error(`cell of ${cell.count} shown: ${JSON.stringify(cell)}`)
           }
-          if (cell.suppressed && (cell.mean !== null || cell.median !== null || cell.q1 !== null || Object.keys(cell.tiers).length)) {
+          if (cell.suppressed && (cell.mean !== null || cell.median !== null || cell.q1 !== null || Object.keys(cell.tiers ?? {}).length)) {
             throw new Error('a withheld cell shows a figure')
           }
           if ('min' in cell || 'max' in cell) throw new Error('min/max published')
