@@ -155,6 +155,9 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /i18n/messages': 'getInterfaceCatalog',
   'GET /i18n/messages/{lang}': 'getInterfaceCatalogOfLanguage',
   'PUT /me/language': 'setMyLanguage',
+  'POST /campaigns/{id}/publications': 'publishCampaign',
+  'GET /campaigns/{id}/publications': 'listPublications',
+  'GET /campaigns/{id}/publications/{number}': 'getPublication',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
@@ -184,6 +187,8 @@ t.test('every operation has its stable operationId; public ones say so (security
     'POST /password-reset',
     'POST /password-reset/{secret}',
     'GET /i18n/messages',
+    'GET /campaigns/{id}/publications',
+    'GET /campaigns/{id}/publications/{number}',
   ]) {
     t.same(operation(open).security, [], `${open} needs no token`)
   }
