@@ -10,13 +10,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { presentDomainProgress } from '../assessments/present.js'
 import { domainProgress, findVisible, type AssessmentRow, type DomainProgressRow } from '../assessments/repository.js'
-import { ASSESSMENT_STATUSES as STATUSES, REGIONS, type Region } from '../db/schema.js'
+import { ASSESSMENT_STATUSES as STATUSES, CAMPAIGN_STATES, REGIONS, type Region } from '../db/schema.js'
 import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filters.js'
 import { forbidden, notFound, problems } from '../errors.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
 import { cellStats, publishedAggregates, publishedMedians } from '../publications/readiness.js'
-import { aggregates, countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
+import { aggregates, countryCycles, currentCampaign, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
 /** Readiness is for administrations and staff; admin tokens manage tokens only (403). */
@@ -270,6 +270,11 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
               .object({ campaign: z.string(), number: z.number(), publishedAt: z.string() })
               .nullable()
               .describe('administrations: the publication the figures come from (null: nothing published yet); staff: null, live figures'),
+            campaign: z
+              .object({ id: z.string(), title: z.string(), version: z.number(), cycle: z.number(), state: z.enum(CAMPAIGN_STATES) })
+              .nullable()
+              .optional()
+              .describe("staff: the questionnaire's current campaign, whose version and cycle are the defaults"),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -283,10 +288,12 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         throw forbidden('administrations may read published figures only (submitted, validated)')
       }
       if (hides(actor)) return publishedReadiness(q)
-      const version = q.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
+      // Without a version or cycle: the current campaign's, then the latest.
+      const campaign = await currentCampaign(app.db, q.questionnaire)
+      const version = q.version ?? campaign?.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
       if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
       const loaded = await versionOf(q.questionnaire, version)
-      const cycle = q.cycle ?? (await latestCycle(app.db, q.questionnaire, version, statuses))
+      const cycle = q.cycle ?? (campaign?.version === version ? campaign.cycle : await latestCycle(app.db, q.questionnaire, version, statuses))
       const tiers = loaded.content.scoring.tiers.map((t) => t.id)
       const titles = domainTitles(loaded)
       const rows =
@@ -313,6 +320,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         tiers,
         groups,
         publication: null,
+        campaign: campaign ? { id: campaign.id, title: campaign.title, version: campaign.version, cycle: campaign.cycle, state: campaign.state } : null,
       }
     },
   )
