@@ -21,6 +21,7 @@ import exportPoolPlugin from './plugins/export-pool.js'
 import openapiPlugin from './plugins/openapi.js'
 import questionnairesPlugin from './plugins/questionnaires.js'
 import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
+import publicationRoutes from './publications/routes.js'
 import questionnaireRoutes from './questionnaires/routes.js'
 import readinessRoutes from './readiness/routes.js'
 import { createMailer } from './mail/mailer.js'
@@ -154,5 +155,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(readinessRoutes)
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
   await app.register(campaignRoutes)
+  await app.register(publicationRoutes, { minGroupSize: config.publicationMinGroupSize })
   return app
 }

@@ -68,6 +68,12 @@ const environment = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   JOB_POLL_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 (no polling) or more').max(3600, 'must be at most 3600').default(10),
+  PUBLICATION_MIN_GROUP_SIZE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(3, 'must be from 3 to 50 (below 3, a country that knows its own score reads the other one of a pair)')
+    .max(50, 'must be from 3 to 50')
+    .default(5),
   PUBLIC_URL: z
     .string()
     .regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org')
@@ -110,6 +116,8 @@ export interface Config {
   readonly jobPollSeconds: number
   /** Single sign-on with an organisation's OpenID provider, when all three are set. */
   readonly oidc: { issuer: string; clientId: string; clientSecret: string } | undefined
+  /** k of the disclosure rules: no published figure is about fewer than this many countries. */
+  readonly publicationMinGroupSize: number
 }
 
 export class ConfigError extends Error {
@@ -160,6 +168,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
         : undefined,
+    publicationMinGroupSize: e.PUBLICATION_MIN_GROUP_SIZE,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   })
 }

@@ -182,6 +182,7 @@ export const AUDIT_ACTIONS = [
   'campaign_closed',
   'campaign_reminded',
   'validation_undone',
+  'publication_made',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -348,6 +349,9 @@ export interface Database {
   domain_scores: DomainScoresTable
   jobs: JobsTable
   sent_messages: SentMessagesTable
+  publications: PublicationsTable
+  publication_countries: PublicationCountriesTable
+  publication_domain_scores: PublicationDomainScoresTable
 }
 
 /** Background work, claimed with FOR UPDATE SKIP LOCKED (src/jobs). */
@@ -379,4 +383,40 @@ export interface SentMessagesTable {
   subject: string
   job_id: string | null
   sent_at: Timestamp
+}
+
+/** A publication of a campaign's figures (the first, or a dated correction). */
+export interface PublicationsTable {
+  id: Generated<string>
+  campaign_id: string
+  /** 1 for the publication, 2… for corrections. */
+  number: number
+  published_at: Timestamp
+  published_by: string | null
+  /** What the correction changes and why (null for a first publication without one). */
+  note: string | null
+  /** The k the disclosure rules were applied with. */
+  min_group_size: number
+  /** Every aggregate cell (group × table) after the disclosure rules (publications/disclosure.ts CellFigures). */
+  cells: JSONColumnType<unknown[], string, string>
+  /** What changed since the previous publication (publications/changes.ts); null for the first. */
+  changes: JSONColumnType<Record<string, unknown> | null, string | null, string | null>
+}
+
+/** A country's figures as published: the snapshot of its validated assessment. */
+export interface PublicationCountriesTable {
+  publication_id: string
+  country: string
+  assessment_id: string
+  region: Region
+  overall_score: number | null
+  tier: string | null
+}
+
+export interface PublicationDomainScoresTable {
+  publication_id: string
+  country: string
+  domain: string
+  score: number | null
+  tier: string | null
 }

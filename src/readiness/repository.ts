@@ -190,3 +190,19 @@ export async function countryCycles(db: Db, country: string, questionnaire: stri
     : []
   return { assessments, domains }
 }
+
+/**
+ * The questionnaire's current campaign: the latest-opening one that is no longer a draft. Staff
+ * dashboards open on its version and cycle rather than on whatever cycle someone last started.
+ */
+export async function currentCampaign(db: Db, questionnaire: string) {
+  return db
+    .selectFrom('campaigns')
+    .select(['id', 'title', 'version', 'cycle', 'state'])
+    .where('questionnaire', '=', questionnaire)
+    .where('state', '!=', 'draft')
+    .orderBy('opens_at', 'desc')
+    .orderBy('cycle', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}

@@ -1,25 +1,23 @@
 // Readiness: one assessment's stored figures beside its region's and the world's medians, a
-// country's cycles for trends, and the published aggregates across countries.
+// country's cycles for trends, and the aggregates across countries.
 //
-// Disclosure rule: administrations may read the published aggregates (submitted and validated
-// assessments only), which carry no country's own figures. But a group of fewer than
-// MIN_GROUP_SIZE countries would let one country's figures be read off the aggregate (one country:
-// its score is the mean; two: knowing your own, the other's follows). For administrations such a
-// group shows its count only: every statistic is null, tier counts are empty and `suppressed` is
-// true. The same rule applies to the region/world medians shown beside an assessment.
-// Staff see every figure.
+// Staff read live figures. Administrations read only publications (src/publications): GET
+// /readiness and the medians beside their assessments come from the latest publication of the
+// campaign, with the disclosure rules applied when it was made; before a publication there are
+// none. Reading live figures twice would let them difference one country's submission out.
 import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { presentDomainProgress } from '../assessments/present.js'
 import { domainProgress, findVisible, type AssessmentRow, type DomainProgressRow } from '../assessments/repository.js'
-import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
+import { ASSESSMENT_STATUSES as STATUSES, CAMPAIGN_STATES, REGIONS, type Region } from '../db/schema.js'
 import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filters.js'
 import { forbidden, notFound, problems } from '../errors.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
+import { cellStats, publishedAggregates, publishedMedians } from '../publications/readiness.js'
 import { AggregateCache } from './cache.js'
-import { countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
+import { countryCycles, currentCampaign, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
 /** Readiness is for administrations and staff; admin tokens manage tokens only (403). */
@@ -150,7 +148,8 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         summary: "One assessment's stored readiness, overall and per domain, beside its region's and the world's medians",
         description:
           'Medians are over submitted and validated assessments of the same questionnaire, version and cycle. ' +
-          `For administrations a median over fewer than ${MIN_GROUP_SIZE} assessments is null (its count is shown).`,
+          "Administrations see the medians of the campaign's latest publication (none before it), where the disclosure rules withheld " +
+          'what would isolate fewer than k countries (null, with the group size as count).',
         security: [{ bearer: [] }],
         params: z.object({ id: z.uuid({ message: 'must be an assessment id (a UUID)' }) }),
         response: {
@@ -166,7 +165,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const country = await app.db.selectFrom('countries').select(['region']).where('code', '=', a.country).executeTakeFirstOrThrow()
       const [domains, meds] = await Promise.all([
         domainProgress(app.db, a.id),
-        medians(app.db, a.questionnaire, country.region, [{ version: a.version, cycle: a.cycle }]),
+        (hides(actor) ? publishedMedians : medians)(app.db, a.questionnaire, country.region, [{ version: a.version, cycle: a.cycle }]),
       ])
       const byDomain = new Map(meds.map((m) => [m.domain ?? OVERALL, m]))
       const hide = hides(actor)
@@ -211,7 +210,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const { questionnaire } = request.query
       const { assessments, domains } = await countryCycles(app.db, code, questionnaire)
       const keys = [...new Map(assessments.map((a) => [`${a.version}/${a.cycle}`, { version: a.version, cycle: a.cycle }])).values()]
-      const meds = await medians(app.db, questionnaire, country.region, keys)
+      const meds = await (hides(actor) ? publishedMedians : medians)(app.db, questionnaire, country.region, keys)
       const med = new Map(meds.map((m) => [`${m.version}/${m.cycle}/${m.domain ?? OVERALL}`, m]))
       const hide = hides(actor)
       return {
@@ -241,8 +240,9 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         description:
           'Median and quartiles by linear interpolation (PostgreSQL percentile_cont). Statuses default to submitted and validated; ' +
           'other statuses (draft, returned) are for staff only. version defaults to the latest, cycle to the latest with published ' +
-          `assessments. groupBy=region gives the same per ITU-D region. For administrations, a group of fewer than ${MIN_GROUP_SIZE} ` +
-          "countries shows its count only (suppressed), so no country's own figures can be read off an aggregate.",
+          'assessments. groupBy=region gives the same per ITU-D region. Staff read live figures. Administrations read the latest ' +
+          'publication of the campaign (`publication`; nothing before one): validated assessments only, never min or max, and ' +
+          'withheld groups (suppressed) per the disclosure rules.',
         security: [{ bearer: [] }],
         querystring: z.object({
           questionnaire: questionnaireId,
@@ -268,6 +268,15 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
                 domains: z.array(stats.extend({ domain: z.string(), title: z.string() })),
               }),
             ),
+            publication: z
+              .object({ campaign: z.string(), number: z.number(), publishedAt: z.string() })
+              .nullable()
+              .describe('administrations: the publication the figures come from (null: nothing published yet); staff: null, live figures'),
+            campaign: z
+              .object({ id: z.string(), title: z.string(), version: z.number(), cycle: z.number(), state: z.enum(CAMPAIGN_STATES) })
+              .nullable()
+              .optional()
+              .describe("staff: the questionnaire's current campaign, whose version and cycle are the defaults"),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -280,10 +289,13 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       if (actor.role === 'administration' && statuses.some((s) => !PUBLISHED.includes(s))) {
         throw forbidden('administrations may read published figures only (submitted, validated)')
       }
-      const version = q.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
+      if (hides(actor)) return publishedReadiness(q)
+      // Without a version or cycle: the current campaign's, then the latest.
+      const campaign = await currentCampaign(app.db, q.questionnaire)
+      const version = q.version ?? campaign?.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
       if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
       const loaded = await versionOf(q.questionnaire, version)
-      const cycle = q.cycle ?? (await latestCycle(app.db, q.questionnaire, version, statuses))
+      const cycle = q.cycle ?? (campaign?.version === version ? campaign.cycle : await latestCycle(app.db, q.questionnaire, version, statuses))
       const tiers = loaded.content.scoring.tiers.map((t) => t.id)
       const titles = domainTitles(loaded)
       const rows =
@@ -309,7 +321,39 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         minGroupSize: MIN_GROUP_SIZE,
         tiers,
         groups,
+        publication: null,
+        campaign: campaign ? { id: campaign.id, title: campaign.title, version: campaign.version, cycle: campaign.cycle, state: campaign.state } : null,
       }
     },
   )
+
+  /** GET /readiness for administrations: the latest publication's figures, or none. */
+  async function publishedReadiness(q: {
+    questionnaire: string
+    version?: number | undefined
+    cycle?: number | undefined
+    region?: Region | undefined
+    groupBy?: 'region' | undefined
+  }) {
+    const found = await publishedAggregates(app.db, q)
+    const version = found?.campaign.version ?? q.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
+    if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
+    const loaded = await versionOf(q.questionnaire, version)
+    const tiers = loaded.content.scoring.tiers.map((t) => t.id)
+    return {
+      questionnaire: q.questionnaire,
+      version,
+      cycle: found?.campaign.cycle ?? null,
+      statuses: ['validated' as const],
+      groupBy: q.groupBy ?? null,
+      minGroupSize: found?.publication.min_group_size ?? MIN_GROUP_SIZE,
+      tiers,
+      groups: (found?.groups ?? []).map((g) => ({
+        region: g.region,
+        overall: cellStats(g.cells.get(OVERALL)),
+        domains: [...domainTitles(loaded)].map(([domain, title]) => ({ domain, title, ...cellStats(g.cells.get(domain)) })),
+      })),
+      publication: found ? { campaign: found.campaign.id, number: found.publication.number, publishedAt: found.publication.published_at.toISOString() } : null,
+    }
+  }
 }

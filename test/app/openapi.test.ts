@@ -174,6 +174,9 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /campaigns/{id}/reminders': 'remindCampaignCountries',
   'GET /campaigns/{id}/board': 'getCampaignBoard',
   'GET /campaigns/{id}/board.csv': 'getCampaignBoardCsv',
+  'POST /campaigns/{id}/publications': 'publishCampaign',
+  'GET /campaigns/{id}/publications': 'listPublications',
+  'GET /campaigns/{id}/publications/{number}': 'getPublication',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
@@ -203,6 +206,8 @@ t.test('every operation has its stable operationId; public ones say so (security
     'POST /password-reset',
     'POST /password-reset/{secret}',
     'GET /i18n/messages',
+    'GET /campaigns/{id}/publications',
+    'GET /campaigns/{id}/publications/{number}',
   ]) {
     t.same(operation(open).security, [], `${open} needs no token`)
   }

@@ -16,6 +16,7 @@ import {
   statusBadge,
   versionTexts,
 } from './ui.js'
+import { publishedComparison } from './published-comparison.js'
 
 const main = document.getElementById('main')
 const me = await requireSignIn('administration')
@@ -181,3 +182,4 @@ clear(
   h('section', { 'aria-labelledby': 'list-h' }, h('h2', { id: 'list-h', class: 'visually-hidden' }, t('assessments.listHeading')), table),
   form,
 )
+main.append(await publishedComparison(items, country))

@@ -11,6 +11,9 @@ document.body.classList.add('wide')
 
 const REGIONS = ['Africa', 'Americas', 'Arab States', 'Asia-Pacific', 'CIS', 'Europe']
 const STATUSES = ['draft', 'submitted', 'returned', 'validated']
+// The default view counts what administrations have finished; drafts and returned assessments
+// (with unanswered domains) only when asked for.
+const FINISHED = ['submitted', 'validated']
 const params = new URLSearchParams(location.search)
 const [list] = await Promise.all([api(`/questionnaires?lang=${lang}`), loadCountryNames()])
 const questionnaires = list.items
@@ -44,8 +47,13 @@ async function allAssessments(query) {
 const qInfo = () => questionnaires.find((q) => q.id === filters.questionnaire) ?? questionnaires[0]
 const everyCycle = await allAssessments({ questionnaire: filters.questionnaire })
 const cycles = [...new Set(everyCycle.map((a) => a.cycle))].sort((a, b) => b - a)
-if (!filters.version) filters.version = String(qInfo().latestVersion)
-if (!filters.cycle && cycles.length) filters.cycle = String(cycles[0])
+// Without a version or cycle in the address: the current campaign's (GET /readiness says which).
+const current = filters.version && filters.cycle ? null : await api(`/readiness?questionnaire=${encodeURIComponent(filters.questionnaire)}`).catch(() => null)
+const campaign = current?.campaign && (!filters.version || String(current.campaign.version) === filters.version) ? current.campaign : null
+if (!filters.version) filters.version = String(campaign?.version ?? qInfo().latestVersion)
+if (!filters.cycle && (campaign || cycles.length)) filters.cycle = String(campaign?.cycle ?? cycles[0])
+if (campaign && !cycles.includes(campaign.cycle)) cycles.unshift(campaign.cycle)
+const statusList = filters.status ? filters.status.split(',') : FINISHED
 
 function select(id, label, options, value) {
   const el = h(
@@ -76,7 +84,7 @@ const form = h(
   select(
     'status',
     t('dashboard.status'),
-    [['', t('dashboard.allStatuses')], ['submitted,validated', t('dashboard.submittedOrValidated')], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])],
+    [['', t('dashboard.submittedOrValidated')], [STATUSES.join(','), t('dashboard.allStatuses')], ...STATUSES.map((s) => [s, STATUS_LABELS[s]])],
     filters.status,
   ),
   h('button', { type: 'submit', class: 'primary' }, t('dashboard.apply')),
@@ -99,7 +107,7 @@ function exportQuery() {
   const q = new URLSearchParams({ questionnaire: filters.questionnaire, version: filters.version })
   if (filters.cycle) q.set('cycle', filters.cycle)
   if (filters.region) q.set('region', filters.region)
-  q.set('status', filters.status || STATUSES.join(','))
+  q.set('status', statusList.join(','))
   return q.toString()
 }
 const downloads = h(
@@ -110,10 +118,13 @@ const downloads = h(
   h('span', { class: 'help' }, t('dashboard.downloadHelp')),
 )
 
-clear(main, h('h1', {}, t('dashboard.heading')), form, downloads, h('p', { class: 'loading', role: 'status' }, t('dashboard.loading')))
+const campaignLine =
+  campaign && String(campaign.cycle) === filters.cycle
+    ? h('p', { class: 'lead', id: 'current-campaign' }, t('publication.dashboard.campaign', { title: campaign.title, cycle: String(campaign.cycle) }))
+    : ''
+clear(main, h('h1', {}, t('dashboard.heading')), campaignLine, form, downloads, h('p', { class: 'loading', role: 'status' }, t('dashboard.loading')))
 
 // ---- data
-const statusList = filters.status ? filters.status.split(',') : STATUSES
 const version = await api(`/questionnaires/${filters.questionnaire}/versions/${filters.version}?lang=${lang}`)
 const versionFallbacks = new Set(version.fallbacks ?? [])
 const domains = version.domains.map((d, i) => ({ id: d.id, title: d.title, attrs: versionFallbacks.has(`/domains/${i}/title`) ? foreign('en') : {} }))
