@@ -9,6 +9,7 @@ import type { Config } from './config.js'
 import assessmentRoutes from './assessments/routes.js'
 import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
+import evidenceRoutes from './evidence/routes.js'
 import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import i18nRoutes from './i18n/routes.js'
@@ -136,5 +137,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(assessmentRoutes)
   await app.register(readinessRoutes)
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
+  await app.register(evidenceRoutes, { maxBytes: config.evidenceMaxBytes })
   return app
 }

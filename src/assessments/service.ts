@@ -14,6 +14,7 @@ import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
+import { assertEvidenceForSubmission } from '../evidence/submission.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
 
 type Trx = Transaction<Database>
@@ -439,6 +440,7 @@ export async function transition(ctx: Context, actor: Actor, assessmentId: strin
           { missing, unconfirmed },
         )
       }
+      await assertEvidenceForSubmission(trx, version, assessment.id, answers)
     }
     await recordTransition(trx, assessment.id, assessment.status, check.to, actor, comment?.trim() || null)
     if (action === 'return' && comment?.trim()) {
