@@ -6,14 +6,20 @@
 import { Readable } from 'node:stream'
 import yauzl from 'yauzl'
 
-export const ZIP_LIMITS = {
+export interface ZipLimits {
+  entries: number
+  totalUncompressed: number
+  ratio: number
+}
+
+export const ZIP_LIMITS: ZipLimits = {
   /** Entries in one document. */
   entries: 10_000,
   /** Bytes all entries together may inflate to. */
   totalUncompressed: 256 * 1024 * 1024,
   /** How much larger than its compressed size an entry of more than 1 MiB may be. */
   ratio: 100,
-} as const
+}
 
 /** Reads bytes [start, end) of the stored file. */
 export type RangeReader = (start: number, end: number) => AsyncIterable<Uint8Array>
@@ -28,7 +34,7 @@ class Reader extends yauzl.RandomAccessReader {
 }
 
 /** null when the container is within bounds, otherwise why it is refused. */
-export async function zipProblem(read: RangeReader, size: number, limits = ZIP_LIMITS): Promise<string | null> {
+export async function zipProblem(read: RangeReader, size: number, limits: ZipLimits = ZIP_LIMITS): Promise<string | null> {
   let zip: yauzl.ZipFile
   try {
     zip = await yauzl.fromRandomAccessReaderPromise(new Reader(read), size, { lazyEntries: true, validateEntrySizes: true, autoClose: false })
