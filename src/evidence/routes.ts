@@ -154,7 +154,9 @@ export default async function evidenceRoutes(app: FastifyInstance, options: Evid
   // The upload takes the raw bytes of the file, streamed: its own scope, where no parser reads the body.
   await app.register(async (upload) => {
     upload.removeAllContentTypeParsers()
-    upload.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+    // The body is left unread here: the handler streams request.raw itself (a parsed body would be
+    // walked by the text checks every JSON body gets).
+    upload.addContentTypeParser('*', (_request, _payload, done) => done(null))
     upload.withTypeProvider<ZodTypeProvider>().post(
       '/assessments/:id/evidence/documents',
       {
@@ -185,8 +187,7 @@ export default async function evidenceRoutes(app: FastifyInstance, options: Evid
         if (Number.isFinite(declared) && declared > options.maxBytes) {
           throw new AppError(413, 'content_too_large', `the file is larger than the limit of ${options.maxBytes} bytes`, { limit: options.maxBytes })
         }
-        const body = request.body as AsyncIterable<Uint8Array>
-        const result = await uploadDocument(ctx, actor, request.params.id, { name: request.query.name, questionId: request.query.questionId }, body)
+        const result = await uploadDocument(ctx, actor, request.params.id, { name: request.query.name, questionId: request.query.questionId }, request.raw)
         reply.code(201).header('location', `/assessments/${request.params.id}/evidence/documents/${result.document.id}`)
         return { document: presentDocument(result.document), attachmentId: result.attachmentId }
       },
