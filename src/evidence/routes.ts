@@ -174,6 +174,7 @@ export default async function evidenceRoutes(app: FastifyInstance, options: Evid
             name: z.string().min(1).max(255).describe('The file name, as the uploader has it (shown as given; made safe for downloads)'),
             questionId: questionId.optional().describe('Attach the document to this answer at once'),
           }),
+          consumes: ['application/octet-stream'],
           body: z.any().meta({ type: 'string', format: 'binary', description: "The file's bytes" }),
           response: {
             201: z.object({ document: documentSchema, attachmentId: z.string().nullable() }),
@@ -208,6 +209,7 @@ export default async function evidenceRoutes(app: FastifyInstance, options: Evid
           "sandboxing Content-Security-Policy, so a browser never runs it in this site's origin. For whoever may read the assessment.",
         security: [{ bearer: [] }],
         params: documentParams,
+        produces: ['application/octet-stream'],
         response: { 200: z.string().meta({ format: 'binary' }).describe("The document's bytes"), ...problems(400, 401, 403, 404) },
       },
     },

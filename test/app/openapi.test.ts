@@ -155,6 +155,13 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /i18n/messages': 'getInterfaceCatalog',
   'GET /i18n/messages/{lang}': 'getInterfaceCatalogOfLanguage',
   'PUT /me/language': 'setMyLanguage',
+  'GET /assessments/{id}/evidence': 'getAssessmentEvidence',
+  'POST /assessments/{id}/evidence/documents': 'uploadEvidenceDocument',
+  'GET /assessments/{id}/evidence/documents/{documentId}': 'downloadEvidenceDocument',
+  'DELETE /assessments/{id}/evidence/documents/{documentId}': 'deleteEvidenceDocument',
+  'POST /assessments/{id}/evidence/attachments': 'attachEvidenceDocument',
+  'DELETE /assessments/{id}/evidence/attachments/{attachmentId}': 'detachEvidenceDocument',
+  'PUT /assessments/{id}/evidence/reviews': 'reviewEvidence',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
