@@ -10,6 +10,7 @@ import assessmentRoutes from './assessments/routes.js'
 import trailRoutes from './assessments/trail-routes.js'
 import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
+import evidenceRoutes from './evidence/routes.js'
 import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import i18nRoutes from './i18n/routes.js'
@@ -156,5 +157,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
   await app.register(campaignRoutes)
   await app.register(publicationRoutes, { minGroupSize: config.publicationMinGroupSize })
+  await app.register(evidenceRoutes, { maxBytes: config.evidenceMaxBytes })
   return app
 }

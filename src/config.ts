@@ -41,6 +41,12 @@ const environment = z.object({
   EXPORT_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(600),
   BODY_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1024, 'must be at least 1024 (bytes)').default(1_048_576),
   QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1024, 'must be at least 1024 (bytes)')
+    .max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)')
+    .default(20 * 1024 * 1024),
   TRUST_PROXY: boolean.default(false),
   AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
   SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
@@ -99,6 +105,8 @@ export interface Config {
   readonly exportTimeoutSeconds: number
   readonly bodyLimit: number
   readonly questionnairesDir: string
+  /** Largest evidence document in bytes (413 beyond). */
+  readonly evidenceMaxBytes: number
   readonly trustProxy: boolean
   /** Failed authentications allowed per client address and minute. */
   readonly authRateLimit: number
@@ -156,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exportTimeoutSeconds: e.EXPORT_TIMEOUT_SECONDS,
     bodyLimit: e.BODY_LIMIT,
     questionnairesDir: e.QUESTIONNAIRES_DIR,
+    evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     authRateLimit: e.AUTH_RATE_LIMIT,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,

@@ -26,6 +26,7 @@ import {
 } from './answer-store.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
+import { assertEvidenceForSubmission } from '../evidence/submission.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
 import { queueTransitionMails } from '../campaigns/mails.js'
 import { campaignForNewAssessment, submissionLateness } from '../campaigns/rules.js'
@@ -520,6 +521,7 @@ export async function transition(ctx: Context, actor: Actor, assessmentId: strin
           { missing, unconfirmed },
         )
       }
+      await assertEvidenceForSubmission(trx, version, assessment.id, answers)
     }
     const now = (ctx.clock ?? systemClock).now()
     const late = action === 'submit' && (await submissionLateness(trx, assessment.campaign_id, now))

@@ -122,7 +122,8 @@ function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenI
  */
 function requireAdmin(request: FastifyRequest): Principal {
   const principal = requirePrincipal(request)
-  if (!hasMembership(principal, 'admin')) throw forbidden(`this needs the admin role; this ${principal.tokenId ? 'token' : 'session'} holds no admin membership`)
+  if (!hasMembership(principal, 'admin'))
+    throw forbidden(`this needs the admin role; this ${principal.tokenId ? 'token' : 'session'} holds no admin membership`)
   return principal
 }
 

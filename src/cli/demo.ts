@@ -8,6 +8,7 @@
 // Idempotent-ish: a country that already has an assessment for a cycle is left alone.
 // Prints a staff token and one administration token (shown once; only their hashes are stored).
 import { pino } from 'pino'
+import { needsEvidence } from '../evidence/rules.js'
 import { createAssessment, transition, writeAnswers, type AnswerWrite, type Context } from '../assessments/service.js'
 import { findByKey } from '../assessments/repository.js'
 import { createToken } from '../auth/tokens.js'
@@ -222,7 +223,11 @@ async function main() {
             value: a.value,
             special: a.special,
             comment: i % 9 === 0 ? 'DEMO comment: invented for demonstration.' : undefined,
-            evidence: i % 11 === 0 ? [{ title: 'DEMO reference (invented)', url: 'https://www.itu.int/' }] : undefined,
+            // Where the questionnaire asks for evidence behind the answer, the demo gives some, so it can be submitted.
+            evidence:
+              i % 11 === 0 || needsEvidence(version.questions.get(questionId) ?? {}, a)
+                ? [{ title: 'DEMO reference (invented)', url: 'https://www.itu.int/' }]
+                : undefined,
             precondition: { kind: 'none' },
             path: `/demo/${questionId}`,
           }))

@@ -183,6 +183,11 @@ export const AUDIT_ACTIONS = [
   'campaign_reminded',
   'validation_undone',
   'publication_made',
+  'evidence_uploaded',
+  'evidence_deleted',
+  'evidence_attached',
+  'evidence_detached',
+  'evidence_reviewed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -352,6 +357,10 @@ export interface Database {
   publications: PublicationsTable
   publication_countries: PublicationCountriesTable
   publication_domain_scores: PublicationDomainScoresTable
+  evidence_documents: EvidenceDocumentsTable
+  evidence_chunks: EvidenceChunksTable
+  evidence_attachments: EvidenceAttachmentsTable
+  evidence_reviews: EvidenceReviewsTable
 }
 
 /** Background work, claimed with FOR UPDATE SKIP LOCKED (src/jobs). */
@@ -419,4 +428,51 @@ export interface PublicationDomainScoresTable {
   domain: string
   score: number | null
   tier: string | null
+}
+
+/** An uploaded evidence file of an assessment's library; its bytes are in evidence_chunks. */
+export interface EvidenceDocumentsTable {
+  /** A random UUID, made before the bytes arrive (the chunks point to it). */
+  id: string
+  assessment_id: string
+  /** The name as the uploader's file had it, for display. */
+  name: string
+  /** The name made safe for a download (no path separators or control characters). */
+  filename: string
+  /** The type read from the bytes, never from the name. */
+  media_type: string
+  size: ColumnType<string, number, never>
+  sha256: string
+  uploaded_at: Timestamp
+  uploaded_by: string | null
+}
+
+export interface EvidenceChunksTable {
+  document_id: string
+  seq: number
+  data: Buffer
+}
+
+export type EvidenceReviewStatus = 'accepted' | 'insufficient'
+
+export interface EvidenceAttachmentsTable {
+  id: Generated<string>
+  assessment_id: string
+  question_id: string
+  document_id: string
+  attached_at: Timestamp
+  attached_by: string | null
+}
+
+/** A reviewer's verdict on one piece of evidence: an attached document, or a link of answers.evidence. */
+export interface EvidenceReviewsTable {
+  id: Generated<string>
+  assessment_id: string
+  question_id: string
+  attachment_id: string | null
+  url: string | null
+  status: EvidenceReviewStatus
+  comment: string | null
+  reviewed_at: Timestamp
+  reviewed_by: string | null
 }

@@ -177,6 +177,13 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /campaigns/{id}/publications': 'publishCampaign',
   'GET /campaigns/{id}/publications': 'listPublications',
   'GET /campaigns/{id}/publications/{number}': 'getPublication',
+  'GET /assessments/{id}/evidence': 'getAssessmentEvidence',
+  'POST /assessments/{id}/evidence/documents': 'uploadEvidenceDocument',
+  'GET /assessments/{id}/evidence/documents/{documentId}': 'downloadEvidenceDocument',
+  'DELETE /assessments/{id}/evidence/documents/{documentId}': 'deleteEvidenceDocument',
+  'POST /assessments/{id}/evidence/attachments': 'attachEvidenceDocument',
+  'DELETE /assessments/{id}/evidence/attachments/{attachmentId}': 'detachEvidenceDocument',
+  'PUT /assessments/{id}/evidence/reviews': 'reviewEvidence',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {

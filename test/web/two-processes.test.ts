@@ -81,15 +81,15 @@ t.test('two processes on one database behave as one', { timeout: 240_000 }, asyn
   const wrong = (server: ServerProcess, i: number) => call(server, 'POST', '/session', { body: { email: 'target@example.org', password: `wrong guess ${i}` } })
   const statuses: number[] = []
   for (let i = 0; i < LIMIT; i++) statuses.push((await wrong(i % 2 === 0 ? one : two, i)).status)
-  t.same(
-    statuses,
-    Array(LIMIT).fill(401),
-    'each process answers 401 while under the shared limit',
-  )
+  t.same(statuses, Array(LIMIT).fill(401), 'each process answers 401 while under the shared limit')
   for (const server of [one, two]) {
     const blocked = await call(server, 'POST', '/session', { body: { email: 'target@example.org', password: PASSWORD } })
     t.equal(blocked.status, 429, 'past the limit counted by both, each refuses')
   }
-  const failures = await db.selectFrom('auth_failures').select((eb) => eb.fn.countAll<string>().as('n')).where('key', 'like', 'address:%').executeTakeFirstOrThrow()
+  const failures = await db
+    .selectFrom('auth_failures')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('key', 'like', 'address:%')
+    .executeTakeFirstOrThrow()
   t.equal(Number(failures.n), LIMIT, 'the failures are counted once, in the database')
 })
