@@ -167,8 +167,10 @@ export function answerLookups(versions: readonly QuestionnaireFile[]): { labels:
   for (const file of versions) {
     const key = `${file.id}@${file.version}`
     const byId = new Map(file.domains.flatMap((d) => d.questions.map((q) => [q.id, q] as const)))
-    const versionLabels: Record<string, Record<string, string>> = (labels[key] = {})
-    const versionConditions: Record<string, [string, (string | number)[]][]> = (conditions[key] = {})
+    const versionLabels: Record<string, Record<string, string>> = {}
+    const versionConditions: Record<string, [string, (string | number)[]][]> = {}
+    labels[key] = versionLabels
+    conditions[key] = versionConditions
     for (const q of byId.values()) {
       if (q.type === 'maturity') {
         versionLabels[q.id] = Object.fromEntries((['0', '1', '2', '3', '4'] as const).map((l) => [l, q.labels ? q.labels[l].en : t('en', `maturity.${l}`)]))
