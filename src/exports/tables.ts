@@ -166,7 +166,7 @@ export function answerFields(): Field[] {
 export const CODEBOOK_FIELDS: Field[] = [
   text('questionnaire', 'Questionnaire id.', { required: true }),
   { name: 'version', type: 'integer', description: 'Questionnaire version.', constraints: { required: true, minimum: 1 } },
-  text('domain', 'Domain id.', { required: true }),
+  text('domain', 'Domain id, as in answers.csv and readiness-long.csv.', { required: true }),
   text('domain title', 'Domain title in English.', { required: true }),
   text('domain title, translated', 'Domain title in the language of the "language" column (English where not yet translated).', { required: true }),
   { name: 'position', type: 'integer', description: 'Order of the question in its version (1 = first).', constraints: { required: true, minimum: 1 } },
