@@ -11,30 +11,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 export function validateRow(fields: readonly Field[], cells: readonly string[]): string[] {
   if (cells.length !== fields.length) return [`${cells.length} cells for ${fields.length} fields`]
   const problems: string[] = []
-  fields.forEach((field, i) => {
+  for (const [i, field] of fields.entries()) {
     const cell = cells[i]!
     const bad = (why: string) => problems.push(`${field.name}: ${JSON.stringify(cell)} ${why}`)
     const c = field.constraints ?? {}
     if (cell === '') {
       if (c.required) bad('is required')
-      return
+      continue
     }
-    switch (field.type) {
-      case 'integer':
-        if (!INTEGER.test(cell)) return bad('is not an integer')
-        break
-      case 'number':
-        if (!NUMBER.test(cell)) return bad('is not a number')
-        break
-      case 'boolean':
-        if (cell !== 'true' && cell !== 'false') return bad('is not a boolean')
-        break
-      case 'datetime':
-        if (!DATETIME.test(cell) || Number.isNaN(Date.parse(cell))) return bad('is not an ISO 8601 UTC time')
-        break
-      case 'string':
-        if (field.format === 'uuid' && !UUID.test(cell)) return bad('is not a UUID')
-        break
+    const wrongType =
+      (field.type === 'integer' && !INTEGER.test(cell) && 'is not an integer') ||
+      (field.type === 'number' && !NUMBER.test(cell) && 'is not a number') ||
+      (field.type === 'boolean' && cell !== 'true' && cell !== 'false' && 'is not a boolean') ||
+      (field.type === 'datetime' && (!DATETIME.test(cell) || Number.isNaN(Date.parse(cell))) && 'is not an ISO 8601 UTC time') ||
+      (field.format === 'uuid' && !UUID.test(cell) && 'is not a UUID')
+    if (wrongType) {
+      bad(wrongType)
+      continue
     }
     if (field.type === 'integer' || field.type === 'number') {
       const n = Number(cell)
@@ -43,6 +36,6 @@ export function validateRow(fields: readonly Field[], cells: readonly string[]):
     }
     if (c.enum && !c.enum.includes(cell)) bad(`is not one of ${c.enum.join(', ')}`)
     if (c.pattern && !new RegExp(`^(?:${c.pattern})$`, 'u').test(cell)) bad(`does not match ${c.pattern}`)
-  })
+  }
   return problems
 }
