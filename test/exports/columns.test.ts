@@ -86,5 +86,9 @@ t.test('column order is stable', async (t) => {
     'carried forward',
     'last changed at',
     'last changed by role',
+    'assessment id',
+    'value label',
+    'counted',
+    'review status',
   ])
 })
