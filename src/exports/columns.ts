@@ -8,7 +8,8 @@
  *   country code, country name, region, questionnaire, version, cycle, status,
  *   <one column per domain, headed by the domain id, in questionnaire order>,
  *   overall, coverage, tier
- * Scores are 0–100 (exact, not rounded), empty when nothing was measured; coverage 0–1.
+ * Scores are 0–100 rounded to 2 decimals, empty when nothing was measured; coverage 0–1 rounded to 4
+ * (tables.ts holds every column's type, unit, range and meaning).
  *
  * answers.csv, one row per answer (long format), ANSWER_COLUMNS below. It is also the format the
  * CSV import reads (POST /assessments/{id}/import), which needs `question id` and `value` and
@@ -18,6 +19,11 @@
  *     `not_applicable` / `unknown` for the special answers.
  *   evidence URLs: joined by one space. carried forward: true/false.
  *   last changed at: ISO 8601 UTC with milliseconds (2026-11-24T10:00:00.000Z).
+ *   value label: the English label of the value; counted: whether the answer counts (applicability);
+ *   review status: validated / questioned / revised / none (tables.ts says what each means).
+ *
+ * readiness-long.csv, one row per assessment and domain: READINESS_LONG_FIELDS in tables.ts.
+ * codebook.csv, one row per question and version: CODEBOOK_FIELDS in tables.ts (codebook.ts).
  *
  * Cells (RFC 4180): separated by commas, rows end in CRLF from csvRow (the database's COPY ends
  * them in LF, which RFC 4180 readers accept); a cell holding a comma, a double quote, CR or LF is
@@ -58,6 +64,10 @@ export const ANSWER_COLUMNS = [
   'carried forward',
   'last changed at',
   'last changed by role',
+  'assessment id',
+  'value label',
+  'counted',
+  'review status',
   ...ANSWER_EVIDENCE_COLUMNS,
 ] as const
 export type AnswerColumn = (typeof ANSWER_COLUMNS)[number]

@@ -1,5 +1,6 @@
 // CSV exports (staff only), streamed from PostgreSQL with COPY, and the CSV import of answers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Readable } from 'node:stream'
 import type { PoolClient } from 'pg'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
@@ -7,20 +8,31 @@ import { presentAssessment } from '../assessments/present.js'
 import { findVisible } from '../assessments/repository.js'
 import { writeAnswers } from '../assessments/service.js'
 import { AppError, forbidden, notFound, problems } from '../errors.js'
+import { langQuery, requestLanguage } from '../i18n/request.js'
 import { hasMembership } from '../people/principal.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import { releaseSlots, takeSlot } from './capacity.js'
 import { MAX_IMPORT_BYTES, parseImport } from './import.js'
-import { answersExport, copyOut, exportFilters, readinessExport, type BuiltExport } from './stream.js'
+import { buildBundle, type Bundle, xlsxBundle, zipBundle } from './bundle.js'
+import { codebookRows, CODEBOOK_COLUMNS, quoteIndex } from './codebook.js'
+import { csvRow, UTF8_BOM } from './columns.js'
+import { answersExport, copyOut, exportFilters, readinessExport, readinessLongExport, type BuiltExport } from './stream.js'
 
 export interface ExportLimits {
   exportsPerPerson: number
   exportStallSeconds: number
 }
 
-const exportQuery = exportFilters.extend({
-  bom: z.enum(['0', '1', 'true', 'false']).optional().describe('1: prepend a UTF-8 byte order mark (for spreadsheet programs)'),
-})
+const bomParam = z.enum(['0', '1', 'true', 'false']).optional().describe('1: prepend a UTF-8 byte order mark (for spreadsheet programs)')
+const exportQuery = exportFilters.extend({ bom: bomParam })
+const isOn = (flag: string | undefined) => flag === '1' || flag === 'true'
+
+/** Exports are for analysts (staff with the analyst membership); administrations get a 403. */
+function analyst(request: FastifyRequest): Principal {
+  const who = requireRole(request, 'staff')
+  if (!hasMembership(who, 'analyst')) throw forbidden('exports are for analysts')
+  return who
+}
 
 export default async function exportRoutes(app: FastifyInstance, config: ExportLimits): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
@@ -29,18 +41,10 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
   app.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: MAX_IMPORT_BYTES }, (_request, body, done) => done(null, body))
 
   /**
-   * Sends an export: headers only for HEAD (the query is not run); otherwise the COPY stream on a
-   * connection of the export pool, within the principal's concurrent-export limit, ended when its
-   * client stops reading for exportStallSeconds.
+   * A connection of the export pool for `who`, within their concurrent-export limit: 503 when the
+   * pool is full, 429 beyond the limit (both with Retry-After). Analysts only.
    */
-  async function send(request: FastifyRequest, reply: FastifyReply, who: Principal, built: BuiltExport, bom: boolean) {
-    if (!hasMembership(who, 'analyst')) throw forbidden('exports are for analysts')
-    reply
-      .header('content-type', 'text/csv; charset=utf-8')
-      .header('content-disposition', `attachment; filename="${built.filename}"`)
-      .header('cache-control', 'no-store')
-    if (request.method === 'HEAD') return reply.send()
-
+  async function checkout(request: FastifyRequest, reply: FastifyReply): Promise<PoolClient> {
     let client: PoolClient
     try {
       client = await app.exportPool.connect()
@@ -50,28 +54,30 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
       throw new AppError(503, 'exports_busy', 'all export connections are in use; try again shortly')
     }
     try {
-      await takeSlot(client, who.personId, config.exportsPerPerson)
+      await takeSlot(client, analyst(request).personId, config.exportsPerPerson)
     } catch (error) {
       client.release()
       if (error instanceof AppError && error.status === 429) reply.header('retry-after', '10')
       throw error
     }
-    const stream = copyOut(client, built.select, {
-      bom,
-      release: (err) => {
-        clearInterval(watch)
-        if (err) {
-          request.log.warn({ err }, 'export stream ended early')
-          client.release(err) // the connection may be mid-COPY: the pool discards it, and its slot with it
-        } else {
-          releaseSlots(client).then(
-            () => client.release(),
-            (e: Error) => client.release(e),
-          )
-        }
-      },
-    })
-    // A client that reads nothing for the stall time (its socket's buffer full all along) loses the export.
+    return client
+  }
+
+  /** Gives the connection back: discarded when the export failed (it may be mid-COPY), else with its slot freed. */
+  function giveBack(request: FastifyRequest, client: PoolClient, err?: Error): void {
+    if (err) {
+      request.log.warn({ err }, 'export stream ended early')
+      client.release(err)
+    } else {
+      releaseSlots(client).then(
+        () => client.release(),
+        (e: Error) => client.release(e),
+      )
+    }
+  }
+
+  /** A client that reads nothing for the stall time (its socket's buffer full all along) loses the export. */
+  function endWhenStalled(reply: FastifyReply, stream: Readable): () => void {
     const stallMs = config.exportStallSeconds * 1000
     let progress = Date.now()
     const res = reply.raw
@@ -84,6 +90,41 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
       Math.min(1000, stallMs / 4),
     )
     watch.unref()
+    return () => clearInterval(watch)
+  }
+
+  function attachment(reply: FastifyReply, type: string, filename: string): void {
+    reply.header('content-type', type).header('content-disposition', `attachment; filename="${filename}"`).header('cache-control', 'no-store')
+  }
+
+  /** Sends a CSV export: headers only for HEAD (the query is not run), otherwise the COPY stream. */
+  async function send(request: FastifyRequest, reply: FastifyReply, built: BuiltExport, bom: boolean) {
+    attachment(reply, 'text/csv; charset=utf-8', built.filename)
+    if (request.method === 'HEAD') return reply.send()
+    const client = await checkout(request, reply)
+    let stopWatch = () => {}
+    const stream = copyOut(client, built.select, {
+      bom,
+      release: (err) => {
+        stopWatch()
+        giveBack(request, client, err)
+      },
+    })
+    stopWatch = endWhenStalled(reply, stream)
+    return reply.send(stream)
+  }
+
+  /** Sends a bundle (zip or xlsx) written by `write` from the export's connection. */
+  async function sendBundle(request: FastifyRequest, reply: FastifyReply, bundle: Bundle, kind: { type: string; extension: string; write: typeof zipBundle }) {
+    attachment(reply, kind.type, `${bundle.name}.${kind.extension}`)
+    if (request.method === 'HEAD') return reply.send()
+    const client = await checkout(request, reply)
+    let stopWatch = () => {}
+    const stream = kind.write(client, bundle, (err) => {
+      stopWatch()
+      giveBack(request, client, err)
+    })
+    stopWatch = endWhenStalled(reply, stream)
     return reply.send(stream)
   }
 
@@ -104,9 +145,9 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
       },
     },
     async (request, reply) => {
-      const who = requireRole(request, 'staff')
+      analyst(request)
       const { bom, ...filters } = request.query
-      return send(request, reply, who, await readinessExport(app.db, filters), bom === '1' || bom === 'true')
+      return send(request, reply, await readinessExport(app.db, filters), isOn(bom))
     },
   )
 
@@ -126,9 +167,122 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
       },
     },
     async (request, reply) => {
-      const who = requireRole(request, 'staff')
+      analyst(request)
       const { bom, ...filters } = request.query
-      return send(request, reply, who, await answersExport(app.db, filters), bom === '1' || bom === 'true')
+      return send(request, reply, await answersExport(app.db, filters), isOn(bom))
+    },
+  )
+
+  r.get(
+    '/exports/readiness-long.csv',
+    {
+      schema: {
+        operationId: 'exportReadinessLongCsv',
+        tags: ['exports'],
+        summary: 'Readiness per assessment and domain as CSV (long, tidy format)',
+        description:
+          'Columns: assessment id, country code, country name, region, questionnaire, version, cycle, status, submitted at, submitted by, ' +
+          'validated at, validated by, domain, score, tier, coverage, answered, applicable, not applicable, unknown, missing, region median, world median. ' +
+          'Scores rounded to 2 decimals, coverage to 4. Statuses default to submitted,validated; medians always over the published assessments. Analysts only.',
+        security: [{ bearer: [] }],
+        querystring: exportQuery,
+        response: { 200: csv, ...problems(400, 401, 403, 429, 503) },
+      },
+    },
+    async (request, reply) => {
+      analyst(request)
+      const { bom, ...filters } = request.query
+      return send(request, reply, await readinessLongExport(app.db, filters), isOn(bom))
+    },
+  )
+
+  r.get(
+    '/exports/codebook.csv',
+    {
+      schema: {
+        operationId: 'exportCodebookCsv',
+        tags: ['exports'],
+        summary: 'The codebook: one row per question and questionnaire version (what every value of answers.csv means)',
+        description:
+          'Domain and title, question text in English and in the requested language (?lang=), type, options and levels with labels and scores, ' +
+          'weight, force, effective weight, applies_if, source reference and the quoted treaty text. Analysts only.',
+        security: [{ bearer: [] }],
+        querystring: langQuery.extend({
+          questionnaire: exportFilters.shape.questionnaire,
+          version: exportFilters.shape.version,
+          bom: bomParam,
+        }),
+        response: { 200: csv, ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      analyst(request)
+      const { questionnaire, version, bom } = request.query
+      const lang = requestLanguage(request, reply, request.query.lang)
+      const all = await app.questionnaires.list()
+      const chosen = all.filter((v) => (!questionnaire || v.questionnaire === questionnaire) && (version === undefined || v.version === version))
+      if (chosen.length === 0) throw notFound(`questionnaire ${questionnaire ?? ''}${version ? ` v${version}` : ''}`.trim())
+      const files = await Promise.all(all.map(async (v) => (await app.questionnaires.get(v.questionnaire, v.version))!.content))
+      const quotes = quoteIndex(files)
+      const rows = chosen.flatMap((v) => codebookRows(files.find((f) => f.id === v.questionnaire && f.version === v.version)!, lang, quotes))
+      const name = ['codebook', questionnaire, version ? `v${version}` : undefined, lang].filter(Boolean).join('-')
+      attachment(reply, 'text/csv; charset=utf-8', `${name}.csv`)
+      return reply.send(`${isOn(bom) ? UTF8_BOM : ''}${[CODEBOOK_COLUMNS, ...rows].map(csvRow).join('')}`)
+    },
+  )
+
+  const bundleQuery = langQuery.extend(exportFilters.shape)
+  const bundleResponses = (type: string) => ({
+    200: z.string().describe(type),
+    ...problems(400, 401, 403, 404, 429, 503),
+  })
+  r.get(
+    '/exports/package.zip',
+    {
+      schema: {
+        operationId: 'exportDataPackage',
+        tags: ['exports'],
+        summary: 'A Frictionless Data Package (zip): the CSV files, the codebook and datapackage.json describing every column',
+        description:
+          'For one campaign (campaign_id) or the export filters. Holds readiness.csv (when one questionnaire is chosen), readiness-long.csv, answers.csv, ' +
+          'codebook.csv (translated columns in ?lang=) and datapackage.json (profile tabular-data-package). Streamed. Analysts only.',
+        security: [{ bearer: [] }],
+        querystring: bundleQuery,
+        response: bundleResponses('application/zip'),
+      },
+    },
+    async (request, reply) => {
+      analyst(request)
+      const { lang: asked, ...filters } = request.query
+      const bundle = await buildBundle(app.db, app.questionnaires, filters, requestLanguage(request, reply, asked), new Date())
+      return sendBundle(request, reply, bundle, { type: 'application/zip', extension: 'zip', write: zipBundle })
+    },
+  )
+
+  r.get(
+    '/exports/data.xlsx',
+    {
+      schema: {
+        operationId: 'exportWorkbook',
+        tags: ['exports'],
+        summary: 'The same files as an Excel workbook: one sheet per file plus the codebook, typed cells, header row frozen',
+        description:
+          'Numbers are numbers, times are dates, every text is a string cell (never a formula). For one campaign (campaign_id) or the export filters. ' +
+          'Streamed. Analysts only.',
+        security: [{ bearer: [] }],
+        querystring: bundleQuery,
+        response: bundleResponses('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+      },
+    },
+    async (request, reply) => {
+      analyst(request)
+      const { lang: asked, ...filters } = request.query
+      const bundle = await buildBundle(app.db, app.questionnaires, filters, requestLanguage(request, reply, asked), new Date())
+      return sendBundle(request, reply, bundle, {
+        type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        extension: 'xlsx',
+        write: xlsxBundle,
+      })
     },
   )
 

@@ -15,7 +15,7 @@
 // already been validated against a strict pattern by exportFilters (both defences).
 import { PassThrough, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { sql, type Compilable, type Expression, type Kysely, type RawBuilder } from 'kysely'
+import { sql, type Compilable, type CompiledQuery, type Expression, type Kysely, type RawBuilder } from 'kysely'
 import pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
 import { z } from 'zod'
@@ -23,7 +23,10 @@ import { PUBLISHED_STATUSES, statusList } from '../assessments/filters.js'
 import { REGIONS, type Database } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
 import { acceptedEvidenceSql, evidenceDocumentsSql, evidenceTitlesSql } from '../evidence/repository.js'
+import { t } from '../i18n/catalogs.js'
+import { conditionValues, questionnaireFile, type QuestionnaireFile } from '../questionnaires/schema.js'
 import { UTF8_BOM } from './columns.js'
+import { RATIO_DECIMALS, SCORE_DECIMALS } from './tables.js'
 
 /** The export filters, as strict as the values allow (they end up inlined into a COPY statement). */
 export const exportFilters = z.object({
@@ -40,6 +43,7 @@ export const exportFilters = z.object({
     .transform((s) => s.toUpperCase())
     .optional(),
   status: statusList.optional().describe('comma-separated; default submitted,validated'),
+  campaign_id: z.uuid({ message: 'must be a campaign id (a UUID)' }).optional().describe("only the campaign's assessments"),
 })
 export type ExportFilters = z.output<typeof exportFilters>
 
@@ -50,6 +54,22 @@ export function neutraliseSql(expr: Expression<unknown> | RawBuilder<unknown>): 
 
 function text(ref: string) {
   return neutraliseSql(sql.ref(ref))
+}
+
+/**
+ * A number rounded to `decimals` for the files (binary floating point gives 85.24999999999999),
+ * without trailing zeros (100, not 100.00). The API keeps the exact figures.
+ */
+export function roundSql(expr: Expression<unknown> | RawBuilder<unknown>, decimals: number): RawBuilder<string | null> {
+  return sql<string | null>`trim_scale(round((${expr})::numeric, ${sql.lit(decimals)}))`
+}
+
+const score = (ref: string) => roundSql(sql.ref(ref), SCORE_DECIMALS)
+const ratio = (ref: string) => roundSql(sql.ref(ref), RATIO_DECIMALS)
+
+/** An ISO 8601 UTC time with milliseconds, as every file writes times. */
+function isoTime(ref: string) {
+  return sql<string | null>`to_char(${sql.ref(ref)} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 }
 
 export async function latestVersion(db: Kysely<Database>, questionnaire: string): Promise<number> {
@@ -90,8 +110,21 @@ function assessmentFilters(f: ExportFilters) {
   return { ...f, statuses }
 }
 
+/** The filters every export applies to its assessments (`a`, joined to countries `c`). */
+// biome-ignore lint/suspicious/noExplicitAny: the builders of the three exports differ in their selections
+function whereAssessments<Q extends { where: (...args: any[]) => Q }>(q: Q, f: ExportFilters & { statuses: readonly string[] }): Q {
+  let out = q.where('a.status', 'in', f.statuses)
+  if (f.questionnaire) out = out.where('a.questionnaire', '=', f.questionnaire)
+  if (f.version !== undefined) out = out.where('a.version', '=', f.version)
+  if (f.cycle !== undefined) out = out.where('a.cycle', '=', f.cycle)
+  if (f.region) out = out.where('c.region', '=', f.region)
+  if (f.country) out = out.where('a.country', '=', f.country)
+  if (f.campaign_id) out = out.where('a.campaign_id', '=', f.campaign_id)
+  return out
+}
+
 /** readiness.csv: one row per assessment; needs the questionnaire so the domain columns are defined. */
-export async function readinessExport(db: Kysely<Database>, filters: ExportFilters): Promise<BuiltExport> {
+export async function readinessExport(db: Kysely<Database>, filters: ExportFilters): Promise<BuiltExport & { domains: string[] }> {
   if (!filters.questionnaire) {
     throw badRequest('readiness.csv needs a questionnaire: its domains are the columns', [{ path: '/querystring/questionnaire', message: 'is required' }])
   }
@@ -110,26 +143,69 @@ export async function readinessExport(db: Kysely<Database>, filters: ExportFilte
       'a.version as version',
       'a.cycle as cycle',
       text('a.status').as('status'),
-      ...domains.map((d) => sql<number | null>`max(s.score) filter (where s.domain = ${d})`.as(d)),
-      'a.overall_score as overall',
-      'a.coverage as coverage',
+      ...domains.map((d) => roundSql(sql`max(s.score) filter (where s.domain = ${d})`, SCORE_DECIMALS).as(d)),
+      score('a.overall_score').as('overall'),
+      ratio('a.coverage').as('coverage'),
       text('a.tier').as('tier'),
     ])
-    .where('a.questionnaire', '=', f.questionnaire!)
     .where('a.version', '=', version)
-    .where('a.status', 'in', f.statuses)
     .groupBy(['a.id', 'c.code', 'c.name', 'c.region'])
     .orderBy('a.cycle')
     .orderBy('c.name')
-  if (f.cycle !== undefined) q = q.where('a.cycle', '=', f.cycle)
-  if (f.region) q = q.where('c.region', '=', f.region)
-  if (f.country) q = q.where('a.country', '=', f.country)
-  return { select: inline(q), filename: filenameFor('readiness', { ...f, version: filters.version }) }
+  q = whereAssessments(q, f)
+  return { select: inline(q), filename: filenameFor('readiness', { ...f, version: filters.version }), domains }
+}
+
+/**
+ * What answers.csv needs to know about the questionnaire versions, as two JSON objects inlined into
+ * the query (PostgreSQL looks keys up in them by binary search, so a row costs a few lookups):
+ * `labels`: "<questionnaire>@<version>" → question id → value → English label;
+ * `conditions`: the same keys → question id → every link of its applies_if chain, [question, values].
+ */
+export function answerLookups(versions: readonly QuestionnaireFile[]): { labels: string; conditions: string } {
+  const labels: Record<string, Record<string, Record<string, string>>> = {}
+  const conditions: Record<string, Record<string, [string, (string | number)[]][]>> = {}
+  for (const file of versions) {
+    const key = `${file.id}@${file.version}`
+    const byId = new Map(file.domains.flatMap((d) => d.questions.map((q) => [q.id, q] as const)))
+    const versionLabels: Record<string, Record<string, string>> = {}
+    const versionConditions: Record<string, [string, (string | number)[]][]> = {}
+    labels[key] = versionLabels
+    conditions[key] = versionConditions
+    for (const q of byId.values()) {
+      if (q.type === 'maturity') {
+        versionLabels[q.id] = Object.fromEntries((['0', '1', '2', '3', '4'] as const).map((l) => [l, q.labels ? q.labels[l].en : t('en', `maturity.${l}`)]))
+      } else if (q.type === 'yes_no_partial') {
+        versionLabels[q.id] = { yes: t('en', 'answer.yes'), partial: t('en', 'answer.partial'), no: t('en', 'answer.no') }
+      } else if (q.type === 'single_choice' || q.type === 'multi_choice') {
+        versionLabels[q.id] = Object.fromEntries(q.options.map((o) => [o.id, o.label.en]))
+      }
+      const chain: [string, (string | number)[]][] = []
+      const seen = new Set<string>()
+      for (let c = q.applies_if; c && !seen.has(c.question); c = byId.get(c.question)?.applies_if) {
+        seen.add(c.question)
+        const target = byId.get(c.question)
+        if (target && conditionValues(target)) chain.push([c.question, c.in])
+      }
+      if (chain.length) versionConditions[q.id] = chain
+    }
+  }
+  return { labels: JSON.stringify(labels), conditions: JSON.stringify(conditions) }
+}
+
+/** The questionnaire versions an export's filters may reach, as stored (English texts). */
+async function storedVersions(db: Kysely<Database>, f: ExportFilters): Promise<QuestionnaireFile[]> {
+  let q = db.selectFrom('questionnaire_versions').select('content')
+  if (f.questionnaire) q = q.where('questionnaire', '=', f.questionnaire)
+  if (f.version !== undefined) q = q.where('version', '=', f.version)
+  return (await q.execute()).map((r) => questionnaireFile.parse(r.content))
 }
 
 /** answers.csv: one row per answer, in the columns of ANSWER_COLUMNS. */
 export async function answersExport(db: Kysely<Database>, filters: ExportFilters): Promise<BuiltExport> {
   const f = assessmentFilters(filters)
+  const lookups = answerLookups(await storedVersions(db, f))
+  const versionKey = sql`a.questionnaire || '@' || a.version`
   const value = sql<string | null>`case
       when an.special is not null then an.special
       when jsonb_typeof(an.value) = 'array' then
@@ -137,13 +213,44 @@ export async function answersExport(db: Kysely<Database>, filters: ExportFilters
       else an.value #>> '{}' end`
   const evidence = sql<string | null>`(select string_agg(e.item ->> 'url', ' ' order by e.o)
       from jsonb_array_elements(an.evidence) with ordinality as e(item, o))`
+  const specialLabels = JSON.stringify({ not_applicable: t('en', 'exports.value.not_applicable'), unknown: t('en', 'exports.value.unknown') })
+  const labelsOf = sql`(${lookups.labels}::jsonb -> (${versionKey}) -> an.question_id)`
+  const valueLabel = sql<string | null>`case
+      when an.special is not null then ${specialLabels}::jsonb ->> an.special
+      when jsonb_typeof(an.value) = 'array' then
+        (select string_agg(${labelsOf} ->> e.v, '; ' order by e.o) from jsonb_array_elements_text(an.value) with ordinality as e(v, o))
+      else ${labelsOf} ->> (an.value #>> '{}') end`
+  // Counted: the question applies (every link of its applies_if chain is met by a value answer) and
+  // is not answered not_applicable; as the scoring module decides it (questionnaires/answers.ts).
+  const counted = sql<string>`case when qq.question_id is not null and an.special is distinct from 'not_applicable' and not exists (
+      select 1 from jsonb_array_elements(coalesce(${lookups.conditions}::jsonb -> (${versionKey}) -> an.question_id, '[]'::jsonb)) as c(link)
+      where not exists (
+        select 1 from answers d
+        where d.assessment_id = an.assessment_id and d.question_id = c.link ->> 0 and d.special is null
+          and case when jsonb_typeof(d.value) = 'array'
+            then exists (select 1 from jsonb_array_elements(d.value) as x(v) where (c.link -> 1) @> jsonb_build_array(x.v))
+            else (c.link -> 1) @> jsonb_build_array(d.value) end))
+    then 'true' else 'false' end`
+  const reviewStatus = sql<string>`case
+      when a.status = 'validated' then 'validated'
+      when rc.last_at is null then 'none'
+      when rc.last_at > an.updated_at then 'questioned'
+      else 'revised' end`
   let q = db
+    .with('rc', (w) =>
+      w
+        .selectFrom('review_comments')
+        .select(['assessment_id', 'question_id', (eb) => eb.fn.max('created_at').as('last_at')])
+        .where('question_id', 'is not', null)
+        .groupBy(['assessment_id', 'question_id']),
+    )
     .selectFrom('answers as an')
     .innerJoin('assessments as a', 'a.id', 'an.assessment_id')
     .innerJoin('countries as c', 'c.code', 'a.country')
     .leftJoin('questionnaire_questions as qq', (j) =>
       j.onRef('qq.questionnaire', '=', 'a.questionnaire').onRef('qq.version', '=', 'a.version').onRef('qq.question_id', '=', 'an.question_id'),
     )
+    .leftJoin('rc', (j) => j.onRef('rc.assessment_id', '=', 'an.assessment_id').onRef('rc.question_id', '=', 'an.question_id'))
     .select([
       text('a.country').as('country code'),
       text('c.name').as('country name'),
@@ -157,29 +264,100 @@ export async function answersExport(db: Kysely<Database>, filters: ExportFilters
       text('qq.source_ref').as('source reference'),
       text('qq.force').as('force'),
       neutraliseSql(value).as('value'),
-      'an.score as score',
+      ratio('an.score').as('score'),
       text('an.comment').as('comment'),
       neutraliseSql(evidence).as('evidence URLs'),
       sql<string>`case when an.carried_forward then 'true' else 'false' end`.as('carried forward'),
-      sql<string>`to_char(an.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as('last changed at'),
+      isoTime('an.updated_at').as('last changed at'),
       text('an.updated_by_role').as('last changed by role'),
+      sql<string>`a.id::text`.as('assessment id'),
+      neutraliseSql(valueLabel).as('value label'),
+      counted.as('counted'),
+      reviewStatus.as('review status'),
       neutraliseSql(evidenceTitlesSql('an')).as('evidence titles'),
       neutraliseSql(evidenceDocumentsSql('an')).as('evidence documents'),
       acceptedEvidenceSql('an').as('accepted evidence'),
     ])
-    .where('a.status', 'in', f.statuses)
     .orderBy('a.questionnaire')
     .orderBy('a.version')
     .orderBy('a.cycle')
     .orderBy('c.name')
     .orderBy('qq.position')
     .orderBy('an.question_id')
-  if (f.questionnaire) q = q.where('a.questionnaire', '=', f.questionnaire)
-  if (f.version !== undefined) q = q.where('a.version', '=', f.version)
-  if (f.cycle !== undefined) q = q.where('a.cycle', '=', f.cycle)
-  if (f.region) q = q.where('c.region', '=', f.region)
-  if (f.country) q = q.where('a.country', '=', f.country)
+  q = whereAssessments(q, f)
   return { select: inline(q), filename: filenameFor('answers', filters) }
+}
+
+/**
+ * readiness-long.csv: one row per assessment and domain (READINESS_LONG_FIELDS), with the latest
+ * submission and validation (when, by whom) and the region's and world's median domain score of
+ * the published assessments of the same questionnaire, version and cycle (whatever the other filters).
+ */
+export async function readinessLongExport(db: Kysely<Database>, filters: ExportFilters): Promise<BuiltExport> {
+  const f = assessmentFilters(filters)
+  let base = db
+    .selectFrom('assessments as a')
+    .innerJoin('countries as c', 'c.code', 'a.country')
+    .select(['a.id', 'a.country', 'c.name', 'c.region', 'a.questionnaire', 'a.version', 'a.cycle', 'a.status'])
+  base = whereAssessments(base, f)
+  const published = sql.join(PUBLISHED_STATUSES.map((s) => sql`${s}`))
+  const query = sql`
+    with base as (${base}),
+    last_submit as (
+      select distinct on (t.assessment_id) t.assessment_id, t.at, p.name
+      from transitions t left join persons p on p.id = t.actor
+      where t.to_status = 'submitted' and t.assessment_id in (select id from base)
+      order by t.assessment_id, t.seq desc
+    ),
+    last_validate as (
+      select distinct on (t.assessment_id) t.assessment_id, t.at, p.name
+      from transitions t left join persons p on p.id = t.actor
+      where t.to_status = 'validated' and t.assessment_id in (select id from base)
+      order by t.assessment_id, t.seq desc
+    ),
+    medians as (
+      select a.questionnaire, a.version, a.cycle, s.domain, c.region, grouping(c.region) as world,
+        percentile_cont(0.5) within group (order by s.score) as median
+      from assessments a join countries c on c.code = a.country join domain_scores s on s.assessment_id = a.id
+      where a.status in (${published})
+        and (a.questionnaire, a.version, a.cycle) in (select distinct questionnaire, version, cycle from base)
+      group by grouping sets ((a.questionnaire, a.version, a.cycle, s.domain, c.region), (a.questionnaire, a.version, a.cycle, s.domain))
+    )
+    select
+      b.id::text as "assessment id",
+      ${text('b.country')} as "country code",
+      ${text('b.name')} as "country name",
+      ${text('b.region')} as "region",
+      ${text('b.questionnaire')} as "questionnaire",
+      b.version as "version",
+      b.cycle as "cycle",
+      ${text('b.status')} as "status",
+      ${isoTime('ls.at')} as "submitted at",
+      ${text('ls.name')} as "submitted by",
+      ${isoTime('lv.at')} as "validated at",
+      ${text('lv.name')} as "validated by",
+      ${text('s.domain')} as "domain",
+      ${score('s.score')} as "score",
+      ${text('s.tier')} as "tier",
+      ${ratio('s.coverage')} as "coverage",
+      s.answered as "answered",
+      s.applicable as "applicable",
+      s.not_applicable as "not applicable",
+      s.unknown as "unknown",
+      s.missing as "missing",
+      ${score('rm.median')} as "region median",
+      ${score('wm.median')} as "world median"
+    from base b
+    join domain_scores s on s.assessment_id = b.id
+    left join questionnaire_domains qd on qd.questionnaire = b.questionnaire and qd.version = b.version and qd.domain = s.domain
+    left join last_submit ls on ls.assessment_id = b.id
+    left join last_validate lv on lv.assessment_id = b.id
+    left join medians rm on rm.world = 0 and rm.questionnaire = b.questionnaire and rm.version = b.version and rm.cycle = b.cycle
+      and rm.domain = s.domain and rm.region = b.region
+    left join medians wm on wm.world = 1 and wm.questionnaire = b.questionnaire and wm.version = b.version and wm.cycle = b.cycle
+      and wm.domain = s.domain
+    order by b.questionnaire, b.version, b.cycle, b.name, qd.position, s.domain`
+  return { select: inlineCompiled(query.compile(db)), filename: filenameFor('readiness-long', filters) }
 }
 
 /**
@@ -187,7 +365,10 @@ export async function answersExport(db: Kysely<Database>, filters: ExportFilters
  * numbers only when they are safe integers. Anything else is refused.
  */
 export function inline(query: Compilable<unknown>): string {
-  const { sql: text, parameters } = query.compile()
+  return inlineCompiled(query.compile())
+}
+
+export function inlineCompiled({ sql: text, parameters }: CompiledQuery<unknown>): string {
   return text.replace(/\$(\d+)/g, (_, n: string) => literal(parameters[Number(n) - 1]))
 }
 

@@ -91,6 +91,11 @@ const questionBase = {
   id: questionId,
   source,
   force: z.enum(FORCES),
+  /**
+   * The words of the cited bullet or paragraph, verbatim from `source.document` (so the codebook can
+   * show what the question is about without the source file at hand); checked against the source.
+   */
+  quote: localizedText.optional(),
   text: localizedText,
   guidance: localizedText,
   weight: z.number().positive().max(10).default(1),

@@ -676,3 +676,15 @@ t.test('res174 v2 covers the paragraphs v1 left out', async (t) => {
   // Nothing struck through is cited: every cited section is a paragraph of the final text.
   for (const s of v2) t.ok(paragraphBySection.has(s), `${s} is in the final text`)
 })
+
+// ─────────────────────────────────────────── quotes (the codebook's treaty text)
+
+t.test('v2: every question quotes the words of the bullet or paragraph it cites', async (t) => {
+  const squash = (s: string) => s.replace(/\s+/g, ' ').trim()
+  for (const { question: q } of questionsOf(cdcV2.content)) {
+    t.equal(squash(q.quote?.en ?? ''), squash(bulletByKey.get(bulletKey(q.source.section, q.source.bullet))?.text ?? '?'), `${q.id}: ${q.source.ref}`)
+  }
+  for (const { question: q } of questionsOf(res174V2.content)) {
+    t.equal(squash(q.quote?.en ?? ''), squash(paragraphBySection.get(q.source.section)?.text ?? '?'), `${q.id}: ${q.source.ref}`)
+  }
+})

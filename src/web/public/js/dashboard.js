@@ -108,6 +108,7 @@ function exportQuery() {
   if (filters.cycle) q.set('cycle', filters.cycle)
   if (filters.region) q.set('region', filters.region)
   q.set('status', statusList.join(','))
+  q.set('bom', '1') // spreadsheet programs then read the file as UTF-8 (Côte d'Ivoire, Türkiye)
   return q.toString()
 }
 const downloads = h(
