@@ -170,6 +170,9 @@ export const AUDIT_ACTIONS = [
   'recovery_code_used',
   'password_reset_requested',
   'password_reset',
+  'scenario_created',
+  'scenario_changed',
+  'scenario_deleted',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -334,4 +337,19 @@ export interface Database {
   review_comments: ReviewCommentsTable
   transitions: TransitionsTable
   domain_scores: DomainScoresTable
+  scenarios: ScenariosTable
+}
+
+/** A named what-if of the Expert Group, applied to stored raw scores when read (src/scenarios). */
+export interface ScenariosTable {
+  id: Generated<string>
+  name: string
+  description: Generated<string>
+  questionnaire: string
+  version: number
+  definition: JSONColumnType<Record<string, unknown>, string, string>
+  created_at: Timestamp
+  created_by: string | null
+  updated_at: Timestamp
+  updated_by: string | null
 }

@@ -18,6 +18,7 @@ import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filt
 import { forbidden, notFound, problems } from '../errors.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
+import { comparisonSchema, scenarioComparison } from '../scenarios/comparison.js'
 import { aggregates, countryCycles, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
@@ -249,6 +250,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
           region: z.enum(REGIONS).optional(),
           status: statusList.optional().describe('comma-separated statuses; default submitted,validated'),
           groupBy: z.enum(['region']).optional(),
+          scenario: z.uuid({ message: 'must be a scenario id (a UUID)' }).optional().describe('staff: a saved what-if scenario, shown beside these figures'),
         }),
         response: {
           200: z.object({
@@ -266,6 +268,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
                 domains: z.array(stats.extend({ domain: z.string(), title: z.string() })),
               }),
             ),
+            scenario: comparisonSchema.optional().describe('with ?scenario=: the scenario beside the baseline'),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -278,6 +281,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       if (actor.role === 'administration' && statuses.some((s) => !PUBLISHED.includes(s))) {
         throw forbidden('administrations may read published figures only (submitted, validated)')
       }
+      if (q.scenario) requireRole(request, 'staff')
       const version = q.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
       if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
       const loaded = await versionOf(q.questionnaire, version)
@@ -307,6 +311,9 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         minGroupSize: MIN_GROUP_SIZE,
         tiers,
         groups,
+        ...(q.scenario && {
+          scenario: await scenarioComparison(app, q.scenario, { cycle, region: q.region, statuses }, { questionnaire: q.questionnaire, version }),
+        }),
       }
     },
   )

@@ -155,6 +155,12 @@ const OPERATION_IDS: Record<string, string> = {
   'GET /i18n/messages': 'getInterfaceCatalog',
   'GET /i18n/messages/{lang}': 'getInterfaceCatalogOfLanguage',
   'PUT /me/language': 'setMyLanguage',
+  'GET /scenarios': 'listScenarios',
+  'POST /scenarios': 'createScenario',
+  'GET /scenarios/{id}': 'getScenario',
+  'PUT /scenarios/{id}': 'updateScenario',
+  'DELETE /scenarios/{id}': 'deleteScenario',
+  'GET /scenarios/{id}/comparison': 'getScenarioComparison',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {

@@ -178,7 +178,7 @@ function buildQuestion(id: string, s: QuestionSpec, earlier: QuestionInput[]): Q
 
 // ── Answers ──────────────────────────────────────────────────────────────────────────────────────
 
-export function valueArb(q: Question): fc.Arbitrary<unknown> {
+function valueArb(q: Question): fc.Arbitrary<unknown> {
   switch (q.type) {
     case 'maturity':
       return fc.integer({ min: 0, max: 4 })

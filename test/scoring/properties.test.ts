@@ -4,7 +4,7 @@ import t from 'tap'
 import { checkAnswer, type AnswerValue, type StoredAnswer } from '../../src/questionnaires/answers.js'
 import { questionsOf, type Question, type QuestionnaireFile } from '../../src/questionnaires/schema.js'
 import { score, type Readiness } from '../../src/scoring/score.js'
-import { answersArb, fileArb, valueArb } from '../helpers/questionnaire-arbitraries.js'
+import { answersArb, fileArb } from '../helpers/questionnaire-arbitraries.js'
 
 /** Enough runs to find counter-examples, few enough to finish in a few seconds. */
 const RUNS = 150
