@@ -25,6 +25,7 @@ import readinessRoutes from './readiness/routes.js'
 import { createMailer } from './mail/mailer.js'
 import oidcRoutes from './people/oidc.js'
 import peopleRoutes from './people/routes.js'
+import reportRoutes from './reports/routes.js'
 import scenarioRoutes from './scenarios/routes.js'
 import sessionPlugin from './web/session.js'
 
@@ -137,6 +138,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(assessmentRoutes)
   await app.register(readinessRoutes)
   await app.register(scenarioRoutes)
+  await app.register(reportRoutes, { chromiumPath: config.chromiumPath, pdfConcurrency: config.pdfConcurrency })
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
   return app
 }

@@ -161,6 +161,8 @@ const OPERATION_IDS: Record<string, string> = {
   'PUT /scenarios/{id}': 'updateScenario',
   'DELETE /scenarios/{id}': 'deleteScenario',
   'GET /scenarios/{id}/comparison': 'getScenarioComparison',
+  'GET /assessments/{id}/report': 'getAssessmentReport',
+  'GET /assessments/{id}/report.pdf': 'getAssessmentReportPdf',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {
