@@ -29,7 +29,7 @@ try {
   document.body.dataset.printReady = '1'
 } catch (error) {
   clear(main, h('h1', {}, t('report.pageTitle')), message('error', problemText(error)))
-  document.body.dataset.printError = String(error?.status ?? 'error')
+  document.body.dataset.printError = error?.status ? `HTTP ${error.status}` : String(error?.message ?? error)
 }
 
 function draw(r) {
@@ -105,7 +105,10 @@ function overall(r, tierOf) {
   )
 }
 
-const median = (value, count) => (value === null ? h('span', { class: 'muted' }, count > 0 ? t('report.withheld') : t('score.none')) : pct(value))
+/** A median, or why there is none: withheld for too few countries, or nothing to compare with. */
+function median(value, count) {
+  return value === null ? h('span', { class: 'muted' }, count > 0 ? t('report.withheld') : t('score.none')) : pct(value)
+}
 
 function domains(r, tierOf) {
   return h(
