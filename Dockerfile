@@ -26,6 +26,13 @@ ENV NODE_ENV=production \
     DATA_DIR=/data \
     QUESTIONNAIRES_DIR=/app/questionnaires \
     npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+# Chromium prints country reports to PDF (GET /assessments/{id}/report.pdf); the Noto fonts cover
+# the six languages (Arabic shaped right to left, Chinese, Cyrillic). Without them the PDF route
+# answers 503 naming the print page.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-noto-core fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+ENV CHROMIUM_PATH=/usr/bin/chromium
 COPY package.json package-lock.json ./
 # One install script is run: the embedded PostgreSQL package's, which links its shared libraries
 # (npm cannot ship symlinks; the server would make them itself, but node_modules is not its to write).

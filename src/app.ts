@@ -30,6 +30,8 @@ import oidcRoutes from './people/oidc.js'
 import peopleRoutes from './people/routes.js'
 import accountRoutes from './people/account-routes.js'
 import invitationAdminRoutes from './people/invitation-admin.js'
+import reportRoutes from './reports/routes.js'
+import scenarioRoutes from './scenarios/routes.js'
 import sessionPlugin from './web/session.js'
 import campaignRoutes from './campaigns/routes.js'
 import { MAIL_JOB, mailHandler, REMINDER_JOB, reminderHandler } from './campaigns/mails.js'
@@ -154,6 +156,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(assessmentRoutes)
   await app.register(trailRoutes)
   await app.register(readinessRoutes)
+  await app.register(scenarioRoutes)
+  await app.register(reportRoutes, { chromiumPath: config.chromiumPath, pdfConcurrency: config.pdfConcurrency })
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
   await app.register(campaignRoutes)
   await app.register(publicationRoutes, { minGroupSize: config.publicationMinGroupSize })

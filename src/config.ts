@@ -84,6 +84,13 @@ const environment = z.object({
     .string()
     .regex(/^https?:\/\/[^/]+/, 'must be an http(s) URL such as https://readiness.example.org')
     .optional(),
+  CHROMIUM_PATH: z.string().min(1).default('/usr/bin/chromium'),
+  PDF_CONCURRENCY: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 8')
+    .max(8, 'must be from 1 to 8')
+    .default(2),
 })
 
 export interface Config {
@@ -126,6 +133,10 @@ export interface Config {
   readonly oidc: { issuer: string; clientId: string; clientSecret: string } | undefined
   /** k of the disclosure rules: no published figure is about fewer than this many countries. */
   readonly publicationMinGroupSize: number
+  /** The Chromium that prints country reports to PDF; without it the print page stands in (503). */
+  readonly chromiumPath: string
+  /** Reports printed at once (each a Chromium page); more wait for a turn. */
+  readonly pdfConcurrency: number
 }
 
 export class ConfigError extends Error {
@@ -178,6 +189,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }
         : undefined,
     publicationMinGroupSize: e.PUBLICATION_MIN_GROUP_SIZE,
+    chromiumPath: e.CHROMIUM_PATH,
+    pdfConcurrency: e.PDF_CONCURRENCY,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   })
 }

@@ -188,6 +188,9 @@ export const AUDIT_ACTIONS = [
   'evidence_attached',
   'evidence_detached',
   'evidence_reviewed',
+  'scenario_created',
+  'scenario_changed',
+  'scenario_deleted',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -361,6 +364,7 @@ export interface Database {
   evidence_chunks: EvidenceChunksTable
   evidence_attachments: EvidenceAttachmentsTable
   evidence_reviews: EvidenceReviewsTable
+  scenarios: ScenariosTable
 }
 
 /** Background work, claimed with FOR UPDATE SKIP LOCKED (src/jobs). */
@@ -475,4 +479,18 @@ export interface EvidenceReviewsTable {
   comment: string | null
   reviewed_at: Timestamp
   reviewed_by: string | null
+}
+
+/** A named what-if of the Expert Group, applied to stored raw scores when read (src/scenarios). */
+export interface ScenariosTable {
+  id: Generated<string>
+  name: string
+  description: Generated<string>
+  questionnaire: string
+  version: number
+  definition: JSONColumnType<Record<string, unknown>, string, string>
+  created_at: Timestamp
+  created_by: string | null
+  updated_at: Timestamp
+  updated_by: string | null
 }

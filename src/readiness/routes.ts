@@ -17,6 +17,7 @@ import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
 import { evidenceBackedByDomain } from '../evidence/repository.js'
 import { cellStats, publishedAggregates, publishedMedians } from '../publications/readiness.js'
+import { comparisonSchema, scenarioComparison } from '../scenarios/comparison.js'
 import { AggregateCache } from './cache.js'
 import { countryCycles, currentCampaign, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
@@ -264,6 +265,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
           region: z.enum(REGIONS).optional(),
           status: statusList.optional().describe('comma-separated statuses; default submitted,validated'),
           groupBy: z.enum(['region']).optional(),
+          scenario: z.uuid({ message: 'must be a scenario id (a UUID)' }).optional().describe('staff: a saved what-if scenario, shown beside these figures'),
         }),
         response: {
           200: z.object({
@@ -290,6 +292,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
               .nullable()
               .optional()
               .describe("staff: the questionnaire's current campaign, whose version and cycle are the defaults"),
+            scenario: comparisonSchema.optional().describe('with ?scenario=: the scenario beside the baseline'),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -302,6 +305,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       if (actor.role === 'administration' && statuses.some((s) => !PUBLISHED.includes(s))) {
         throw forbidden('administrations may read published figures only (submitted, validated)')
       }
+      if (q.scenario) requireRole(request, 'staff')
       if (hides(actor)) return publishedReadiness(q)
       // Without a version or cycle: the current campaign's, then the latest.
       const campaign = await currentCampaign(app.db, q.questionnaire)
@@ -336,6 +340,9 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         groups,
         publication: null,
         campaign: campaign ? { id: campaign.id, title: campaign.title, version: campaign.version, cycle: campaign.cycle, state: campaign.state } : null,
+        ...(q.scenario && {
+          scenario: await scenarioComparison(app, q.scenario, { cycle, region: q.region, statuses }, { questionnaire: q.questionnaire, version }),
+        }),
       }
     },
   )

@@ -19,6 +19,8 @@ const PAGES: Record<string, string> = {
   invitations: 'invitations',
   tokens: 'tokens',
   audit: 'audit',
+  report: 'report',
+  scenarios: 'scenarios',
 }
 
 export function registerPages(app: FastifyInstance): void {

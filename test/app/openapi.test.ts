@@ -188,6 +188,14 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /assessments/{id}/evidence/attachments': 'attachEvidenceDocument',
   'DELETE /assessments/{id}/evidence/attachments/{attachmentId}': 'detachEvidenceDocument',
   'PUT /assessments/{id}/evidence/reviews': 'reviewEvidence',
+  'GET /scenarios': 'listScenarios',
+  'POST /scenarios': 'createScenario',
+  'GET /scenarios/{id}': 'getScenario',
+  'PUT /scenarios/{id}': 'updateScenario',
+  'DELETE /scenarios/{id}': 'deleteScenario',
+  'GET /scenarios/{id}/comparison': 'getScenarioComparison',
+  'GET /assessments/{id}/report': 'getAssessmentReport',
+  'GET /assessments/{id}/report.pdf': 'getAssessmentReportPdf',
 }
 
 t.test('every operation has its stable operationId; public ones say so (security: [])', async (t) => {

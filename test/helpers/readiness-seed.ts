@@ -1,14 +1,15 @@
 // Seeds assessments through the API with answers whose domain scores are known by hand:
 // per domain, 'max' answers every question with its best value (domain score 100) and 'zero'
 // answers every question "unknown" (cdc scores unknown as 0, so domain score 0; questions that
-// depend on an unknown answer do not apply and are left out).
+// depend on an unknown answer do not apply and are left out); 'shall' answers only the domain's
+// `shall` obligations with their best value and the others "unknown", 'others' the reverse.
 import type { FastifyInstance } from 'fastify'
 import { applies, type StoredAnswer } from '../../src/questionnaires/answers.js'
 import type { Question } from '../../src/questionnaires/schema.js'
 import { tokenFor } from './tokens.js'
 import { ensureOpenCampaign } from './assessments.js'
 
-export type Plan = 'max' | 'zero'
+export type Plan = 'max' | 'zero' | 'shall' | 'others'
 
 function best(q: Question): unknown {
   switch (q.type) {
@@ -38,7 +39,8 @@ export async function answersFor(app: FastifyInstance, plan: Record<string, Plan
     const mode = plan[domain.id] ?? fallback
     for (const q of domain.questions) {
       if (!applies(q, stored, version.questions)) continue
-      if (mode === 'max') {
+      const answerBest = mode === 'max' || (mode === 'shall' && q.force === 'shall') || (mode === 'others' && q.force !== 'shall')
+      if (answerBest) {
         const value = best(q)
         stored.set(q.id, { value: value as StoredAnswer['value'], special: null })
         items.push({ questionId: q.id, value })
