@@ -19,7 +19,7 @@ import { testToken } from '../helpers/tokens.js'
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const skip = NO_CHROMIUM
-t.setTimeout(600_000)
+t.setTimeout(1_200_000)
 
 // The first question of cdc v1, translated into Arabic by this test's own translation file; its
 // guidance stays English (a fallback), and ends with a full stop an Arabic paragraph would move.
@@ -60,7 +60,7 @@ async function axe(page: Page): Promise<string[]> {
 
 const dom = (id: string) => `q-${id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
 
-t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
+t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => {
   const questionnairesDir = await mkdtemp(path.join(tmpdir(), 'tr-questionnaires-'))
   t.teardown(() => rm(questionnairesDir, { recursive: true, force: true }))
   await mkdir(path.join(questionnairesDir, 'translations'))
