@@ -149,20 +149,24 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       const admin = requireAdmin(request)
       const body = request.body
       try {
-        const { token, row } = await createToken(app.db, {
-          role: body.role,
-          country: body.country ?? null,
-          label: body.label,
-          expiresAt: body.expiresAt ?? null,
-          createdBy: admin.tokenId,
-          personId: body.personId ?? null,
-        })
-        await audit(app.db, {
-          action: 'token_created',
-          actor: admin,
-          subject: row.person_id,
-          address: request.ip,
-          details: { token: row.id, role: row.role, country: row.country, label: row.label },
+        // The token and its audit record in one transaction.
+        const { token, row } = await app.db.transaction().execute(async (trx) => {
+          const made = await createToken(trx, {
+            role: body.role,
+            country: body.country ?? null,
+            label: body.label,
+            expiresAt: body.expiresAt ?? null,
+            createdBy: admin.tokenId,
+            personId: body.personId ?? null,
+          })
+          await audit(trx, {
+            action: 'token_created',
+            actor: admin,
+            subject: made.row.person_id,
+            address: request.ip,
+            details: { token: made.row.id, role: made.row.role, country: made.row.country, label: made.row.label },
+          })
+          return made
         })
         request.log.info({ tokenId: row.id, role: row.role, country: row.country }, 'token created')
         reply.code(201).header('cache-control', 'no-store')
@@ -222,14 +226,19 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const row = await revokeToken(app.db, request.params.id)
-      if (!row) throw notFound(`token ${request.params.id}`)
-      await audit(app.db, {
-        action: 'token_revoked',
-        actor: requireAdmin(request),
-        subject: row.person_id,
-        address: request.ip,
-        details: { token: row.id },
+      const row = await app.db.transaction().execute(async (trx) => {
+        const revoked = await revokeToken(trx, request.params.id)
+        if (!revoked) throw notFound(`token ${request.params.id}`)
+        // Sessions opened with it end with it.
+        await trx.deleteFrom('sessions').where('token_id', '=', revoked.id).execute()
+        await audit(trx, {
+          action: 'token_revoked',
+          actor: requireAdmin(request),
+          subject: revoked.person_id,
+          address: request.ip,
+          details: { token: revoked.id },
+        })
+        return revoked
       })
       request.log.info({ tokenId: row.id }, 'token revoked')
       return reply.code(204).send(null)

@@ -259,11 +259,14 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     async (request, reply) => {
       const actor = requirePrincipal(request)
       await assertMayManage(app, actor, request.params.id)
-      const p = await getPerson(app.db, request.params.id)
-      if (!p) throw notFound(`person ${request.params.id}`)
-      if (p.status !== 'invited' || !p.email) throw conflict(`the person is ${p.status}; only an invited person gets an invitation`)
-      const invitation = await createInvitation(app.db, p.id, options.invitationDays, actor.personId)
-      await audit(app.db, { action: 'invitation_resent', actor, subject: p.id, address: request.ip })
+      const { p, invitation } = await app.db.transaction().execute(async (trx) => {
+        const p = await getPerson(trx, request.params.id)
+        if (!p) throw notFound(`person ${request.params.id}`)
+        if (p.status !== 'invited' || !p.email) throw conflict(`the person is ${p.status}; only an invited person gets an invitation`)
+        const invitation = await createInvitation(trx, p.id, options.invitationDays, actor.personId)
+        await audit(trx, { action: 'invitation_resent', actor, subject: p.id, address: request.ip })
+        return { p: { ...p, email: p.email }, invitation }
+      })
       const sent = await sendInvitation({ name: p.name, email: p.email, language: p.language }, invitation.secret, invitation.expiresAt, actor)
       reply.code(201)
       return { expiresAt: invitation.expiresAt.toISOString(), mailed: sent.mailed, link: sent.mailed ? null : sent.link }
@@ -380,6 +383,11 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       const row = await app.db.transaction().execute(async (trx) => {
         const p = await getPerson(trx, request.params.id)
         if (!p) throw notFound(`person ${request.params.id}`)
+        if (p.id === actor.personId) {
+          const own = await trx.selectFrom('memberships').select('role').where('id', '=', request.params.membershipId).executeTakeFirst()
+          // Somebody else must do it, so that the last admin cannot lock everybody out by mistake.
+          if (own?.role === 'admin') throw conflict('you cannot withdraw your own admin membership')
+        }
         const gone = await trx.deleteFrom('memberships').where('id', '=', request.params.membershipId).where('person_id', '=', p.id).executeTakeFirst()
         if (Number(gone.numDeletedRows) === 0) throw notFound(`membership ${request.params.membershipId}`)
         await audit(trx, { action: 'membership_withdrawn', actor, subject: p.id, address: request.ip, details: { membership: request.params.membershipId } })

@@ -148,7 +148,7 @@ t.test('public routes ignore the absence of a token', async (t) => {
 t.test('/me for each role', async (t) => {
   const staff = await testToken(app, 'staff')
   const res = await app.inject({ method: 'GET', url: '/me', headers: { authorization: staff.authorization } })
-  t.same(res.json(), staff.principal)
+  t.same(res.json(), { ...staff.principal, email: null, secondFactor: false }, 'the principal, with the person’s e-mail and whether it has a second factor')
   const gov = await testToken(app, 'administration', 'BRA')
   const res2 = await app.inject({ method: 'GET', url: '/me', headers: { authorization: gov.authorization } })
   t.match(res2.json(), {

@@ -252,6 +252,10 @@ t.test('memberships: a focal point changes its contributors’ domains and nothi
   t.equal(event.actor_person, w.focal.id)
   t.match(event.details, { from: { domains: ['taxation'] }, to: scope })
 
+  const ownAdmin = (await app.inject({ method: 'GET', url: `/persons?search=${encodeURIComponent(w.admin.email)}`, headers: w.auth.admin })).json().items[0]
+  const selfRemoval = await app.inject({ method: 'DELETE', url: `/persons/${w.admin.id}/memberships/${ownAdmin.memberships[0].id}`, headers: w.auth.admin })
+  t.equal(selfRemoval.statusCode, 409, 'an admin cannot withdraw its own admin membership')
+
   const removed = await app.inject({ method: 'DELETE', url: `/persons/${w.contributor.id}/memberships/${contribution.id}`, headers: w.auth.focal_point })
   t.equal(removed.statusCode, 200, 'its focal point removes the contributor')
   t.same(removed.json().memberships, [])

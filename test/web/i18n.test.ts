@@ -19,7 +19,7 @@ import { testToken } from '../helpers/tokens.js'
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const skip = NO_CHROMIUM
-t.setTimeout(600_000)
+t.setTimeout(1_200_000)
 
 // The first question of cdc v1, translated into Arabic by this test's own translation file; its
 // guidance stays English (a fallback), and ends with a full stop an Arabic paragraph would move.
@@ -60,7 +60,7 @@ async function axe(page: Page): Promise<string[]> {
 
 const dom = (id: string) => `q-${id.replace(/[^a-zA-Z0-9_-]/g, '-')}`
 
-t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
+t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => {
   const questionnairesDir = await mkdtemp(path.join(tmpdir(), 'tr-questionnaires-'))
   t.teardown(() => rm(questionnairesDir, { recursive: true, force: true }))
   await mkdir(path.join(questionnairesDir, 'translations'))
@@ -70,6 +70,7 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
   const admin = await testToken(app, 'administration', 'KEN', { label: 'Ministry of ICT, Kenya' })
   const staff = await testToken(app, 'staff', undefined, { label: 'ITU-D analyst' })
+  const itAdmin = await testToken(app, 'admin', undefined, { label: 'ITU-D administrator' })
   // Version 1, whose texts this test's translation file gives (and leaves out).
   const assessment = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
 
@@ -147,6 +148,14 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
     const staffPage = staffContext.pages()[0] ?? (await staffContext.newPage())
     staffPage.on('pageerror', (e) => pageErrors.push(e.message))
     await signIn(staffPage, base, staff.token)
+    const adminPageContext = await browser(t)
+    const adminPage = adminPageContext.pages()[0] ?? (await adminPageContext.newPage())
+    adminPage.on('pageerror', (e) => pageErrors.push(e.message))
+    await adminPage.goto(`${base}/app/`)
+    await adminPage.getByText('Sign in with an access token instead').click()
+    await adminPage.getByLabel('Access token').fill(itAdmin.token)
+    await adminPage.getByLabel('Access token').press('Enter')
+    await adminPage.waitForURL(/people\.html/)
     const anonymous = await adminContext.browser()?.newContext()
     const signInPage = anonymous ? await anonymous.newPage() : await (await browser(t)).newPage()
     t.teardown(() => anonymous?.close())
@@ -159,6 +168,10 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
       { name: 'assessment', page, url: `/app/assessment.html?id=${assessment.id}`, ready: `#${dom(FIRST)}` },
       { name: 'dashboard', page: staffPage, url: '/app/dashboard.html', ready: '#filters' },
       { name: 'country', page: staffPage, url: '/app/country.html?code=KEN&questionnaire=cdc', ready: 'h1' },
+      { name: 'my account', page, url: '/app/account.html', ready: '#sessions tbody tr' },
+      { name: 'invitations', page, url: '/app/invitations.html', ready: '#invitations tbody tr' },
+      { name: 'tokens', page: adminPage, url: '/app/tokens.html', ready: '#all-tokens tbody tr' },
+      { name: 'audit trail', page: adminPage, url: '/app/audit.html', ready: '#audit tbody tr' },
     ]
     for (const lang of LANGUAGES as readonly Language[]) {
       for (const p of pages) {
