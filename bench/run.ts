@@ -714,6 +714,8 @@ async function main() {
     const second = start('dist/src/server.js', PORT + 2)
     try {
       await waitReady(PORT + 2, second)
+      // Its questionnaire cache and prepared statements warm, as the first process's are.
+      await load({ url: `http://127.0.0.1:${PORT + 2}`, duration: 2, requests: [{ setupRequest: gen.service }] })
       const half = Math.max(1, Math.floor(CONNECTIONS / 2))
       const [x, y] = await Promise.all([
         load({ url: base, connections: half, requests: [{ setupRequest: gen.service }] }),
