@@ -442,7 +442,9 @@ async function roundTrips(data: Data, readinessPath: string) {
   } as typeof original
   try {
     const count = async (n: number, inject: (i: number) => Promise<{ statusCode: number }>) => {
-      for (let i = 0; i < 3; i++) await inject(i) // warm: questionnaire cache, prepared statements
+      // The same requests once before counting: the questionnaire cache, prepared statements and
+      // each token's last_used_at (written at most once a minute) are then in their steady state.
+      for (let i = 0; i < n; i++) await inject(i)
       calls = 0
       for (let i = 0; i < n; i++) {
         const res = await inject(i)
@@ -553,7 +555,7 @@ async function embeddedStart(port: number) {
     const t0 = Date.now()
     const child = start('dist/src/server.js', port, env)
     try {
-      await waitReady(port, child, 25)
+      await waitReady(port, child, 90) // a figure even on a busy machine; the target is judged from it
       const seconds = (Date.now() - t0) / 1000
       await sleep(500)
       return { seconds, rss: memoryOf(child.pid!).rss }
@@ -712,6 +714,8 @@ async function main() {
     const second = start('dist/src/server.js', PORT + 2)
     try {
       await waitReady(PORT + 2, second)
+      // Its questionnaire cache and prepared statements warm, as the first process's are.
+      await load({ url: `http://127.0.0.1:${PORT + 2}`, duration: 2, requests: [{ setupRequest: gen.service }] })
       const half = Math.max(1, Math.floor(CONNECTIONS / 2))
       const [x, y] = await Promise.all([
         load({ url: base, connections: half, requests: [{ setupRequest: gen.service }] }),
