@@ -151,6 +151,9 @@ const ANSWER_FIELD_DEFINITIONS: Record<string, Field> = {
     'validated: the assessment was validated; questioned: a reviewer commented on the question after the answer was last changed; revised: the answer changed after the last review comment on it; none: no review comment on the question.',
     { enum: ['validated', 'questioned', 'revised', 'none'] },
   ),
+  'evidence titles': text('evidence titles', 'Titles of the links given as evidence, in the order given, joined by " | ".'),
+  'evidence documents': text('evidence documents', 'Names of the documents attached as evidence (from the assessment\'s evidence library), joined by " | ".'),
+  'accepted evidence': count('accepted evidence', 'Pieces of evidence (links and documents) a reviewer marked accepted for this answer.'),
 }
 
 /** answers.csv, in ANSWER_COLUMNS order. Throws for a column nobody described. */
