@@ -9,6 +9,7 @@ import { writeAnswers } from '../assessments/service.js'
 import { AppError, forbidden, notFound, problems } from '../errors.js'
 import { hasMembership } from '../people/principal.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
+import { scenarioCsv } from '../scenarios/csv.js'
 import { releaseSlots, takeSlot } from './capacity.js'
 import { MAX_IMPORT_BYTES, parseImport } from './import.js'
 import { answersExport, copyOut, exportFilters, readinessExport, type BuiltExport } from './stream.js'
@@ -99,13 +100,22 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
           'Columns: country code, country name, region, questionnaire, version, cycle, status, <domain ids in questionnaire order>, overall, coverage, tier. ' +
           'Version defaults to the latest; statuses to submitted,validated. Staff only.',
         security: [{ bearer: [] }],
-        querystring: exportQuery,
+        querystring: exportQuery.extend({
+          scenario: z
+            .uuid({ message: 'must be a scenario id (a UUID)' })
+            .optional()
+            .describe('a saved what-if scenario: each figure twice, baseline then scenario'),
+        }),
         response: { 200: csv, ...problems(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request, reply) => {
       const who = requireRole(request, 'staff')
-      const { bom, ...filters } = request.query
+      const { bom, scenario, ...filters } = request.query
+      if (scenario) {
+        const built = await scenarioCsv(app, scenario, filters, bom === '1' || bom === 'true')
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${built.name}"`).send(built.body)
+      }
       return send(request, reply, who, await readinessExport(app.db, filters), bom === '1' || bom === 'true')
     },
   )
