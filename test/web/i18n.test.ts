@@ -159,6 +159,8 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
       { name: 'assessment', page, url: `/app/assessment.html?id=${assessment.id}`, ready: `#${dom(FIRST)}` },
       { name: 'dashboard', page: staffPage, url: '/app/dashboard.html', ready: '#filters' },
       { name: 'country', page: staffPage, url: '/app/country.html?code=KEN&questionnaire=cdc', ready: 'h1' },
+      { name: 'report', page, url: `/app/report.html?assessment=${assessment.id}`, ready: 'body[data-print-ready]' },
+      { name: 'scenarios', page: staffPage, url: '/app/scenarios.html?questionnaire=cdc', ready: 'body[data-print-ready]' },
     ]
     for (const lang of LANGUAGES as readonly Language[]) {
       for (const p of pages) {

@@ -108,6 +108,7 @@ const downloads = h(
   h('a', { class: 'button', id: 'download-readiness', href: `/exports/readiness.csv?${exportQuery()}`, download: '' }, t('dashboard.downloadReadiness')),
   h('a', { class: 'button', id: 'download-answers', href: `/exports/answers.csv?${exportQuery()}`, download: '' }, t('dashboard.downloadAnswers')),
   h('span', { class: 'help' }, t('dashboard.downloadHelp')),
+  h('a', { href: `scenarios.html?questionnaire=${encodeURIComponent(filters.questionnaire)}` }, t('report.scenarios.pageTitle')),
 )
 
 clear(main, h('h1', {}, t('dashboard.heading')), form, downloads, h('p', { class: 'loading', role: 'status' }, t('dashboard.loading')))
