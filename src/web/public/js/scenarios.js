@@ -2,8 +2,8 @@
 // out), save it under a name, and see it beside the baseline: per domain, per region, tier counts and
 // the countries that change tier. Nothing here changes a stored figure.
 import { api } from './api.js'
-import { fmtNumber, foreign, lang, t } from './i18n.js'
-import { clear, countryName, frame, h, label, loadCountryNames, message, pct, problemText, regionName, requireSignIn } from './ui.js'
+import { fmtNumber, foreign, label, lang, t } from './i18n.js'
+import { clear, countryName, frame, h, loadCountryNames, message, pct, problemText, regionName, requireSignIn } from './ui.js'
 
 const FORCES = ['shall', 'endeavour', 'may', 'encouraged']
 const main = document.getElementById('main')
