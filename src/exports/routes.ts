@@ -11,6 +11,7 @@ import { AppError, forbidden, notFound, problems } from '../errors.js'
 import { langQuery, requestLanguage } from '../i18n/request.js'
 import { hasMembership } from '../people/principal.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
+import { scenarioCsv } from '../scenarios/csv.js'
 import { releaseSlots, takeSlot } from './capacity.js'
 import { MAX_IMPORT_BYTES, parseImport } from './import.js'
 import { buildBundle, type Bundle, xlsxBundle, zipBundle } from './bundle.js'
@@ -140,13 +141,22 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
           'Columns: country code, country name, region, questionnaire, version, cycle, status, <domain ids in questionnaire order>, overall, coverage, tier. ' +
           'Version defaults to the latest; statuses to submitted,validated. Staff only.',
         security: [{ bearer: [] }],
-        querystring: exportQuery,
+        querystring: exportQuery.extend({
+          scenario: z
+            .uuid({ message: 'must be a scenario id (a UUID)' })
+            .optional()
+            .describe('a saved what-if scenario: each figure twice, baseline then scenario'),
+        }),
         response: { 200: csv, ...problems(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request, reply) => {
       analyst(request)
-      const { bom, ...filters } = request.query
+      const { bom, scenario, ...filters } = request.query
+      if (scenario) {
+        const built = await scenarioCsv(app, scenario, filters, isOn(bom))
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${built.name}"`).send(built.body)
+      }
       return send(request, reply, await readinessExport(app.db, filters), isOn(bom))
     },
   )

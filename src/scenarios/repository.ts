@@ -66,12 +66,16 @@ export interface ScenarioFilters {
   cycle: number
   region?: Region | undefined
   statuses: readonly AssessmentStatus[]
+  country?: string | undefined
 }
 
 export interface ScenarioInputRow {
   id: string
   country: string
+  name: string
   region: Region
+  status: AssessmentStatus
+  cycle: number
   overall_score: number | null
   tier: string | null
   domains: { domain: string; score: number | null; tier: string | null }[]
@@ -83,12 +87,13 @@ export async function scenarioInputs(db: Db, f: ScenarioFilters): Promise<Scenar
   let q = db
     .selectFrom('assessments as a')
     .innerJoin('countries as c', 'c.code', 'a.country')
-    .select(['a.id', 'a.country', 'c.region', 'a.overall_score', 'a.tier'])
+    .select(['a.id', 'a.country', 'c.name', 'c.region', 'a.status', 'a.cycle', 'a.overall_score', 'a.tier'])
     .where('a.questionnaire', '=', f.questionnaire)
     .where('a.version', '=', f.version)
     .where('a.cycle', '=', f.cycle)
     .where('a.status', 'in', [...f.statuses])
   if (f.region) q = q.where('c.region', '=', f.region)
+  if (f.country) q = q.where('a.country', '=', f.country)
   const assessments = await q.orderBy('a.country').execute()
   if (assessments.length === 0) return []
   const ids = assessments.map((a) => a.id)

@@ -181,3 +181,35 @@ t.test('a scenario of another questionnaire version beside /readiness is a 400 n
   t.equal(res.statusCode, 400)
   t.match(res.json().errors[0].path, '/querystring/scenario')
 })
+
+t.test('the readiness export with ?scenario= gives each figure beside the baseline', async (t) => {
+  const id = (await call('GET', '/scenarios?questionnaire=cdc', staff)).json().scenarios.find((s: { name: string }) => s.name === 'May counts 0').id
+  const before = await dbSnapshot(app)
+  const res = await call('GET', `/exports/readiness.csv?questionnaire=cdc&scenario=${id}`, staff)
+  t.equal(res.statusCode, 200, res.body)
+  t.match(res.headers['content-type'], /text\/csv/)
+  const [header, ...rows] = res.body
+    .trim()
+    .split('\r\n')
+    .map((l) => l.split(','))
+  t.strictSame(header!.slice(0, 10), [
+    'country code',
+    'country name',
+    'region',
+    'questionnaire',
+    'version',
+    'cycle',
+    'status',
+    'scenario',
+    'human_rights baseline',
+    'human_rights scenario',
+  ])
+  t.strictSame(header!.slice(-5), ['overall baseline', 'overall scenario', 'tier baseline', 'tier scenario', 'tier changes'])
+  const byCountry = new Map(rows.map((r) => [r[0], r]))
+  t.strictSame(byCountry.get('KEN')!.slice(-3), ['initial', 'developing', 'true'])
+  t.strictSame(byCountry.get('NGA')!.slice(-3), ['advanced', 'advanced', 'false'])
+  t.equal(await dbSnapshot(app), before)
+  t.equal((await call('GET', `/exports/readiness.csv?questionnaire=cdc&scenario=${id}`, admin)).statusCode, 403, 'staff only')
+  const other = await call('GET', `/exports/readiness.csv?questionnaire=res174&scenario=${id}`, staff)
+  t.equal(other.statusCode, 400)
+})

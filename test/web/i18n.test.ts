@@ -172,6 +172,8 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
       { name: 'invitations', page, url: '/app/invitations.html', ready: '#invitations tbody tr' },
       { name: 'tokens', page: adminPage, url: '/app/tokens.html', ready: '#all-tokens tbody tr' },
       { name: 'audit trail', page: adminPage, url: '/app/audit.html', ready: '#audit tbody tr' },
+      { name: 'report', page, url: `/app/report.html?assessment=${assessment.id}`, ready: 'body[data-print-ready]' },
+      { name: 'scenarios', page: staffPage, url: '/app/scenarios.html?questionnaire=cdc', ready: 'body[data-print-ready]' },
     ]
     for (const lang of LANGUAGES as readonly Language[]) {
       for (const p of pages) {

@@ -85,6 +85,8 @@ const table = items.length
               'th',
               { scope: 'row' },
               h('a', { href: `assessment.html?id=${a.id}` }, titleOf(a.questionnaire), ` (${t('assessments.versionTag', { version: a.version })})`),
+              ' · ',
+              h('a', { href: `report.html?assessment=${a.id}`, class: 'small' }, t('report.pageTitle')),
             ),
             h('td', {}, String(a.cycle)),
             h('td', {}, statusBadge(a.status)),

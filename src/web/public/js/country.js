@@ -67,6 +67,8 @@ if (!latest) {
         : t('country.statusLine', { cycle: String(latest.cycle), score: pct(latest.overall.score), coverage: latest.overall.coverage ?? 0 }),
       ' · ',
       h('a', { href: `assessment.html?id=${latest.id}` }, t('country.readAnswers')),
+      ' · ',
+      h('a', { href: `report.html?assessment=${latest.id}` }, t('report.pageTitle')),
     ),
     h(
       'div',

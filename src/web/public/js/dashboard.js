@@ -117,6 +117,7 @@ const downloads = h(
   h('a', { class: 'button', id: 'download-readiness', href: `/exports/readiness.csv?${exportQuery()}`, download: '' }, t('dashboard.downloadReadiness')),
   h('a', { class: 'button', id: 'download-answers', href: `/exports/answers.csv?${exportQuery()}`, download: '' }, t('dashboard.downloadAnswers')),
   h('span', { class: 'help' }, t('dashboard.downloadHelp')),
+  h('a', { href: `scenarios.html?questionnaire=${encodeURIComponent(filters.questionnaire)}` }, t('report.scenarios.pageTitle')),
 )
 
 const campaignLine =
