@@ -1,5 +1,9 @@
-// The floor for the answer-write path: a bare fastify app with the same pg pool size, one route,
-// one plain INSERT … ON CONFLICT DO UPDATE on a scratch table. No auth, no validation, no transaction.
+// The floors for the answer-write path: a bare fastify app with the same pg pool size and no auth,
+// no validation, no scoring, no transaction.
+//   PUT /floor/:k                      one plain INSERT … ON CONFLICT DO UPDATE on a scratch table
+//   PUT /statement/:assessment/:question  the statement floor: what the service writes for one answer
+//     (the answer upserted, its history row, its domain's row, the assessment's figures and revision)
+//     in one data-modifying statement, prepared like the service's, with figures sent by the client.
 //   DATABASE_URL=… PORT=… DB_POOL_SIZE=10 node --import tsx bench/floor-server.ts
 import Fastify from 'fastify'
 import pg from 'pg'
@@ -7,6 +11,26 @@ import pg from 'pg'
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DB_POOL_SIZE ?? 10) })
 await pool.query(`create table if not exists bench_scratch (
   k text primary key, v jsonb not null, revision integer not null default 1, updated_at timestamptz not null default now())`)
+
+const STATEMENT = `
+  with a as (
+    update assessments set revision = revision + 1, updated_at = now(), overall_score = $4::float8, coverage = 1, tier = 'developing'
+     where id = $1::uuid returning id
+  ), stored as (
+    insert into answers (assessment_id, question_id, value, special, comment, evidence, score, revision, updated_at, updated_by_role)
+    select $1::uuid, $2::text, $3::jsonb, null, null, '[]'::jsonb, $4::float8, 1, now(), 'administration' from a
+    on conflict (assessment_id, question_id) do update set value = excluded.value, score = excluded.score,
+      revision = answers.revision + 1, updated_at = excluded.updated_at
+    returning revision
+  ), history as (
+    insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by_role)
+    select $1::uuid, $2::text, revision, null, jsonb_build_object('value', $3::jsonb), now(), 'administration' from stored
+  ), domain as (
+    insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
+    select $1::uuid, $5::text, $4::float8 * 100, 1, 'developing', 1, 1, 0, 0, 0 from a
+    on conflict (assessment_id, domain) do update set score = excluded.score
+  )
+  select revision from stored`
 
 const app = Fastify({ logger: false })
 app.put<{ Params: { k: string }; Body: { value: unknown } }>('/floor/:k', async (request) => {
@@ -17,6 +41,15 @@ app.put<{ Params: { k: string }; Body: { value: unknown } }>('/floor/:k', async 
     [request.params.k, JSON.stringify(request.body?.value ?? null)],
   )
   return { revision: rows[0].revision }
+})
+app.put<{ Params: { assessment: string; question: string }; Body: { value: number; domain: string } }>('/statement/:assessment/:question', async (request) => {
+  const { value, domain } = request.body
+  const { rows } = await pool.query({
+    name: 'statement-floor',
+    text: STATEMENT,
+    values: [request.params.assessment, request.params.question, JSON.stringify(value), value / 4, domain],
+  })
+  return { revision: rows[0]?.revision }
 })
 app.get('/readyz', async () => ({ status: 'ok' }))
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })

@@ -7,8 +7,10 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod'
 import type { Config } from './config.js'
 import assessmentRoutes from './assessments/routes.js'
+import trailRoutes from './assessments/trail-routes.js'
 import authRoutes from './auth/routes.js'
 import countryRoutes from './countries/routes.js'
+import evidenceRoutes from './evidence/routes.js'
 import exportRoutes from './exports/routes.js'
 import healthRoutes from './health/routes.js'
 import i18nRoutes from './i18n/routes.js'
@@ -26,7 +28,13 @@ import readinessRoutes from './readiness/routes.js'
 import { createMailer } from './mail/mailer.js'
 import oidcRoutes from './people/oidc.js'
 import peopleRoutes from './people/routes.js'
+import accountRoutes from './people/account-routes.js'
+import invitationAdminRoutes from './people/invitation-admin.js'
 import sessionPlugin from './web/session.js'
+import campaignRoutes from './campaigns/routes.js'
+import { MAIL_JOB, mailHandler, REMINDER_JOB, reminderHandler } from './campaigns/mails.js'
+import type { Clock } from './jobs/clock.js'
+import jobsPlugin from './plugins/jobs.js'
 
 export const APP_VERSION = '0.1.0'
 
@@ -46,6 +54,8 @@ export interface BuildOptions {
   /** Overrides the logger (tests capture log lines through a stream). */
   logger?: FastifyServerOptions['logger']
   loggerInstance?: FastifyServerOptions['loggerInstance']
+  /** The time deadlines and scheduled work are read from (tests pass one they move). */
+  clock?: Clock
 }
 
 const CLIENT_REQUEST_ID_MAX = 128
@@ -122,6 +132,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // After auth (its hook reads the cookie when there is no bearer token) and openapi (so /session is documented).
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, log: app.log })
   app.addHook('onClose', async () => mailer.close())
+  await app.register(jobsPlugin, {
+    clock: options.clock,
+    pollSeconds: config.jobPollSeconds,
+    handlers: { [MAIL_JOB]: mailHandler({ mailer, publicUrl: config.publicUrl }), [REMINDER_JOB]: reminderHandler },
+  })
   const sessionPolicy = { idleSeconds: config.sessionIdleMinutes * 60, absoluteSeconds: config.sessionHours * 3600 }
   await app.register(sessionPlugin, { policy: sessionPolicy, rateLimit: config.authRateLimit, accountLimit: config.authRateLimit * 5, mailer })
 
@@ -131,12 +146,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes)
   await app.register(peopleRoutes, { mailer, invitationDays: config.invitationDays, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(i18nRoutes)
+  await app.register(accountRoutes, { rateLimit: config.authRateLimit, accountLimit: config.authRateLimit * 5 })
+  await app.register(invitationAdminRoutes)
   if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
   await app.register(assessmentRoutes)
+  await app.register(trailRoutes)
   await app.register(readinessRoutes)
   await app.register(exportRoutes, { exportsPerPerson: config.exportsPerPerson, exportStallSeconds: config.exportStallSeconds })
+  await app.register(campaignRoutes)
   await app.register(publicationRoutes, { minGroupSize: config.publicationMinGroupSize })
+  await app.register(evidenceRoutes, { maxBytes: config.evidenceMaxBytes })
   return app
 }

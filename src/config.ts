@@ -41,6 +41,12 @@ const environment = z.object({
   EXPORT_TIMEOUT_SECONDS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(600),
   BODY_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1024, 'must be at least 1024 (bytes)').default(1_048_576),
   QUESTIONNAIRES_DIR: z.string().min(1).default('./questionnaires'),
+  EVIDENCE_MAX_BYTES: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1024, 'must be at least 1024 (bytes)')
+    .max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)')
+    .default(20 * 1024 * 1024),
   TRUST_PROXY: boolean.default(false),
   AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
   SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
@@ -67,6 +73,7 @@ const environment = z.object({
     .optional(),
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  JOB_POLL_SECONDS: z.coerce.number({ message: 'must be a number' }).min(0, 'must be 0 (no polling) or more').max(3600, 'must be at most 3600').default(10),
   PUBLICATION_MIN_GROUP_SIZE: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -98,6 +105,8 @@ export interface Config {
   readonly exportTimeoutSeconds: number
   readonly bodyLimit: number
   readonly questionnairesDir: string
+  /** Largest evidence document in bytes (413 beyond). */
+  readonly evidenceMaxBytes: number
   readonly trustProxy: boolean
   /** Failed authentications allowed per client address and minute. */
   readonly authRateLimit: number
@@ -111,6 +120,8 @@ export interface Config {
   readonly mailFrom: string
   /** The address people reach the service at, for links in mails; default http://HOST:PORT. */
   readonly publicUrl: string
+  /** Seconds between two looks at the job table (reminders, notifications); 0: no polling. */
+  readonly jobPollSeconds: number
   /** Single sign-on with an organisation's OpenID provider, when all three are set. */
   readonly oidc: { issuer: string; clientId: string; clientSecret: string } | undefined
   /** k of the disclosure rules: no published figure is about fewer than this many countries. */
@@ -153,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exportTimeoutSeconds: e.EXPORT_TIMEOUT_SECONDS,
     bodyLimit: e.BODY_LIMIT,
     questionnairesDir: e.QUESTIONNAIRES_DIR,
+    evidenceMaxBytes: e.EVIDENCE_MAX_BYTES,
     trustProxy: e.TRUST_PROXY,
     authRateLimit: e.AUTH_RATE_LIMIT,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
@@ -160,6 +172,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     invitationDays: e.INVITATION_DAYS,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    jobPollSeconds: e.JOB_POLL_SECONDS,
     oidc:
       e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET
         ? { issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET }

@@ -18,7 +18,9 @@ export async function prepareDatabase(config: Config & { databaseUrl: string }, 
     log.info(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date')
     const synced = await syncCatalog(db, catalog)
     const added = synced.added.map((v) => `${v.questionnaire} v${v.version}`)
+    const amended = synced.amended.map((v) => `${v.questionnaire} v${v.version}`)
     log.info(added.length ? `published questionnaire versions: ${added.join(', ')}` : `questionnaires up to date (${synced.unchanged} versions)`)
+    if (amended.length) log.info(`amended guidance, quotes or evidence rules of published questionnaire versions: ${amended.join(', ')}`)
   } finally {
     await db.destroy()
   }

@@ -131,11 +131,12 @@ export async function recordTransition(
 
 export async function answerHistory(db: Db, assessmentId: string, questionId: string) {
   return db
-    .selectFrom('answer_history')
-    .select(['revision', 'old_answer', 'new_answer', 'changed_at', 'changed_by_role'])
-    .where('assessment_id', '=', assessmentId)
-    .where('question_id', '=', questionId)
-    .orderBy('seq')
+    .selectFrom('answer_history as h')
+    .leftJoin('persons as p', 'p.id', 'h.changed_by')
+    .select(['h.revision', 'h.old_answer', 'h.new_answer', 'h.changed_at', 'h.changed_by_role', 'p.name as changed_by_name'])
+    .where('h.assessment_id', '=', assessmentId)
+    .where('h.question_id', '=', questionId)
+    .orderBy('h.seq')
     .execute()
 }
 

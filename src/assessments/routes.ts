@@ -4,11 +4,22 @@ import { z } from 'zod'
 import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { badRequest, notFound, problems } from '../errors.js'
 import { requireRole } from '../plugins/auth.js'
+import { hasMembership } from '../people/principal.js'
 import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
 import { answerHistory, domainProgress, findVisible, listComments, listTransitions, listVisible, loadAnswers } from './repository.js'
-import { addComment, changeVersion, createAssessment, missingRequired, transition, unconfirmedCarried, writeAnswers, type AnswerWrite } from './service.js'
+import {
+  addComment,
+  changeVersion,
+  createAssessment,
+  mayTake,
+  missingRequired,
+  transition,
+  unconfirmedCarried,
+  writeAnswers,
+  type AnswerWrite,
+} from './service.js'
 import { ACTIONS, availableActions } from './workflow.js'
 
 /** Admin tokens manage tokens only (README, "Who may do what"): they neither read nor change assessments. */
@@ -120,7 +131,7 @@ function decodeCursor(cursor: string) {
 
 export default async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const ctx = { db: app.db, questionnaires: app.questionnaires }
+  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool, clock: app.clock }
 
   r.post(
     '/assessments',
@@ -231,7 +242,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         ...presentAssessment(row),
         countryName: country.name,
         region: country.region,
-        actions: availableActions(row.status, actor.role),
+        actions: availableActions(row.status, actor.role).filter((a) => mayTake(actor, a, row.country)),
         missingRequired: version ? missingRequired(version, answerMap) : [],
         unconfirmed: version ? unconfirmedCarried(version, answers) : [],
         domains: domains.map(presentDomainProgress),
@@ -330,12 +341,21 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       schema: {
         operationId: 'getAnswerHistory',
         tags: ['answers'],
-        summary: 'Every change to one answer: who (role), when, old and new value',
+        summary: 'Every change to one answer: who (name and role), when, old and new value',
         security: [{ bearer: [] }],
         params: idParams.extend({ questionId: z.string().min(1).max(80) }),
         response: {
           200: z.object({
-            items: z.array(z.object({ revision: z.number(), old: z.unknown(), new: z.unknown(), changedAt: z.string(), changedByRole: z.string().nullable() })),
+            items: z.array(
+              z.object({
+                revision: z.number(),
+                old: z.unknown(),
+                new: z.unknown(),
+                changedAt: z.string(),
+                changedBy: z.string().nullable().describe('The name of the person who made the change'),
+                changedByRole: z.string().nullable(),
+              }),
+            ),
           }),
           ...problems(400, 401, 403, 404),
         },
@@ -352,6 +372,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
           old: h.old_answer,
           new: h.new_answer,
           changedAt: h.changed_at.toISOString(),
+          changedBy: h.changed_by_name,
           changedByRole: h.changed_by_role,
         })),
       }
@@ -364,7 +385,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       schema: {
         operationId: 'transitionAssessment',
         tags: ['assessments'],
-        summary: 'Move an assessment through its workflow: submit, return (comment required), validate, reopen',
+        summary: 'Move an assessment through its workflow: submit, return (comment required), validate, reopen, unvalidate (admin, reason required)',
         security: [{ bearer: [] }],
         params: idParams,
         headers: ifMatchHeaders,
@@ -373,7 +394,8 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
       },
     },
     async (request, reply) => {
-      const actor = requireRole(request, ...ASSESSMENT_ROLES)
+      // Undoing a validation is an admin's, whichever credential carries the admin right.
+      const actor = requireRole(request, ...ASSESSMENT_ROLES, ...(request.body.action === 'unvalidate' ? (['admin'] as const) : []))
       const row = await transition(ctx, actor, request.params.id, request.body.action, request.body.comment ?? null, parseIfMatch(request.headers['if-match']))
       reply.header('etag', etag(row.revision))
       return presentAssessment(row)

@@ -2,6 +2,7 @@
 // changes answers, appends history and recomputes the stored readiness, so concurrent writers to
 // one assessment take turns and a reader never sees answers and scores out of step.
 import type { Kysely, Transaction } from 'kysely'
+import type pg from 'pg'
 import type { Database } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
 import { applies, checkAnswer, commentProblem, type StoredAnswer } from '../questionnaires/answers.js'
@@ -12,9 +13,25 @@ import { parseIfMatch, type Precondition } from './etag.js'
 import { answerableDomains, hasMembership } from '../people/principal.js'
 import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
+import {
+  applyWrite,
+  changedDomains,
+  kyselyRunner,
+  lockAssessment,
+  poolRunner,
+  readSnapshot,
+  type AnswerChange,
+  type WritePlan,
+  type WriteSnapshot,
+} from './answer-store.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
+import { assertEvidenceForSubmission } from '../evidence/submission.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
+import { queueTransitionMails } from '../campaigns/mails.js'
+import { campaignForNewAssessment, submissionLateness } from '../campaigns/rules.js'
+import { systemClock, type Clock } from '../jobs/clock.js'
+import { audit } from '../people/audit.js'
 
 type Trx = Transaction<Database>
 
@@ -38,10 +55,14 @@ export interface AnswerWrite {
 export interface Context {
   db: Kysely<Database>
   questionnaires: QuestionnaireStore
+  /** The pool under `db`: answer writes run on it as named prepared statements (without it, through Kysely). */
+  pool?: pg.Pool | undefined
+  /** Deadlines and notifications read the time from here (tests move it); the system clock by default. */
+  clock?: Clock
 }
 
 /** A questionnaire version, read through the caller's transaction when it is not cached yet. */
-async function versionOf(ctx: Context, trx: Trx, questionnaire: string, version: number): Promise<LoadedVersion> {
+async function versionOf(ctx: Context, trx: Kysely<Database>, questionnaire: string, version: number): Promise<LoadedVersion> {
   const loaded = await ctx.questionnaires.get(questionnaire, version, trx)
   if (!loaded) throw new AppError(500, 'questionnaire_missing', `questionnaire ${questionnaire} v${version} is not published`)
   return loaded
@@ -99,6 +120,10 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
     throw forbidden(`this token may create assessments only for ${actor.country}`)
   }
   if (actor.role === 'admin') throw forbidden('admin tokens manage tokens; assessments are created by administrations or staff')
+  // A contributor answers; starting an assessment is the focal point's.
+  if (actor.role === 'administration' && !hasMembership(actor, 'focal_point', country)) {
+    throw forbidden(`only a focal point of ${country} starts its assessments`)
+  }
   const version = input.version ?? (await ctx.questionnaires.latestVersion(input.questionnaire))
   const loaded = version === undefined ? undefined : await ctx.questionnaires.get(input.questionnaire, version)
   if (!loaded || version === undefined) {
@@ -110,8 +135,12 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
   return ctx.db.transaction().execute(async (trx) => {
     const known = await trx.selectFrom('countries').select('code').where('code', '=', country).executeTakeFirst()
     if (!known) throw unprocessable(`${country} is not an ITU Member State code`, [{ path: '/body/country', message: 'unknown country code' }])
+    const campaign = await campaignForNewAssessment(trx, { questionnaire: input.questionnaire, cycle: input.cycle, country }, input.version)
+    const target = campaign.version === version ? loaded : await versionOf(ctx, trx, input.questionnaire, campaign.version)
     const existing = await findByKey(trx, { country, questionnaire: input.questionnaire, cycle: input.cycle })
-    if (existing) {
+    // The empty draft a campaign made may still be started from the previous cycle.
+    const fill = existing && input.from && (await isUntouchedCampaignDraft(trx, existing.id)) ? existing : undefined
+    if (existing && !fill) {
       throw conflict(`${country} already has a ${input.questionnaire} assessment for cycle ${input.cycle}`, {
         existing: { id: existing.id, href: `/assessments/${existing.id}`, status: existing.status, version: existing.version },
       })
@@ -126,29 +155,37 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         ])
       }
     }
-    const created = await trx
-      .insertInto('assessments')
-      .values({
-        country,
-        questionnaire: input.questionnaire,
-        version,
-        cycle: input.cycle,
-        status: 'draft',
-        created_by: actor.personId,
-        carried_from: source?.id ?? null,
-        overall_score: null,
-        tier: null,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow()
-    await recordTransition(trx, created.id, null, 'draft', actor, source ? `started from ${source.cycle} (${source.id})` : null)
+    const created = fill
+      ? await trx
+          .updateTable('assessments')
+          .set({ carried_from: source?.id ?? null })
+          .where('id', '=', fill.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+      : await trx
+          .insertInto('assessments')
+          .values({
+            country,
+            questionnaire: input.questionnaire,
+            version: campaign.version,
+            cycle: input.cycle,
+            status: 'draft',
+            created_by: actor.personId,
+            carried_from: source?.id ?? null,
+            campaign_id: campaign.id,
+            overall_score: null,
+            tier: null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+    if (!fill) await recordTransition(trx, created.id, null, 'draft', actor, source ? `started from ${source.cycle} (${source.id})` : null)
 
     const carried: string[] = []
     const notCarried: { questionId: string; reason: string }[] = []
     if (source) {
       const previous = await versionOf(ctx, trx, source.questionnaire, source.version)
       const answers = await loadAnswers(trx, source.id)
-      const plan = planMove(previous.content, loaded.content, movingAnswers(answers))
+      const plan = planMove(previous.content, target.content, movingAnswers(answers))
       for (const r of plan.redo) notCarried.push({ questionId: r.questionId, reason: r.reason })
       const keep = new Set(plan.kept)
       for (const answer of answers) {
@@ -183,9 +220,22 @@ export async function createAssessment(ctx: Context, actor: Actor, input: Create
         carried.push(answer.question_id)
       }
     }
-    const { assessment } = await recompute(trx, created.id, loaded, await loadAnswers(trx, created.id), { bumpRevision: false })
+    const { assessment } = await recompute(trx, created.id, target, await loadAnswers(trx, created.id), { bumpRevision: fill !== undefined })
     return { assessment, carried, notCarried }
   })
+}
+
+/** A draft a campaign made that nobody has answered or moved yet. */
+async function isUntouchedCampaignDraft(trx: Trx, id: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('assessments as a')
+    .select('a.id')
+    .where('a.id', '=', id)
+    .where('a.status', '=', 'draft')
+    .where('a.campaign_id', 'is not', null)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('answers').select('question_id').where('assessment_id', '=', id))))
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
@@ -193,7 +243,19 @@ function movingAnswers(rows: AnswerRow[]): Map<string, MovingAnswer> {
 }
 
 /** Who may take each action, beyond the coarse role: submitting is the focal point's, reviewing the reviewer's. */
-const MEMBERSHIP_FOR: Record<Action, MembershipRole> = { submit: 'focal_point', reopen: 'focal_point', return: 'reviewer', validate: 'reviewer' }
+const MEMBERSHIP_FOR: Record<Action, MembershipRole> = {
+  submit: 'focal_point',
+  reopen: 'focal_point',
+  return: 'reviewer',
+  validate: 'reviewer',
+  unvalidate: 'admin',
+}
+
+/** Whether the actor's memberships allow the action on an assessment of `country` (the workflow decides whether it applies now). */
+export function mayTake(actor: Actor, action: Action, country: string): boolean {
+  const needs = MEMBERSHIP_FOR[action]
+  return hasMembership(actor, needs, needs === 'focal_point' ? country : undefined)
+}
 
 function assertCanEdit(actor: Actor, assessment: AssessmentRow): void {
   if (actor.role !== 'administration') throw forbidden('only the administration of the country answers its assessment')
@@ -228,148 +290,168 @@ function assertMayAnswer(actor: Actor, assessment: AssessmentRow, version: Loade
   }
 }
 
+/** Optimistic attempts before a write waits for the assessment's row lock instead. */
+const OPTIMISTIC_ATTEMPTS = 3
+
+/**
+ * Writes answers all-or-nothing, with their history, the rescored answers, the changed domain
+ * figures and the assessment's overall figures in ONE statement (answer-store.ts).
+ *
+ * Optimistic first: read the assessment without locking, check and score in memory, then write
+ * only if the assessment's revision is still the one read (every change to an assessment bumps
+ * it). A single statement is atomic, so no transaction is needed and a reader never sees an answer
+ * without its score. When the revision moved (another write got in between), everything is read
+ * and checked again; after a few such races the write takes the row lock, so it always finishes.
+ */
 export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[]) {
+  const run = ctx.pool ? poolRunner(ctx.pool) : kyselyRunner(ctx.db)
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const snapshot = await readSnapshot(run, assessmentId, visibleCountry(actor))
+    const planned = await planAnswers(ctx, ctx.db, actor, assessmentId, snapshot, writes)
+    const assessment = await applyWrite(run, planned.plan)
+    if (assessment) return { ...planned.result, assessment }
+  }
   return ctx.db.transaction().execute(async (trx) => {
-    const assessment = await lockVisible(trx, actor, assessmentId)
-    assertCanEdit(actor, assessment)
-    const version = await versionOf(ctx, trx, assessment.questionnaire, assessment.version)
-    assertMayAnswer(actor, assessment, version, writes)
-    const current = new Map((await loadAnswers(trx, assessment.id)).map((a) => [a.question_id, a]))
-
-    const problems: FieldProblem[] = []
-    const seen = new Set<string>()
-    const checked: { write: AnswerWrite; answer: StoredAnswer }[] = []
-    for (const write of writes) {
-      const question = version.questions.get(write.questionId)
-      if (!question) {
-        problems.push({
-          path: `${write.path}/questionId`,
-          message: `${write.questionId} is not a question of ${assessment.questionnaire} v${assessment.version}`,
-        })
-        continue
-      }
-      if (seen.has(write.questionId)) {
-        problems.push({ path: `${write.path}/questionId`, message: `${write.questionId} appears more than once` })
-        continue
-      }
-      seen.add(write.questionId)
-      const result = checkAnswer(question, { value: write.value, special: write.special ?? null })
-      if (!result.ok) {
-        problems.push({ path: write.path, message: `${write.questionId}: ${result.problem}; allowed: ${result.allowed}` })
-        continue
-      }
-      // The comment the answer will have: the one sent, or the stored one when none is sent.
-      const comment = write.comment === undefined ? current.get(write.questionId)?.comment : write.comment
-      const uncommented = commentProblem(question, result.answer, comment)
-      if (uncommented) {
-        problems.push({ path: `${write.path}/comment`, message: `${write.questionId}: ${uncommented}` })
-        continue
-      }
-      checked.push({ write, answer: result.answer })
-    }
-    if (problems.length) throw unprocessable(`${problems.length} answer(s) are not valid`, problems)
-
-    // Preconditions: an existing answer changes only with the revision the client saw.
-    for (const { write } of checked) {
-      const existing = current.get(write.questionId)
-      const pre = write.precondition
-      if (existing && pre.kind === 'none') {
-        throw new AppError(428, 'precondition_required', `${write.questionId} already has an answer; send If-Match with its ETag`, {
-          questionId: write.questionId,
-          current: { revision: existing.revision, etag: `"${existing.revision}"` },
-        })
-      }
-      const expected = pre.kind === 'revision' ? pre.revision : pre.kind === 'absent' ? 0 : undefined
-      if (expected !== undefined && expected !== (existing?.revision ?? 0)) {
-        throw preconditionFailed(`${write.questionId} was changed by someone else since you read it`, {
-          questionId: write.questionId,
-          current: existing ? { revision: existing.revision, etag: `"${existing.revision}"`, ...answerSnapshot(existing) } : null,
-        })
-      }
-    }
-
-    const after = new Map<string, StoredAnswer>([...current].map(([id, row]) => [id, stored(row)]))
-    for (const { write, answer } of checked) after.set(write.questionId, answer)
-    for (const { write } of checked) {
-      if (!applies(version.questions.get(write.questionId)!, after, version.questions)) {
-        const condition = version.questions.get(write.questionId)!.applies_if!
-        problems.push({
-          path: write.path,
-          message: `${write.questionId} does not apply: it applies only when ${condition.question} is ${condition.in.join(' or ')}`,
-        })
-      }
-    }
-    if (problems.length) throw unprocessable('answers to questions that do not apply are refused', problems)
-
-    // The new answers' raw scores are known before they are stored, so each row is written once.
-    const readiness = score(version.content, after)
-    const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
-    const now = new Date()
-    const rows = checked.map(({ write, answer }) => {
-      const existing = current.get(write.questionId)
-      return {
-        existing,
-        row: {
-          assessment_id: assessment.id,
-          question_id: write.questionId,
-          value: answer.value === null ? null : JSON.stringify(answer.value),
-          special: answer.special,
-          comment: write.comment === undefined ? (existing?.comment ?? null) : write.comment?.trim() || null,
-          evidence: JSON.stringify(write.evidence ?? existing?.evidence ?? []),
-          carried_forward: false,
-          score: raw.get(write.questionId) ?? null,
-          revision: (existing?.revision ?? 0) + 1,
-          updated_at: now,
-          updated_by: actor.personId,
-          updated_by_role: actor.role,
-        },
-      }
-    })
-    // One statement stores the answers and appends their history (a data-modifying CTE).
-    const written = await trx
-      .with('history', (db) =>
-        db.insertInto('answer_history').values(
-          rows.map(({ existing, row }) => ({
-            assessment_id: assessment.id,
-            question_id: row.question_id,
-            revision: row.revision,
-            old_answer: existing ? JSON.stringify(answerSnapshot(existing)) : null,
-            new_answer: JSON.stringify({
-              value: row.value === null ? null : JSON.parse(row.value),
-              special: row.special,
-              comment: row.comment,
-              evidence: JSON.parse(row.evidence),
-            }),
-            changed_at: now,
-            changed_by: actor.personId,
-            changed_by_role: actor.role,
-          })),
-        ),
-      )
-      .insertInto('answers')
-      .values(rows.map(({ row }) => row))
-      .onConflict((oc) =>
-        oc.columns(['assessment_id', 'question_id']).doUpdateSet((eb) => ({
-          value: eb.ref('excluded.value'),
-          special: eb.ref('excluded.special'),
-          comment: eb.ref('excluded.comment'),
-          evidence: eb.ref('excluded.evidence'),
-          carried_forward: false,
-          score: eb.ref('excluded.score'),
-          revision: eb.ref('excluded.revision'),
-          updated_at: eb.ref('excluded.updated_at'),
-          updated_by: eb.ref('excluded.updated_by'),
-          updated_by_role: eb.ref('excluded.updated_by_role'),
-        })),
-      )
-      .returningAll()
-      .execute()
-    const byId = new Map(written.map((w) => [w.question_id, w]))
-    const answers = [...current.values()].filter((a) => !byId.has(a.question_id)).concat(written)
-    const result = await recompute(trx, assessment.id, version, answers)
-    const inOrder = checked.map(({ write }) => byId.get(write.questionId)!)
-    return { assessment: result.assessment, answers: inOrder, readiness: result.readiness }
+    const locked = kyselyRunner(trx)
+    await lockAssessment(locked, assessmentId)
+    const snapshot = await readSnapshot(locked, assessmentId, visibleCountry(actor))
+    const planned = await planAnswers(ctx, trx, actor, assessmentId, snapshot, writes)
+    const assessment = await applyWrite(locked, planned.plan)
+    if (!assessment) throw new Error(`assessment ${assessmentId} changed while locked`)
+    return { ...planned.result, assessment }
   })
+}
+
+/** The country an actor's reads are limited to (an administration's), or null for staff. */
+function visibleCountry(actor: Actor): string | null {
+  return actor.role === 'administration' ? (actor.country ?? '') : null
+}
+
+/**
+ * Checks the writes against the assessment as read (404, 403, 409, 422, 428, 412: nothing is
+ * written) and works out everything the write statement stores.
+ */
+async function planAnswers(
+  ctx: Context,
+  db: Kysely<Database>,
+  actor: Actor,
+  assessmentId: string,
+  snapshot: WriteSnapshot | undefined,
+  writes: AnswerWrite[],
+): Promise<{ plan: WritePlan; result: { answers: AnswerRow[]; readiness: Readiness } }> {
+  if (!snapshot) throw notFound(`assessment ${assessmentId}`)
+  const { assessment } = snapshot
+  assertCanEdit(actor, assessment)
+  const version = await versionOf(ctx, db, assessment.questionnaire, assessment.version)
+  assertMayAnswer(actor, assessment, version, writes)
+  const current = new Map(snapshot.answers.map((a) => [a.question_id, a]))
+
+  const problems: FieldProblem[] = []
+  const seen = new Set<string>()
+  const checked: { write: AnswerWrite; answer: StoredAnswer }[] = []
+  for (const write of writes) {
+    const question = version.questions.get(write.questionId)
+    if (!question) {
+      problems.push({
+        path: `${write.path}/questionId`,
+        message: `${write.questionId} is not a question of ${assessment.questionnaire} v${assessment.version}`,
+      })
+      continue
+    }
+    if (seen.has(write.questionId)) {
+      problems.push({ path: `${write.path}/questionId`, message: `${write.questionId} appears more than once` })
+      continue
+    }
+    seen.add(write.questionId)
+    const result = checkAnswer(question, { value: write.value, special: write.special ?? null })
+    if (!result.ok) {
+      problems.push({ path: write.path, message: `${write.questionId}: ${result.problem}; allowed: ${result.allowed}` })
+      continue
+    }
+    // The comment the answer will have: the one sent, or the stored one when none is sent.
+    const comment = write.comment === undefined ? current.get(write.questionId)?.comment : write.comment
+    const uncommented = commentProblem(question, result.answer, comment)
+    if (uncommented) {
+      problems.push({ path: `${write.path}/comment`, message: `${write.questionId}: ${uncommented}` })
+      continue
+    }
+    checked.push({ write, answer: result.answer })
+  }
+  if (problems.length) throw unprocessable(`${problems.length} answer(s) are not valid`, problems)
+
+  // Preconditions: an existing answer changes only with the revision the client saw.
+  for (const { write } of checked) {
+    const existing = current.get(write.questionId)
+    const pre = write.precondition
+    if (existing && pre.kind === 'none') {
+      throw new AppError(428, 'precondition_required', `${write.questionId} already has an answer; send If-Match with its ETag`, {
+        questionId: write.questionId,
+        current: { revision: existing.revision, etag: `"${existing.revision}"` },
+      })
+    }
+    const expected = pre.kind === 'revision' ? pre.revision : pre.kind === 'absent' ? 0 : undefined
+    if (expected !== undefined && expected !== (existing?.revision ?? 0)) {
+      throw preconditionFailed(`${write.questionId} was changed by someone else since you read it`, {
+        questionId: write.questionId,
+        current: existing ? { revision: existing.revision, etag: `"${existing.revision}"`, ...answerSnapshot(existing) } : null,
+      })
+    }
+  }
+
+  const after = new Map<string, StoredAnswer>([...current].map(([id, row]) => [id, stored(row)]))
+  for (const { write, answer } of checked) after.set(write.questionId, answer)
+  for (const { write } of checked) {
+    if (!applies(version.questions.get(write.questionId)!, after, version.questions)) {
+      const condition = version.questions.get(write.questionId)!.applies_if!
+      problems.push({
+        path: write.path,
+        message: `${write.questionId} does not apply: it applies only when ${condition.question} is ${condition.in.join(' or ')}`,
+      })
+    }
+  }
+  if (problems.length) throw unprocessable('answers to questions that do not apply are refused', problems)
+
+  // The new answers' raw scores are known before they are stored, so each row is written once.
+  const readiness = score(version.content, after)
+  const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
+  const at = new Date()
+  const changes: AnswerChange[] = checked.map(({ write, answer }) => {
+    const existing = current.get(write.questionId)
+    const row = {
+      question_id: write.questionId,
+      value: answer.value,
+      special: answer.special,
+      comment: write.comment === undefined ? (existing?.comment ?? null) : write.comment?.trim() || null,
+      evidence: write.evidence ?? existing?.evidence ?? [],
+      score: raw.get(write.questionId) ?? null,
+      revision: (existing?.revision ?? 0) + 1,
+    }
+    return { row, oldAnswer: existing ? answerSnapshot(existing) : null, newAnswer: answerSnapshot(row) }
+  })
+  const written = new Set(checked.map(({ write }) => write.questionId))
+  const rescored = snapshot.answers
+    .filter((a) => !written.has(a.question_id) && a.score !== (raw.get(a.question_id) ?? null))
+    .map((a) => ({ questionId: a.question_id, score: raw.get(a.question_id) ?? null }))
+  const plan: WritePlan = {
+    assessmentId: assessment.id,
+    revision: assessment.revision,
+    at,
+    by: actor.personId,
+    role: actor.role,
+    overall: readiness.overall,
+    changes,
+    rescored,
+    domains: changedDomains(snapshot.domains, readiness.domains),
+  }
+  const answers: AnswerRow[] = changes.map(({ row }) => ({
+    ...row,
+    assessment_id: assessment.id,
+    carried_forward: false,
+    updated_at: at,
+    updated_by: actor.personId,
+    updated_by_role: actor.role,
+  }))
+  return { plan, result: { answers, readiness } }
 }
 
 /** Required, applicable questions without an answer: what stands between a draft and submission. */
@@ -408,8 +490,8 @@ export async function transition(ctx: Context, actor: Actor, assessmentId: strin
       throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
     }
     const check = checkTransition(assessment.status, action, actor.role, comment)
-    const needs = check.ok ? MEMBERSHIP_FOR[action] : undefined
-    if (needs && !hasMembership(actor, needs, needs === 'focal_point' ? assessment.country : undefined)) {
+    const needs = MEMBERSHIP_FOR[action]
+    if (check.ok && !mayTake(actor, action, assessment.country)) {
       throw forbidden(`only a ${needs.replace('_', ' ')}${needs === 'focal_point' ? ` of ${assessment.country}` : ''} may ${action} an assessment`)
     }
     if (!check.ok) {
@@ -439,7 +521,13 @@ export async function transition(ctx: Context, actor: Actor, assessmentId: strin
           { missing, unconfirmed },
         )
       }
+      await assertEvidenceForSubmission(trx, version, assessment.id, answers)
     }
+    const now = (ctx.clock ?? systemClock).now()
+    const late = action === 'submit' && (await submissionLateness(trx, assessment.campaign_id, now))
+    if (late) await trx.updateTable('assessments').set({ late: true }).where('id', '=', assessment.id).execute()
+    if (action === 'unvalidate') await audit(trx, { action: 'validation_undone', actor, details: { assessmentId: assessment.id, reason: comment?.trim() } })
+    await queueTransitionMails(trx, assessment, action, comment?.trim() || null, late, now)
     await recordTransition(trx, assessment.id, assessment.status, check.to, actor, comment?.trim() || null)
     if (action === 'return' && comment?.trim()) {
       await trx
@@ -460,6 +548,10 @@ export async function changeVersion(ctx: Context, actor: Actor, assessmentId: st
   return ctx.db.transaction().execute(async (trx) => {
     const assessment = await lockVisible(trx, actor, assessmentId)
     assertCanEdit(actor, assessment)
+    // Moving removes answers of every domain: the focal point's decision, not a contributor's.
+    if (!hasMembership(actor, 'focal_point', assessment.country)) {
+      throw forbidden(`only a focal point of ${assessment.country} moves its assessment to another version`)
+    }
     if (precondition.kind === 'revision' && precondition.revision !== assessment.revision) {
       throw preconditionFailed('the assessment changed since you read it', { current: { revision: assessment.revision, etag: `"${assessment.revision}"` } })
     }

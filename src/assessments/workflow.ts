@@ -1,9 +1,9 @@
 // The assessment workflow as a pure state machine:
 //   draft → submitted → validated, or submitted → returned (with a comment) → draft again.
-// Administrations edit drafts and submit; staff return or validate.
+// Administrations edit drafts and submit; staff return or validate; an admin may undo a validation.
 import type { AssessmentStatus, Role } from '../db/schema.js'
 
-export const ACTIONS = ['submit', 'return', 'validate', 'reopen'] as const
+export const ACTIONS = ['submit', 'return', 'validate', 'reopen', 'unvalidate'] as const
 export type Action = (typeof ACTIONS)[number]
 
 interface Rule {
@@ -18,6 +18,8 @@ const RULES: Record<Action, Rule> = {
   return: { from: 'submitted', to: 'returned', roles: ['staff'], commentRequired: true },
   validate: { from: 'submitted', to: 'validated', roles: ['staff'], commentRequired: false },
   reopen: { from: 'returned', to: 'draft', roles: ['administration'], commentRequired: false },
+  // Validation is final for reviewers; an admin may undo it, with the reason, back to review.
+  unvalidate: { from: 'validated', to: 'submitted', roles: ['staff', 'admin'], commentRequired: true },
 }
 
 export type TransitionCheck = { ok: true; to: AssessmentStatus } | { ok: false; reason: 'role' | 'state' | 'comment'; message: string }

@@ -1,12 +1,13 @@
 // The token administration API (admin role only) and /me for any authenticated caller.
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { MEMBERSHIP_ROLES } from '../db/schema.js'
 import { LANGUAGES } from '../i18n/languages.js'
-import { notFound, problems, unprocessable } from '../errors.js'
+import { forbidden, notFound, problems, unprocessable } from '../errors.js'
 import { audit } from '../people/audit.js'
-import { requirePrincipal, requireRole } from '../plugins/auth.js'
+import { hasMembership } from '../people/principal.js'
+import { requirePrincipal, type Principal } from '../plugins/auth.js'
 import { createToken, LABEL_MAX, parseExpiry, revokeToken, listTokens, ROLES, TokenInputError, type TokenRow } from './tokens.js'
 
 const role = z.enum(ROLES).meta({ description: 'administration: a national administration; staff: ITU-D staff; admin: manages tokens' })
@@ -71,6 +72,7 @@ const tokenInfo = z
     expiresAt: timestamp.nullable(),
     revokedAt: timestamp.nullable(),
     lastUsedAt: timestamp.nullable().meta({ description: 'Updated at most once a minute' }),
+    person: z.object({ id: z.string(), name: z.string() }).nullable().meta({ description: 'Whose token: it carries at most their rights' }),
   })
   .meta({ id: 'Token' })
 
@@ -83,6 +85,8 @@ const me = z
     country: z.string().nullable(),
     label: z.string(),
     language: z.enum(LANGUAGES).meta({ description: 'The language the person chose (PUT /me/language); pages and answers come in it' }),
+    email: z.string().nullable(),
+    secondFactor: z.boolean().meta({ description: 'Whether the person has set up a second factor (TOTP)' }),
     memberships: z.array(
       z.object({
         role: z.enum(MEMBERSHIP_ROLES),
@@ -96,8 +100,9 @@ const me = z
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-function info(row: TokenRow): z.infer<typeof tokenInfo> {
+function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenInfo> {
   return {
+    person: row.person_id ? { id: row.person_id, name: owners.get(row.person_id) ?? '' } : null,
     id: row.id,
     prefix: row.prefix,
     role: row.role,
@@ -111,6 +116,17 @@ function info(row: TokenRow): z.infer<typeof tokenInfo> {
   }
 }
 
+/**
+ * The caller when it holds the admin membership (401 without a principal, else 403). Checked on the
+ * membership, not the coarse role: a person who is an admin and also a reviewer keeps both rights.
+ */
+function requireAdmin(request: FastifyRequest): Principal {
+  const principal = requirePrincipal(request)
+  if (!hasMembership(principal, 'admin'))
+    throw forbidden(`this needs the admin role; this ${principal.tokenId ? 'token' : 'session'} holds no admin membership`)
+  return principal
+}
+
 export default async function authRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const security = [{ bearer: [] }]
@@ -118,7 +134,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   r.post(
     '/tokens',
     {
-      onRequest: app.requireRole('admin'),
+      onRequest: async (request) => void requireAdmin(request),
       schema: {
         operationId: 'createToken',
         tags: ['tokens'],
@@ -130,7 +146,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const admin = requireRole(request, 'admin')
+      const admin = requireAdmin(request)
       const body = request.body
       try {
         const { token, row } = await createToken(app.db, {
@@ -172,7 +188,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
   r.get(
     '/tokens',
     {
-      onRequest: app.requireRole('admin'),
+      onRequest: async (request) => void requireAdmin(request),
       schema: {
         operationId: 'listTokens',
         tags: ['tokens'],
@@ -181,13 +197,20 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
         response: { 200: z.array(tokenInfo), ...problems(401, 403, 429) },
       },
     },
-    async () => (await listTokens(app.db)).map(info),
+    async () => {
+      const rows = await listTokens(app.db)
+      const ids = [...new Set(rows.map((t) => t.person_id).filter((id): id is string => Boolean(id)))]
+      const owners = new Map(
+        ids.length ? (await app.db.selectFrom('persons').select(['id', 'name']).where('id', 'in', ids).execute()).map((p) => [p.id, p.name]) : [],
+      )
+      return rows.map((row) => info(row, owners))
+    },
   )
 
   r.delete(
     '/tokens/:id',
     {
-      onRequest: app.requireRole('admin'),
+      onRequest: async (request) => void requireAdmin(request),
       schema: {
         operationId: 'revokeToken',
         tags: ['tokens'],
@@ -203,7 +226,7 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
       if (!row) throw notFound(`token ${request.params.id}`)
       await audit(app.db, {
         action: 'token_revoked',
-        actor: requirePrincipal(request),
+        actor: requireAdmin(request),
         subject: row.person_id,
         address: request.ip,
         details: { token: row.id },
@@ -226,7 +249,10 @@ export default async function authRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const p = requirePrincipal(request)
+      const person = await app.db.selectFrom('persons').select(['email', 'totp_enabled_at']).where('id', '=', p.personId).executeTakeFirstOrThrow()
       return {
+        email: person.email,
+        secondFactor: person.totp_enabled_at !== null,
         personId: p.personId,
         name: p.name,
         tokenId: p.tokenId,

@@ -3,6 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Database, MembershipRole, Role, TokensTable } from '../db/schema.js'
+import { personWithMemberships, type PersonWithMemberships } from '../people/principal.js'
 
 export const ROLES = ['administration', 'staff', 'admin'] as const satisfies readonly Role[]
 
@@ -209,7 +210,7 @@ export async function revokeToken(db: Kysely<Database>, id: string): Promise<Tok
 }
 
 export type TokenCheck =
-  | { status: 'active'; token: TokenRow }
+  | { status: 'active'; token: TokenRow; person: PersonWithMemberships | null }
   | { status: 'invalid' }
   | { status: 'expired'; token: TokenRow }
   | { status: 'revoked'; token: TokenRow }
@@ -227,7 +228,8 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
       ...COLUMNS,
       'hash',
       sql<Date>`now()`.as('now'),
-      (eb) => eb.selectFrom('persons').select('status').whereRef('persons.id', '=', 'tokens.person_id').as('person_status'),
+      // The person and memberships come with the token: authenticating is one round trip.
+      personWithMemberships(sql.ref('tokens.person_id')).as('person'),
     ])
     .where('hash', '=', presented)
     .executeTakeFirst()
@@ -236,9 +238,9 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
   if (!found || found.hash.length !== presented.length || !timingSafeEqual(found.hash, presented)) {
     return { status: 'invalid' }
   }
-  const { hash: _hash, now, person_status, ...token } = found
+  const { hash: _hash, now, person, ...token } = found
   // A disabled person's tokens end with them.
-  if (token.revoked_at || person_status === 'disabled') return { status: 'revoked', token }
+  if (token.revoked_at || person?.status === 'disabled') return { status: 'revoked', token }
   if (token.expires_at && token.expires_at.getTime() <= now.getTime()) return { status: 'expired', token }
   if (!token.last_used_at || now.getTime() - token.last_used_at.getTime() >= LAST_USED_INTERVAL_SECONDS * 1000) {
     const updated = await db
@@ -250,7 +252,7 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
       .executeTakeFirst()
     if (updated) token.last_used_at = updated.last_used_at
   }
-  return { status: 'active', token }
+  return { status: 'active', token, person }
 }
 
 /** The token row when the plaintext is an active (known, unrevoked, unexpired) token; otherwise null. */

@@ -8,6 +8,7 @@
 // Idempotent-ish: a country that already has an assessment for a cycle is left alone.
 // Prints a staff token and one administration token (shown once; only their hashes are stored).
 import { pino } from 'pino'
+import { needsEvidence } from '../evidence/rules.js'
 import { createAssessment, transition, writeAnswers, type AnswerWrite, type Context } from '../assessments/service.js'
 import { findByKey } from '../assessments/repository.js'
 import { createToken } from '../auth/tokens.js'
@@ -168,6 +169,37 @@ async function main() {
       const countries = DEMO_COUNTRIES.filter((c) => known.has(c))
       let created = 0
       let skipped = 0
+      // Assessments start only in an open campaign: one DEMO campaign per cycle invites the demo countries.
+      for (const cycle of DEMO_CYCLES) {
+        await db.transaction().execute(async (trx) => {
+          await trx
+            .insertInto('campaigns')
+            .values({
+              questionnaire: latest.questionnaire,
+              version: latest.version,
+              cycle,
+              title: `DEMO ${latest.questionnaire} ${cycle} (demo data)`,
+              opens_at: new Date(Date.UTC(cycle, 0, 15)),
+              deadline: new Date(Date.UTC(cycle + 1, 2, 31, 23, 59, 59)),
+              state: 'open',
+              opened_at: new Date(),
+              created_by: staff.personId,
+            })
+            .onConflict((oc) => oc.columns(['questionnaire', 'cycle']).doNothing())
+            .execute()
+          const campaign = await trx
+            .selectFrom('campaigns')
+            .select('id')
+            .where('questionnaire', '=', latest.questionnaire)
+            .where('cycle', '=', cycle)
+            .executeTakeFirstOrThrow()
+          await trx
+            .insertInto('campaign_countries')
+            .values(countries.map((country) => ({ campaign_id: campaign.id, country })))
+            .onConflict((oc) => oc.columns(['campaign_id', 'country']).doNothing())
+            .execute()
+        })
+      }
 
       for (const [index, country] of countries.entries()) {
         const capacity = 0.15 + rng(`capacity:${country}`)() * 0.75
@@ -191,7 +223,11 @@ async function main() {
             value: a.value,
             special: a.special,
             comment: i % 9 === 0 ? 'DEMO comment: invented for demonstration.' : undefined,
-            evidence: i % 11 === 0 ? [{ title: 'DEMO reference (invented)', url: 'https://www.itu.int/' }] : undefined,
+            // Where the questionnaire asks for evidence behind the answer, the demo gives some, so it can be submitted.
+            evidence:
+              i % 11 === 0 || needsEvidence(version.questions.get(questionId) ?? {}, a)
+                ? [{ title: 'DEMO reference (invented)', url: 'https://www.itu.int/' }]
+                : undefined,
             precondition: { kind: 'none' },
             path: `/demo/${questionId}`,
           }))

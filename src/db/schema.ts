@@ -150,6 +150,8 @@ export interface SessionsTable {
   expires_at: Timestamp
   address: string | null
   user_agent: string | null
+  /** A random id to name the session by (ending one): never derived from the secret. */
+  public_id: Generated<string>
 }
 
 export const AUDIT_ACTIONS = [
@@ -170,7 +172,22 @@ export const AUDIT_ACTIONS = [
   'recovery_code_used',
   'password_reset_requested',
   'password_reset',
+  'password_changed',
+  'recovery_codes_renewed',
+  'invitation_revoked',
+  'membership_changed',
+  'campaign_created',
+  'campaign_changed',
+  'campaign_opened',
+  'campaign_closed',
+  'campaign_reminded',
+  'validation_undone',
   'publication_made',
+  'evidence_uploaded',
+  'evidence_deleted',
+  'evidence_attached',
+  'evidence_detached',
+  'evidence_reviewed',
 ] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
@@ -335,9 +352,46 @@ export interface Database {
   review_comments: ReviewCommentsTable
   transitions: TransitionsTable
   domain_scores: DomainScoresTable
+  jobs: JobsTable
+  sent_messages: SentMessagesTable
   publications: PublicationsTable
   publication_countries: PublicationCountriesTable
   publication_domain_scores: PublicationDomainScoresTable
+  evidence_documents: EvidenceDocumentsTable
+  evidence_chunks: EvidenceChunksTable
+  evidence_attachments: EvidenceAttachmentsTable
+  evidence_reviews: EvidenceReviewsTable
+}
+
+/** Background work, claimed with FOR UPDATE SKIP LOCKED (src/jobs). */
+export interface JobsTable {
+  id: Generated<string>
+  kind: string
+  payload: JSONColumnType<Record<string, unknown>, string, string>
+  /** Unique when set: the same work is queued once. */
+  key: string | null
+  run_at: Timestamp
+  attempts: Generated<number>
+  last_error: string | null
+  created_at: Timestamp
+  done_at: Timestamp | null
+  /** Set when the job gave up after its last attempt. */
+  failed_at: Timestamp | null
+}
+
+/** Every mail the service sent (jobs record theirs). */
+export interface SentMessagesTable {
+  id: Generated<string>
+  kind: string
+  to_address: string
+  person_id: string | null
+  campaign_id: string | null
+  country: string | null
+  assessment_id: string | null
+  language: string
+  subject: string
+  job_id: string | null
+  sent_at: Timestamp
 }
 
 /** A publication of a campaign's figures (the first, or a dated correction). */
@@ -374,4 +428,51 @@ export interface PublicationDomainScoresTable {
   domain: string
   score: number | null
   tier: string | null
+}
+
+/** An uploaded evidence file of an assessment's library; its bytes are in evidence_chunks. */
+export interface EvidenceDocumentsTable {
+  /** A random UUID, made before the bytes arrive (the chunks point to it). */
+  id: string
+  assessment_id: string
+  /** The name as the uploader's file had it, for display. */
+  name: string
+  /** The name made safe for a download (no path separators or control characters). */
+  filename: string
+  /** The type read from the bytes, never from the name. */
+  media_type: string
+  size: ColumnType<string, number, never>
+  sha256: string
+  uploaded_at: Timestamp
+  uploaded_by: string | null
+}
+
+export interface EvidenceChunksTable {
+  document_id: string
+  seq: number
+  data: Buffer
+}
+
+export type EvidenceReviewStatus = 'accepted' | 'insufficient'
+
+export interface EvidenceAttachmentsTable {
+  id: Generated<string>
+  assessment_id: string
+  question_id: string
+  document_id: string
+  attached_at: Timestamp
+  attached_by: string | null
+}
+
+/** A reviewer's verdict on one piece of evidence: an attached document, or a link of answers.evidence. */
+export interface EvidenceReviewsTable {
+  id: Generated<string>
+  assessment_id: string
+  question_id: string
+  attachment_id: string | null
+  url: string | null
+  status: EvidenceReviewStatus
+  comment: string | null
+  reviewed_at: Timestamp
+  reviewed_by: string | null
 }

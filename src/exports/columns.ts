@@ -38,6 +38,12 @@ export function readinessColumns(domains: readonly string[]): string[] {
   return [...ASSESSMENT_COLUMNS, ...domains, ...READINESS_TAIL]
 }
 
+/**
+ * answers.csv's evidence columns: the titles of the answer's links and the names of its attached
+ * documents (each list joined by " | "), and how many of its pieces a reviewer accepted.
+ */
+export const ANSWER_EVIDENCE_COLUMNS = ['evidence titles', 'evidence documents', 'accepted evidence'] as const
+
 /** The answers.csv header, in order; also the columns the CSV import reads. */
 export const ANSWER_COLUMNS = [
   ...ASSESSMENT_COLUMNS,
@@ -52,6 +58,7 @@ export const ANSWER_COLUMNS = [
   'carried forward',
   'last changed at',
   'last changed by role',
+  ...ANSWER_EVIDENCE_COLUMNS,
 ] as const
 export type AnswerColumn = (typeof ANSWER_COLUMNS)[number]
 

@@ -22,6 +22,7 @@ import { z } from 'zod'
 import { PUBLISHED_STATUSES, statusList } from '../assessments/filters.js'
 import { REGIONS, type Database } from '../db/schema.js'
 import { badRequest, notFound } from '../errors.js'
+import { acceptedEvidenceSql, evidenceDocumentsSql, evidenceTitlesSql } from '../evidence/repository.js'
 import { UTF8_BOM } from './columns.js'
 
 /** The export filters, as strict as the values allow (they end up inlined into a COPY statement). */
@@ -162,6 +163,9 @@ export async function answersExport(db: Kysely<Database>, filters: ExportFilters
       sql<string>`case when an.carried_forward then 'true' else 'false' end`.as('carried forward'),
       sql<string>`to_char(an.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as('last changed at'),
       text('an.updated_by_role').as('last changed by role'),
+      neutraliseSql(evidenceTitlesSql('an')).as('evidence titles'),
+      neutraliseSql(evidenceDocumentsSql('an')).as('evidence documents'),
+      acceptedEvidenceSql('an').as('accepted evidence'),
     ])
     .where('a.status', 'in', f.statuses)
     .orderBy('a.questionnaire')

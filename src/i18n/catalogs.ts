@@ -29,15 +29,20 @@ function readFile(relative: string): Record<string, string> {
   return parsed as Record<string, string>
 }
 
-function read(lang: Language): Catalog {
-  const catalog = readFile(`${lang}.json`)
-  for (const area of CATALOG_AREAS) {
-    for (const [key, text] of Object.entries(readFile(`${area}/${lang}.json`))) {
-      if (key in catalog) throw new Error(`src/i18n/messages/${area}/${lang}.json: "${key}" is already defined elsewhere`)
+/** One language's catalog from its core file and its area files; a key defined twice is an error. */
+export function mergeCatalog(core: Readonly<Record<string, string>>, areas: Readonly<Record<string, Readonly<Record<string, string>>>>): Catalog {
+  const catalog: Record<string, string> = { ...core }
+  for (const [area, texts] of Object.entries(areas)) {
+    for (const [key, text] of Object.entries(texts)) {
+      if (Object.hasOwn(catalog, key)) throw new Error(`messages/${area}: "${key}" is already defined elsewhere`)
       catalog[key] = text
     }
   }
   return Object.freeze(catalog)
+}
+
+function read(lang: Language): Catalog {
+  return mergeCatalog(readFile(`${lang}.json`), Object.fromEntries(CATALOG_AREAS.map((area) => [area, readFile(`${area}/${lang}.json`)])))
 }
 
 export const CATALOGS: Catalogs = Object.freeze(Object.fromEntries(LANGUAGES.map((lang) => [lang, read(lang)])) as Record<Language, Catalog>)

@@ -4,12 +4,23 @@ import { t, type MessageKey } from '../i18n/catalogs.js'
 import type { Language } from '../questionnaires/schema.js'
 
 export const MAIL_KINDS = ['invitation', 'locked', 'reset'] as const
-export type MailKind = (typeof MAIL_KINDS)[number]
+/** Campaign mails: texts under campaigns.mail.<kind> (src/i18n/messages/campaigns/). */
+export const CAMPAIGN_MAIL_KINDS = [
+  'campaign_invitation',
+  'campaign_reminder',
+  'campaign_overdue',
+  'assessment_submitted',
+  'assessment_returned',
+  'assessment_validated',
+] as const
+export type CampaignMailKind = (typeof CAMPAIGN_MAIL_KINDS)[number]
+export type MailKind = (typeof MAIL_KINDS)[number] | CampaignMailKind
 
-export function renderMail(kind: MailKind, language: Language, values: Record<string, string>): { subject: string; text: string } {
+export function renderMail(kind: MailKind, language: Language, values: Record<string, string | number>): { subject: string; text: string } {
+  const prefix = (CAMPAIGN_MAIL_KINDS as readonly string[]).includes(kind) ? `campaigns.mail.${kind}` : `mail.${kind}`
   return {
-    subject: t(language, `mail.${kind}.subject` as MessageKey, values),
-    text: t(language, `mail.${kind}.text` as MessageKey, values),
+    subject: t(language, `${prefix}.subject` as MessageKey, values),
+    text: t(language, `${prefix}.text` as MessageKey, values),
   }
 }
 

@@ -4,7 +4,7 @@
 // `role` and `country` are the coarse view the routes check first (administration of a country,
 // staff, admin); `memberships` decide the finer rights: a contributor's domains, reviewer versus
 // analyst, and who may submit.
-import { type Kysely, sql } from 'kysely'
+import { type Expression, type Kysely, sql } from 'kysely'
 import type { TokenRow } from '../auth/tokens.js'
 import type { Database, MembershipRole, Role } from '../db/schema.js'
 import type { Language } from '../questionnaires/schema.js'
@@ -75,31 +75,34 @@ export function answerableDomains(p: Principal, country: string, questionnaire: 
   return domains
 }
 
-/** The principal of an active person (optionally through a token), or null when there is none. */
-export async function loadPrincipal(
-  db: Kysely<Database>,
-  personId: string,
-  token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>,
-): Promise<Principal | null> {
-  // One round trip on every authenticated request: the person with its memberships.
-  const person = await db
-    .selectFrom('persons as p')
-    .select([
-      'p.id',
-      'p.name',
-      'p.status',
-      'p.language',
-      'p.totp_enabled_at',
-      sql<Membership[]>`coalesce((
+/** A person as principalFrom needs it: one JSON value, so it can be folded into another query. */
+export interface PersonWithMemberships {
+  id: string
+  name: string
+  status: string
+  language: Language
+  /** Whether a second factor is enrolled (admin rights through a password need one). */
+  totp: boolean
+  memberships: Membership[]
+}
+
+/** The SQL for a person with memberships as JSON (null when there is no such person): one round trip however it is used. */
+export function personWithMemberships(personId: Expression<string | null>) {
+  return sql<PersonWithMemberships | null>`(
+    select json_build_object('id', p.id, 'name', p.name, 'status', p.status, 'language', p.language,
+      'totp', p.totp_enabled_at is not null,
+      'memberships', coalesce((
         select json_agg(json_build_object('role', m.role, 'country', m.country, 'questionnaire', m.questionnaire, 'domains', m.domains) order by m.created_at)
-          from memberships m where m.person_id = p.id), '[]'::json)`.as('memberships'),
-    ])
-    .where('p.id', '=', personId)
-    .executeTakeFirst()
+          from memberships m where m.person_id = p.id), '[]'::json))
+      from persons p where p.id = ${personId})`
+}
+
+/** The principal of an active person (optionally through a token), or null when there is none. Pure. */
+export function principalFrom(person: PersonWithMemberships | null | undefined, token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>): Principal | null {
   if (person?.status !== 'active') return null
   const all = person.memberships
   // Admin rights need a second factor when signing in with a password (a token is its own credential).
-  const memberships = token ? tokenMemberships(token, all) : all.filter((m) => m.role !== 'admin' || person.totp_enabled_at !== null)
+  const memberships = token ? tokenMemberships(token, all) : all.filter((m) => m.role !== 'admin' || person.totp)
   const coarse = token ? { role: token.role, country: token.country } : coarseRole(memberships)
   if (!coarse || memberships.length === 0) return null
   return {
@@ -112,6 +115,16 @@ export async function loadPrincipal(
     language: person.language,
     memberships,
   }
+}
+
+/** The principal of an active person (optionally through a token), or null when there is none. */
+export async function loadPrincipal(
+  db: Kysely<Database>,
+  personId: string,
+  token?: Pick<TokenRow, 'id' | 'role' | 'country' | 'label'>,
+): Promise<Principal | null> {
+  const { rows } = await sql<{ person: PersonWithMemberships | null }>`select ${personWithMemberships(sql`${personId}::uuid`)} as person`.execute(db)
+  return principalFrom(rows[0]?.person, token)
 }
 
 /** The principal of a token that was just made (command-line tasks, tests). */

@@ -1,6 +1,6 @@
 // Persons, memberships and invitations in SQL: functions taking `db` (or a transaction) first.
-import { sql, type Kysely, type Selectable } from 'kysely'
-import type { Database, MembershipRole, PersonsTable } from '../db/schema.js'
+import { sql, type ExpressionBuilder, type Kysely, type Selectable } from 'kysely'
+import type { Database, MembershipRole, PersonStatus, PersonsTable } from '../db/schema.js'
 import type { Membership } from './principal.js'
 import { hashSecret, isWellFormedSecret, newSecret } from './secrets.js'
 
@@ -36,18 +36,60 @@ export async function membershipsOf(db: Kysely<Database>, personIds: string[]): 
   return out
 }
 
-/** Persons, optionally only those with a membership of one country; newest first, with a search on name or e-mail. */
-export async function listPersons(db: Kysely<Database>, filter: { country?: string; search?: string }): Promise<PersonRow[]> {
+export interface PersonFilter {
+  /** Only persons with a membership of this country. */
+  country?: string | undefined
+  /** Only persons holding this role (with `country`: this role of that country). */
+  role?: MembershipRole | undefined
+  status?: PersonStatus | undefined
+  /** Only the contributors a focal point of this country manages: every membership of theirs is a contributor's of it. */
+  contributorsOf?: string | undefined
+  search?: string | undefined
+}
+
+/** Persons matching a filter; newest first, with a search on name or e-mail. */
+export async function listPersons(db: Kysely<Database>, filter: PersonFilter): Promise<PersonRow[]> {
   let q = db.selectFrom('persons').select(PERSON_COLUMNS).orderBy('created_at', 'desc').orderBy('id').limit(500)
-  if (filter.country) {
-    const country = filter.country
-    q = q.where((eb) => eb.exists(eb.selectFrom('memberships as m').select('m.id').whereRef('m.person_id', '=', 'persons.id').where('m.country', '=', country)))
+  if (filter.country || filter.role) {
+    const { country, role } = filter
+    q = q.where((eb) => {
+      let m = eb.selectFrom('memberships as m').select('m.id').whereRef('m.person_id', '=', 'persons.id')
+      if (country) m = m.where('m.country', '=', country)
+      if (role) m = m.where('m.role', '=', role)
+      return eb.exists(m)
+    })
   }
+  if (filter.contributorsOf) q = q.where(managedBy(filter.contributorsOf))
+  if (filter.status) q = q.where('status', '=', filter.status)
   if (filter.search) {
     const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     q = q.where((eb) => eb.or([eb('name', 'ilike', like), eb('email', 'ilike', like)]))
   }
   return q.execute()
+}
+
+/** Persons whose every membership (at least one) is a contributor's of `country`: those its focal point manages. */
+export function managedBy(country: string) {
+  return (eb: ExpressionBuilder<Database, 'persons'>) =>
+    eb.and([
+      eb.exists(
+        eb
+          .selectFrom('memberships as c')
+          .select('c.id')
+          .whereRef('c.person_id', '=', 'persons.id')
+          .where('c.role', '=', 'contributor')
+          .where('c.country', '=', country),
+      ),
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('memberships as o')
+            .select('o.id')
+            .whereRef('o.person_id', '=', 'persons.id')
+            .where((x) => x.or([x('o.role', '<>', 'contributor'), x('o.country', '<>', country)])),
+        ),
+      ),
+    ])
 }
 
 export async function addMemberships(db: Kysely<Database>, personId: string, memberships: MembershipInput[], createdBy: string | null): Promise<void> {

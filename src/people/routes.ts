@@ -30,7 +30,7 @@ import {
   type MembershipInput,
   type PersonRow,
 } from './repository.js'
-import { deleteSessionsOf, type SessionPolicy } from './sessions.js'
+import { deleteOtherSessionsOf, deleteSessionOf, deleteSessionsOf, listSessionsOf, type SessionPolicy } from './sessions.js'
 
 export interface PeopleOptions {
   mailer: Mailer
@@ -178,18 +178,25 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         tags: ['people'],
         summary: 'Persons with their memberships (admin: everybody; a focal point: the persons of its country)',
         security,
-        querystring: z.object({ country: countryCode.optional(), search: z.string().trim().max(100).optional() }),
+        description: 'Search by name or e-mail (`search`), country, role and status. A focal point sees only the contributors of its country.',
+        querystring: z.object({
+          country: countryCode.optional(),
+          role: z.enum(MEMBERSHIP_ROLES).optional(),
+          status: z.enum(PERSON_STATUSES).optional(),
+          search: z.string().trim().max(100).optional(),
+        }),
         response: { 200: z.object({ items: z.array(person) }), ...problems(400, 401, 403) },
       },
     },
     async (request) => {
       const actor = requirePrincipal(request)
-      const isAdmin = hasMembership(actor, 'admin')
-      const country = isAdmin ? request.query.country : actor.memberships.find((m) => m.role === 'focal_point')?.country
-      if (!isAdmin && !country) throw forbidden('only an admin or a focal point lists persons')
-      if (!isAdmin && request.query.country && request.query.country !== country) throw forbidden(`you see the persons of ${country} only`)
-      const filter = { ...(country ? { country } : {}), ...(request.query.search ? { search: request.query.search } : {}) }
-      return { items: await present(await listPersons(app.db, filter)) }
+      const { country, role, status, search } = request.query
+      if (hasMembership(actor, 'admin')) return { items: await present(await listPersons(app.db, { country, role, status, search })) }
+      const focal = actor.memberships.find((m) => m.role === 'focal_point')?.country
+      if (!focal) throw forbidden('only an admin or a focal point lists persons')
+      if (country && country !== focal) throw forbidden(`you see the persons of ${focal} only`)
+      if (role && role !== 'contributor') throw forbidden(`you see the contributors of ${focal} only`)
+      return { items: await present(await listPersons(app.db, { contributorsOf: focal, status, search })) }
     },
   )
 
@@ -297,7 +304,19 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
           .executeTakeFirstOrThrow()
         await audit(trx, { action: 'person_changed', actor, subject: p.id, address: request.ip, details: { ...request.body } })
         if (request.body.status === 'disabled') {
-          await deleteSessionsOf(trx, p.id)
+          // All at once, in this transaction: sessions, tokens (revoked for good, not only refused
+          // while disabled) and any open invitation.
+          const sessions = await deleteSessionsOf(trx, p.id)
+          const tokens = await trx
+            .updateTable('tokens')
+            .set({ revoked_at: sql<Date>`now()` })
+            .where('person_id', '=', p.id)
+            .where('revoked_at', 'is', null)
+            .returning('id')
+            .execute()
+          await audit(trx, { action: 'sessions_ended', actor, subject: p.id, address: request.ip, details: { ended: sessions, reason: 'disabled' } })
+          for (const token of tokens)
+            await audit(trx, { action: 'token_revoked', actor, subject: p.id, address: request.ip, details: { token: token.id, reason: 'disabled' } })
           await trx
             .updateTable('invitations')
             .set({ revoked_at: new Date() })
@@ -329,6 +348,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     async (request) => {
       const actor = requirePrincipal(request)
       assertMayGrant(actor, [request.body])
+      // A focal point grants only to its own contributors: not to staff, admins or another country's people.
+      await assertMayManage(app, actor, request.params.id)
       const row = await app.db.transaction().execute(async (trx) => {
         const p = await getPerson(trx, request.params.id)
         if (!p) throw notFound(`person ${request.params.id}`)
@@ -369,6 +390,55 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     },
   )
 
+  r.patch(
+    '/persons/:id/memberships/:membershipId',
+    {
+      schema: {
+        operationId: 'changeMembershipScope',
+        tags: ['people'],
+        summary: 'Change the domains a contributor answers (null for all of the country’s questions); the person’s sessions end',
+        security,
+        params: idParams.extend({ membershipId: z.uuid() }),
+        body: z
+          .strictObject({
+            questionnaire: membershipInput.shape.questionnaire,
+            domains: membershipInput.shape.domains,
+          })
+          .refine((b) => Boolean(b.domains) === Boolean(b.questionnaire), { path: ['domains'], message: 'domains and questionnaire go together' }),
+        response: { 200: person, ...problems(400, 401, 403, 404, 409) },
+      },
+    },
+    async (request) => {
+      const actor = requirePrincipal(request)
+      await assertMayManage(app, actor, request.params.id)
+      const row = await app.db.transaction().execute(async (trx) => {
+        const p = await getPerson(trx, request.params.id)
+        if (!p) throw notFound(`person ${request.params.id}`)
+        const m = await trx
+          .selectFrom('memberships')
+          .select(['id', 'role', 'country', 'questionnaire', 'domains'])
+          .where('id', '=', request.params.membershipId)
+          .where('person_id', '=', p.id)
+          .forUpdate()
+          .executeTakeFirst()
+        if (!m) throw notFound(`membership ${request.params.membershipId}`)
+        if (m.role !== 'contributor') throw conflict('only a contributor is limited to domains')
+        const scope = { questionnaire: request.body.questionnaire ?? null, domains: request.body.domains ?? null }
+        await trx.updateTable('memberships').set(scope).where('id', '=', m.id).execute()
+        await audit(trx, {
+          action: 'membership_changed',
+          actor,
+          subject: p.id,
+          address: request.ip,
+          details: { membership: m.id, country: m.country, from: { questionnaire: m.questionnaire, domains: m.domains }, to: scope },
+        })
+        await deleteSessionsOf(trx, p.id)
+        return p
+      })
+      return (await present([row]))[0]!
+    },
+  )
+
   r.get(
     '/persons/:id/sessions',
     {
@@ -382,6 +452,8 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
           200: z.object({
             items: z.array(
               z.object({
+                id: z.string().describe('The session’s public id, to end it (never its cookie)'),
+                current: z.boolean().describe('The session this request came with'),
                 createdAt: z.string(),
                 lastSeenAt: z.string(),
                 expiresAt: z.string(),
@@ -398,20 +470,14 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
     async (request) => {
       const actor = requirePrincipal(request)
       if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin sees other persons’ sessions')
-      const rows = await app.db
-        .selectFrom('sessions')
-        .select(['created_at', 'last_seen_at', 'expires_at', 'address', 'user_agent', 'token_id'])
-        .where('person_id', '=', request.params.id)
-        .orderBy('created_at', 'desc')
-        .execute()
+      const rows = await listSessionsOf(app.db, options.sessionPolicy, request.params.id)
       return {
         items: rows.map((s) => ({
-          createdAt: s.created_at.toISOString(),
-          lastSeenAt: s.last_seen_at.toISOString(),
-          expiresAt: s.expires_at.toISOString(),
-          address: s.address,
-          userAgent: s.user_agent,
-          viaToken: s.token_id !== null,
+          ...s,
+          current: s.id === request.sessionId,
+          createdAt: s.createdAt.toISOString(),
+          lastSeenAt: s.lastSeenAt.toISOString(),
+          expiresAt: s.expiresAt.toISOString(),
         })),
       }
     },
@@ -423,20 +489,51 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       schema: {
         operationId: 'endPersonSessions',
         tags: ['people'],
-        summary: 'End all of a person’s sessions (admin, or the person)',
+        summary: 'End all of a person’s sessions (admin, or the person); `keepCurrent=true` keeps the one making the request',
         security,
         params: idParams,
+        querystring: z.object({ keepCurrent: z.enum(['true', 'false']).optional() }),
         response: { 200: z.object({ ended: z.number() }), ...problems(400, 401, 403) },
       },
     },
     async (request) => {
       const actor = requirePrincipal(request)
       if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin ends other persons’ sessions')
+      const keep = request.query.keepCurrent === 'true' && request.params.id === actor.personId ? request.sessionId : null
       return app.db.transaction().execute(async (trx) => {
-        const ended = await deleteSessionsOf(trx, request.params.id)
-        await audit(trx, { action: 'sessions_ended', actor, subject: request.params.id, address: request.ip, details: { ended } })
+        const ended = keep ? await deleteOtherSessionsOf(trx, request.params.id, keep) : await deleteSessionsOf(trx, request.params.id)
+        await audit(trx, { action: 'sessions_ended', actor, subject: request.params.id, address: request.ip, details: { ended, keptCurrent: Boolean(keep) } })
         return { ended }
       })
+    },
+  )
+
+  r.delete(
+    '/persons/:id/sessions/:sessionId',
+    {
+      schema: {
+        operationId: 'endPersonSession',
+        tags: ['people'],
+        summary: 'End one of a person’s sessions (admin, or the person)',
+        security,
+        params: idParams.extend({ sessionId: z.uuid({ message: 'must be a session id (a UUID)' }) }),
+        response: { 204: z.null().describe('Ended'), ...problems(400, 401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      const actor = requirePrincipal(request)
+      if (request.params.id !== actor.personId && !hasMembership(actor, 'admin')) throw forbidden('only an admin ends other persons’ sessions')
+      await app.db.transaction().execute(async (trx) => {
+        if (!(await deleteSessionOf(trx, request.params.id, request.params.sessionId))) throw notFound(`session ${request.params.sessionId}`)
+        await audit(trx, {
+          action: 'sessions_ended',
+          actor,
+          subject: request.params.id,
+          address: request.ip,
+          details: { ended: 1, session: request.params.sessionId },
+        })
+      })
+      return reply.code(204).send(null)
     },
   )
 
@@ -447,13 +544,16 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
         operationId: 'listAuditEvents',
         tags: ['people'],
         summary: 'The audit trail of persons (admin): sign-ins, failed sign-ins, invitations, memberships, status changes, tokens',
-        description: 'Newest first. Filter by person (as actor or subject), action and time; page with `before` (the last id seen).',
+        description:
+          'Newest first. Filter by person (as actor or subject), action, time and country (events whose actor or subject holds a membership of it); ' +
+          'page with `before`: the `next` of the previous page.',
         security,
         querystring: z.object({
           person: z.uuid().optional(),
           action: z.enum(AUDIT_ACTIONS).optional(),
           since: z.iso.datetime({ offset: true }).optional(),
           until: z.iso.datetime({ offset: true }).optional(),
+          country: countryCode.optional(),
           before: z.coerce.number().int().positive().optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
@@ -471,6 +571,7 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
                 details: z.record(z.string(), z.unknown()),
               }),
             ),
+            next: z.string().nullable().describe('Pass as `before` for the next (older) page; null on the last page'),
           }),
           ...problems(400, 401, 403),
         },
@@ -503,8 +604,21 @@ export default async function peopleRoutes(app: FastifyInstance, options: People
       if (f.since) q = q.where('e.at', '>=', new Date(f.since))
       if (f.until) q = q.where('e.at', '<', new Date(f.until))
       if (f.before) q = q.where('e.id', '<', String(f.before))
+      if (f.country) {
+        const country = f.country
+        q = q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('memberships as m')
+              .select('m.id')
+              .where('m.country', '=', country)
+              .where((x) => x.or([x('m.person_id', '=', x.ref('e.actor_person')), x('m.person_id', '=', x.ref('e.subject_person'))])),
+          ),
+        )
+      }
       const rows = await q.execute()
       return {
+        next: rows.length === f.limit ? String(rows[rows.length - 1]!.id) : null,
         items: rows.map((e) => ({
           id: String(e.id),
           at: e.at.toISOString(),

@@ -19,6 +19,8 @@ const TOUCH_SECONDS = 60
 export interface ValidSession {
   personId: string
   tokenId: string | null
+  /** The session's public id (sessions.public_id), to tell it apart from the person's others. */
+  publicId: string
 }
 
 export async function createSession(
@@ -51,6 +53,7 @@ export async function validateSession(db: Kysely<Database>, policy: SessionPolic
     .select([
       's.person_id',
       's.token_id',
+      's.public_id',
       sql<boolean>`s.expires_at > now() and s.last_seen_at > now() - make_interval(secs => ${policy.idleSeconds})`.as('live'),
       sql<boolean>`s.last_seen_at < now() - make_interval(secs => ${TOUCH_SECONDS})`.as('stale'),
       'p.status',
@@ -63,7 +66,7 @@ export async function validateSession(db: Kysely<Database>, policy: SessionPolic
     return null
   }
   if (row.stale) await db.updateTable('sessions').set({ last_seen_at: sql<Date>`now()` }).where('id', '=', id).execute()
-  return { personId: row.person_id, tokenId: row.token_id }
+  return { personId: row.person_id, tokenId: row.token_id, publicId: row.public_id }
 }
 
 export async function deleteSession(db: Kysely<Database>, secret: string): Promise<void> {
@@ -74,5 +77,50 @@ export async function deleteSession(db: Kysely<Database>, secret: string): Promi
 /** Ends every session of a person (disabled, password changed, privileges changed). */
 export async function deleteSessionsOf(db: Kysely<Database>, personId: string): Promise<number> {
   const result = await db.deleteFrom('sessions').where('person_id', '=', personId).executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export interface SessionInfo {
+  id: string
+  createdAt: Date
+  lastSeenAt: Date
+  expiresAt: Date
+  address: string | null
+  userAgent: string | null
+  viaToken: boolean
+}
+
+/** A person's sessions that still work, newest first. */
+export async function listSessionsOf(db: Kysely<Database>, policy: SessionPolicy, personId: string): Promise<SessionInfo[]> {
+  const rows = await db
+    .selectFrom('sessions')
+    .select(['public_id', 'created_at', 'last_seen_at', 'expires_at', 'address', 'user_agent', 'token_id'])
+    .where('person_id', '=', personId)
+    .where('expires_at', '>', sql<Date>`now()`)
+    .where('last_seen_at', '>', sql<Date>`now() - make_interval(secs => ${policy.idleSeconds})`)
+    .orderBy('created_at', 'desc')
+    .execute()
+  return rows.map((s) => ({
+    id: s.public_id,
+    createdAt: s.created_at,
+    lastSeenAt: s.last_seen_at,
+    expiresAt: s.expires_at,
+    address: s.address,
+    userAgent: s.user_agent,
+    viaToken: s.token_id !== null,
+  }))
+}
+
+/** Ends one session of a person by its public id; whether there was one. */
+export async function deleteSessionOf(db: Kysely<Database>, personId: string, publicId: string): Promise<boolean> {
+  const result = await db.deleteFrom('sessions').where('person_id', '=', personId).where('public_id', '=', publicId).executeTakeFirst()
+  return Number(result.numDeletedRows) > 0
+}
+
+/** Ends every session of a person but one (the one the request came with: a password change, "sign out elsewhere"). */
+export async function deleteOtherSessionsOf(db: Kysely<Database>, personId: string, keepPublicId: string | null): Promise<number> {
+  let q = db.deleteFrom('sessions').where('person_id', '=', personId)
+  if (keepPublicId) q = q.where('public_id', '<>', keepPublicId)
+  const result = await q.executeTakeFirst()
   return Number(result.numDeletedRows)
 }

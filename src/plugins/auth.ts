@@ -16,7 +16,7 @@ import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
 import { checkToken } from '../auth/tokens.js'
 import type { Database, Role } from '../db/schema.js'
-import { loadPrincipal, type Principal } from '../people/principal.js'
+import { principalFrom, type Principal } from '../people/principal.js'
 import { throttled } from '../people/throttle.js'
 import { forbidden, unauthorized } from '../errors.js'
 import { sendProblem } from './errors.js'
@@ -61,7 +61,7 @@ const failures = new WeakMap<FastifyRequest, AuthFailure>()
 export async function authenticateToken(db: Kysely<Database>, token: string): Promise<AuthResult> {
   const check = await checkToken(db, token)
   if (check.status !== 'active') return { failure: check.status }
-  const principal = check.token.person_id ? await loadPrincipal(db, check.token.person_id, check.token) : null
+  const principal = principalFrom(check.person, check.token)
   return principal ? { principal } : { failure: 'revoked' }
 }
 

@@ -73,6 +73,20 @@ const source = z.strictObject({
   ref: z.string().min(1),
 })
 
+/**
+ * When an answer needs evidence (a link or a document) before the assessment can be submitted:
+ * a maturity answer from a level on (`required_from: 3`), or any of the listed answers
+ * (`required_for: [yes]`, option ids). Exactly one of the two.
+ */
+const evidenceRule = z.strictObject({
+  required_from: z.number().int().min(1).max(4).optional(),
+  required_for: z
+    .array(z.union([z.string(), z.number()]))
+    .min(1)
+    .optional(),
+})
+export type EvidenceRule = z.infer<typeof evidenceRule>
+
 const questionBase = {
   id: questionId,
   source,
@@ -95,6 +109,7 @@ const questionBase = {
   rationale: localizedText.optional(),
   /** Ids of questions of the previous version whose answers this question takes over (a split or a rewrite). */
   replaces: z.array(questionId).min(1).optional(),
+  evidence: evidenceRule.optional(),
 }
 
 const maturityLabels = z.strictObject({
@@ -297,6 +312,7 @@ function checkQuestion(q: Question, path: (string | number)[], ctx: z.Refinement
   if (q.not_applicable_requires_comment && !q.allow_not_applicable) {
     issue(['not_applicable_requires_comment'], 'needs allow_not_applicable: true')
   }
+  if (q.evidence) checkEvidenceRule(q, q.evidence, issue)
   const scored = isScored(q)
   if (q.type === 'single_choice' || q.type === 'multi_choice') {
     const seen = new Set<string>()
@@ -365,6 +381,25 @@ function checkAlternatives(
     })
     if (forces.size > 1) issue(['routes'], `the questions of a group must share one force (found ${[...forces].join(', ')})`)
   })
+}
+
+function checkEvidenceRule(q: Question, rule: EvidenceRule, issue: (at: (string | number)[], message: string) => void): void {
+  if ((rule.required_from === undefined) === (rule.required_for === undefined)) {
+    issue(['evidence'], 'give either required_from (a maturity level) or required_for (answers)')
+    return
+  }
+  if (rule.required_from !== undefined && q.type !== 'maturity') issue(['evidence', 'required_from'], 'is for maturity questions only')
+  if (rule.required_for) {
+    const allowed = conditionValues(q)
+    if (!allowed) {
+      issue(['evidence', 'required_for'], `a ${q.type} question cannot require evidence for given answers`)
+      return
+    }
+    rule.required_for.forEach((v, vi) => {
+      if (!allowed.includes(v))
+        issue(['evidence', 'required_for', vi], `${JSON.stringify(v)} is not an answer of this question (allowed: ${allowed.join(', ')})`)
+    })
+  }
 }
 
 /** The answer values another question's applies_if may name, or null when the type cannot be a condition. */

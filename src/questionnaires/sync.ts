@@ -1,8 +1,10 @@
 // Puts the questionnaire files into PostgreSQL in one transaction. A version already synced is
-// immutable: if its file's content changed, sync fails and says to publish a new version, because
-// assessments pin versions and their answers must keep their meaning.
+// immutable in everything that gives answers their meaning (see amendable.ts): if that changed,
+// sync fails and says to publish a new version, because assessments pin versions. A change to the
+// amendable fields only (guidance, quotes, evidence rules) is stored in place and reported.
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/schema.js'
+import { frozenPart } from './amendable.js'
 import type { Catalog } from './catalog.js'
 import { questionsOf } from './schema.js'
 
@@ -12,6 +14,8 @@ export class PublishedVersionChangedError extends Error {
 
 export interface SyncResult {
   added: { questionnaire: string; version: number }[]
+  /** Published versions whose amendable fields (guidance, quotes, evidence rules) were updated. */
+  amended: { questionnaire: string; version: number }[]
   unchanged: number
 }
 
@@ -21,15 +25,25 @@ const SYNC_LOCK = 7_402_001
 export async function syncCatalog(db: Kysely<Database>, catalog: Catalog): Promise<SyncResult> {
   return db.transaction().execute(async (trx) => {
     await sql`select pg_advisory_xact_lock(${SYNC_LOCK})`.execute(trx)
-    const existing = await trx.selectFrom('questionnaire_versions').select(['questionnaire', 'version', 'hash']).execute()
-    const known = new Map(existing.map((r) => [`${r.questionnaire}@${r.version}`, r.hash]))
-    const result: SyncResult = { added: [], unchanged: 0 }
+    const existing = await trx.selectFrom('questionnaire_versions').select(['questionnaire', 'version', 'hash', 'content']).execute()
+    const known = new Map(existing.map((r) => [`${r.questionnaire}@${r.version}`, r]))
+    const result: SyncResult = { added: [], amended: [], unchanged: 0 }
     const changed: string[] = []
 
     for (const { file, content, hash } of catalog.questionnaires) {
       const stored = known.get(`${content.id}@${content.version}`)
-      if (stored === hash) {
+      if (stored?.hash === hash) {
         result.unchanged++
+        continue
+      }
+      if (stored !== undefined && frozenPart(stored.content) === frozenPart(content)) {
+        await trx
+          .updateTable('questionnaire_versions')
+          .set({ content: JSON.stringify(content), hash, synced_at: new Date() })
+          .where('questionnaire', '=', content.id)
+          .where('version', '=', content.version)
+          .execute()
+        result.amended.push({ questionnaire: content.id, version: content.version })
         continue
       }
       if (stored !== undefined) {

@@ -15,8 +15,10 @@ import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filt
 import { forbidden, notFound, problems } from '../errors.js'
 import { requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
+import { evidenceBackedByDomain } from '../evidence/repository.js'
 import { cellStats, publishedAggregates, publishedMedians } from '../publications/readiness.js'
-import { aggregates, countryCycles, currentCampaign, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
+import { AggregateCache } from './cache.js'
+import { countryCycles, currentCampaign, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
 /** Readiness is for administrations and staff; admin tokens manage tokens only (403). */
@@ -127,6 +129,7 @@ function presentCycle(
 
 export default async function readinessRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
+  const aggregateCache = new AggregateCache()
 
   async function versionOf(questionnaire: string, version: number): Promise<LoadedVersion> {
     const loaded = await app.questionnaires.get(questionnaire, version)
@@ -149,7 +152,16 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         security: [{ bearer: [] }],
         params: z.object({ id: z.uuid({ message: 'must be an assessment id (a UUID)' }) }),
         response: {
-          200: cycleReadiness.extend({ country: z.string(), region: z.string(), questionnaire: z.string() }),
+          200: cycleReadiness.extend({
+            country: z.string(),
+            region: z.string(),
+            questionnaire: z.string(),
+            domains: z.array(
+              domainFigures
+                .extend(comparison.shape)
+                .extend({ evidenceBacked: z.number().describe('Answers backed by at least one piece of accepted evidence') }),
+            ),
+          }),
           ...problems(400, 401, 403, 404),
         },
       },
@@ -159,14 +171,17 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const a = await findVisible(app.db, actor, request.params.id)
       if (!a) throw notFound(`assessment ${request.params.id}`)
       const country = await app.db.selectFrom('countries').select(['region']).where('code', '=', a.country).executeTakeFirstOrThrow()
-      const [domains, meds] = await Promise.all([
+      const [domains, meds, backed] = await Promise.all([
         domainProgress(app.db, a.id),
         (hides(actor) ? publishedMedians : medians)(app.db, a.questionnaire, country.region, [{ version: a.version, cycle: a.cycle }]),
+        evidenceBackedByDomain(app.db, a.id),
       ])
       const byDomain = new Map(meds.map((m) => [m.domain ?? OVERALL, m]))
       const hide = hides(actor)
+      const cycle = presentCycle(a, domains, (domain) => byDomain.get(domain), hide)
       return {
-        ...presentCycle(a, domains, (domain) => byDomain.get(domain), hide),
+        ...cycle,
+        domains: cycle.domains.map((d) => ({ ...d, evidenceBacked: backed.get(d.domain) ?? 0 })),
         country: a.country,
         region: country.region,
         questionnaire: a.questionnaire,
@@ -297,7 +312,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const rows =
         cycle === undefined
           ? []
-          : await aggregates(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
+          : await aggregateCache.get(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
       const groupKeys = q.groupBy === 'region' ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b))) : [null]
       const groups = groupKeys.map((region) => {
         const inGroup = new Map(rows.filter((r) => r.region === region).map((r) => [r.domain ?? OVERALL, r]))

@@ -15,6 +15,10 @@ const PAGES: Record<string, string> = {
   invitation: 'invitation',
   people: 'people',
   reset: 'reset',
+  account: 'account',
+  invitations: 'invitations',
+  tokens: 'tokens',
+  audit: 'audit',
 }
 
 export function registerPages(app: FastifyInstance): void {

@@ -107,8 +107,16 @@ export async function openSession(
   request.log.info({ personId: principal.personId, tokenId: principal.tokenId }, 'signed in')
 }
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The public id of the session the request came with (null for a bearer token or no session). */
+    sessionId: string | null
+  }
+}
+
 async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Promise<void> {
   await app.register(cookie, { hook: 'onRequest' })
+  app.decorateRequest('sessionId', null)
 
   app.addHook('onRequest', async (request, reply) => {
     const raw = request.cookies[cookieName(request)]
@@ -126,7 +134,10 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     const token = session.tokenId ? await findUsableToken(app.db, session.tokenId) : undefined
     if (session.tokenId && !token) return
     const principal = await loadPrincipal(app.db, session.personId, token)
-    if (principal) request.principal = principal
+    if (principal) {
+      request.principal = principal
+      request.sessionId = session.publicId
+    }
   })
 
   const r = app.withTypeProvider<ZodTypeProvider>()

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify'
 import t from 'tap'
 import { revokeToken } from '../../src/auth/tokens.js'
-import { answerAll, createAssessment, dbSnapshot } from '../helpers/assessments.js'
+import { answerAll, createAssessment, dbSnapshot, ensureOpenCampaign } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
 
@@ -220,6 +220,9 @@ t.test('authorization matrix', async (t) => {
       const req = row.request(id, nextCycle)
       const headers: Record<string, string> = { ...(req.headers ?? {}) }
       if (auth[who]) headers.authorization = auth[who]!
+      // Assessments start only in an open campaign: the campaign is there, so the rights decide.
+      if (req.method === 'POST' && req.url === '/assessments')
+        await ensureOpenCampaign(app, req.payload as { questionnaire: string; cycle: number; country: string })
       const before = row.write ? await dbSnapshot(app) : ''
       const res = await app.inject({ ...req, headers })
       const expected = row.expect[who]
@@ -298,6 +301,7 @@ t.test("an attacker's probes (another country's administration)", async (t) => {
     t.equal(res.json().errors[0].path, '/querystring/cursor')
   }
 
+  for (const country of [OWNER, OTHER]) await ensureOpenCampaign(app, { questionnaire: 'cdc', version: 1, country, cycle: 2027 })
   const before = await dbSnapshot(app)
   // Creating for the victim's country: 403.
   const create = await app.inject({

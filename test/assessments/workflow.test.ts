@@ -1,7 +1,7 @@
 // The assessment workflow end to end: create → answer → submit → return → reopen → fix → submit →
 // validate, with transitions, answer history, carry-forward, duplicates, missing answers and comments.
 import t from 'tap'
-import { answerAll, createAssessment, dbSnapshot, getAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
+import { answerAll, createAssessment, dbSnapshot, ensureOpenCampaign, getAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { testToken, tokenFor } from '../helpers/tokens.js'
 
@@ -10,6 +10,7 @@ t.test('full workflow', async (t) => {
   const admin = await testToken(app, 'administration', 'KEN')
   const staff = await testToken(app, 'staff')
   const auth = admin.authorization
+  await ensureOpenCampaign(app, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
 
   const created = await app.inject({
     method: 'POST',
@@ -237,6 +238,7 @@ t.test('carry-forward from a previous cycle', async (t) => {
   const auth = await tokenFor(app, 'administration', 'GHA')
   const prev = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'GHA', cycle: 2025 })
   const answered = await answerAll(app, auth, prev.id)
+  for (const country of ['GHA', 'SEN']) await ensureOpenCampaign(app, { questionnaire: 'cdc', version: 1, country, cycle: 2026 })
 
   const res = await app.inject({
     method: 'POST',

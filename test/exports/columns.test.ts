@@ -86,5 +86,8 @@ t.test('column order is stable', async (t) => {
     'carried forward',
     'last changed at',
     'last changed by role',
+    'evidence titles',
+    'evidence documents',
+    'accepted evidence',
   ])
 })

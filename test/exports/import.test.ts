@@ -2,6 +2,7 @@
 import t from 'tap'
 import { ANSWER_COLUMNS } from '../../src/exports/columns.js'
 import { build } from '../helpers/build.js'
+import { ensureOpenCampaign } from '../helpers/assessments.js'
 import { tokenFor } from '../helpers/tokens.js'
 
 const app = await build(t)
@@ -10,6 +11,7 @@ const ken = await tokenFor(app, 'administration', 'KEN')
 const nga = await tokenFor(app, 'administration', 'NGA')
 
 async function create(authorization: string, country: string): Promise<string> {
+  await ensureOpenCampaign(app, { questionnaire: 'cdc', version: 1, country, cycle: 2026 })
   const res = await app.inject({
     method: 'POST',
     url: '/assessments',

@@ -17,7 +17,9 @@ export function fileDatabase(): Promise<TestDatabase> {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent' }), ...overrides }
+  // No job polling unless a test asks for it: tests run due jobs themselves (app.jobs.runDue()), so
+  // a notification never lands in another test's SMTP receiver at a moment nobody chose.
+  return { ...loadConfig({ LOG_LEVEL: 'silent', JOB_POLL_SECONDS: '0' }), ...overrides }
 }
 
 export interface BuildTestOptions extends BuildOptions {

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify'
 import { applies, type StoredAnswer } from '../../src/questionnaires/answers.js'
 import type { Question } from '../../src/questionnaires/schema.js'
 import { tokenFor } from './tokens.js'
+import { ensureOpenCampaign } from './assessments.js'
 
 export type Plan = 'max' | 'zero'
 
@@ -63,6 +64,7 @@ export async function seedAssessment(
   options: { plan?: Record<string, Plan>; fallback?: Plan; status?: 'draft' | 'submitted' | 'validated'; cycle?: number; comment?: string } = {},
 ): Promise<Seeded> {
   const admin = await tokenFor(app, 'administration', country)
+  await ensureOpenCampaign(app, { questionnaire: 'cdc', version: 1, country, cycle: options.cycle ?? 2026 })
   const created = await app.inject({
     method: 'POST',
     url: '/assessments',

@@ -2,13 +2,20 @@
 // and every plural category the language's rules need (Intl.PluralRules), so that "21 вопрос" and
 // "11 سؤالاً" come out right. The checker itself is tested on broken catalogs.
 import t from 'tap'
-import { CATALOGS, t as translate } from '../../src/i18n/catalogs.js'
+import { CATALOGS, mergeCatalog, t as translate } from '../../src/i18n/catalogs.js'
 import { LANGUAGES } from '../../src/i18n/languages.js'
 import { catalogProblems, createTranslator, messageShape, type Catalogs } from '../../src/i18n/messages.js'
 
 t.test('every language has every message, with the arguments and plural categories it needs', async (t) => {
   t.same(catalogProblems(CATALOGS), [])
   t.ok(Object.keys(CATALOGS.en).length > 150, 'the English catalog holds the interface words')
+})
+
+t.test('area catalogs join the core one, and a key defined in two places is refused', async (t) => {
+  const merged = mergeCatalog({ 'a.x': 'X' }, { one: { 'one.y': 'Y' }, two: { 'two.z': 'Z' } })
+  t.same(merged, { 'a.x': 'X', 'one.y': 'Y', 'two.z': 'Z' })
+  t.throws(() => mergeCatalog({ 'a.x': 'X' }, { one: { 'a.x': 'again' } }), /messages\/one: "a.x" is already defined/)
+  t.throws(() => mergeCatalog({}, { one: { k: '1' }, two: { k: '2' } }), /messages\/two: "k"/)
 })
 
 // Words French spells as English does (checked against UNTERM); anything else equal to English was forgotten.

@@ -3,6 +3,7 @@
 // a contributor for one domain (§3.4, taxation); the contributor answers there and is refused
 // elsewhere and cannot submit; reused, unknown and weak inputs are clear problems that change nothing.
 import t from 'tap'
+import { ensureOpenCampaign } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { smtpReceiver } from '../helpers/smtp.js'
 import { tokenFor } from '../helpers/tokens.js'
@@ -115,6 +116,7 @@ t.test('invite, accept, delegate a domain, answer within it only', async (t) => 
     }),
   )
 
+  await ensureOpenCampaign(app, { questionnaire: 'cdc', country: 'KEN', cycle: 2026 })
   const created = await app.inject({
     method: 'POST',
     url: '/assessments',

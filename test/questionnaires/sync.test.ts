@@ -75,6 +75,40 @@ t.test('a new version is added; a changed published version is refused and chang
   t.same(v2.added, [{ questionnaire: 'demo', version: 2 }])
 })
 
+t.test('guidance and quotes of a published version are amended in place; its wording, options and weights are not', async (t) => {
+  const database = await fileDatabase()
+  const db = openKysely(database.url)
+  t.teardown(() => db.destroy())
+  const base = small('Amendable', 4)
+  t.same((await syncCatalog(db, catalogOf(base, 4))).added, [{ questionnaire: 'demo', version: 4 }])
+
+  const amendedText = base.replace('guidance: { en: Say so. }', 'guidance: { en: "Say so, citing the law." }')
+  const amended = await syncCatalog(db, catalogOf(amendedText, 4))
+  t.same(amended.amended, [{ questionnaire: 'demo', version: 4 }])
+  t.same(amended.added, [])
+  const row = await db
+    .selectFrom('questionnaire_versions')
+    .select(['hash', 'content'])
+    .where('questionnaire', '=', 'demo')
+    .where('version', '=', 4)
+    .executeTakeFirstOrThrow()
+  t.equal(row.hash, catalogOf(amendedText, 4).questionnaires[0]?.hash, 'the stored hash follows the amended file')
+  t.match(JSON.stringify(row.content), /citing the law/)
+  t.equal((await syncCatalog(db, catalogOf(amendedText, 4))).unchanged, 1, 'the amended file is then unchanged')
+
+  for (const [what, edited] of [
+    ['the wording', amendedText.replace('Is it done?', 'Is it nearly done?')],
+    ['the force', amendedText.replace('force: shall', 'force: may')],
+    ['the weight', amendedText.replace('type: yes_no_partial', 'type: yes_no_partial\n        weight: 2')],
+  ] as const) {
+    const error = await syncCatalog(db, catalogOf(edited, 4)).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    t.type(error, PublishedVersionChangedError, `changing ${what} is refused`)
+  }
+})
+
 t.test('concurrent syncs of the same new version store it once', async (t) => {
   const database = await fileDatabase()
   const db1 = openKysely(database.url)

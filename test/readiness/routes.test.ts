@@ -7,6 +7,7 @@
 //   DEU Europe  draft      every domain 100                 (not published)
 import t from 'tap'
 import { build } from '../helpers/build.js'
+import { ensureOpenCampaign } from '../helpers/assessments.js'
 import { seedAssessment } from '../helpers/readiness-seed.js'
 import { tokenFor } from '../helpers/tokens.js'
 
@@ -137,6 +138,7 @@ t.test('administrations cannot see other countries', async (t) => {
 })
 
 t.test('a country over its cycles', async (t) => {
+  await ensureOpenCampaign(app, { questionnaire: 'cdc', cycle: 2027, country: 'KEN', version: 1 })
   const next = await app.inject({
     method: 'POST',
     url: '/assessments',

@@ -4,6 +4,7 @@
 // is unchanged afterwards, and Object.prototype is untouched.
 import { sql } from 'kysely'
 import t from 'tap'
+import { ensureOpenCampaign } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { tokenFor } from '../helpers/tokens.js'
 
@@ -11,6 +12,7 @@ const app = await build(t, { authRateLimit: 100_000 })
 const admin = await tokenFor(app, 'admin')
 const staff = await tokenFor(app, 'staff')
 const ken = await tokenFor(app, 'administration', 'KEN')
+for (const cycle of [2030, 2031]) await ensureOpenCampaign(app, { questionnaire: 'cdc', country: 'KEN', cycle })
 
 // Fixtures made through the API before the snapshot: a draft assessment with one answer.
 const created = await app.inject({

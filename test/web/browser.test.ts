@@ -2,6 +2,7 @@
 // signs in, starts an assessment, answers (and sees "saved"), meets a conflict and resolves it,
 // completes and submits; ITU-D staff find the country on the heat map, validate, download the CSV.
 // Screenshots of each main page go to test-output/screenshots/ (gitignored).
+import { needsEvidence } from '../../src/evidence/rules.js'
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
@@ -175,7 +176,13 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     }
     answers.delete(first.id)
     res = await api('PATCH', `/assessments/${id}/answers`, {
-      answers: [...answers].map(([questionId, a]) => (a.special ? { questionId, special: a.special } : { questionId, value: a.value })),
+      answers: [...answers].map(([questionId, a]) =>
+        a.special
+          ? { questionId, special: a.special }
+          : needsEvidence(version.questions.get(questionId)!, a)
+            ? { questionId, value: a.value, evidence: [{ title: 'Official gazette', url: 'https://example.org/gazette.pdf' }] }
+            : { questionId, value: a.value },
+      ),
     })
     t.equal(res.statusCode, 200, `the API fills ${answers.size} answers`)
     await page.reload()

@@ -5,6 +5,7 @@ import t from 'tap'
 import { hashPassword } from '../../src/people/passwords.js'
 import { hashSecret } from '../../src/people/secrets.js'
 import { build } from '../helpers/build.js'
+import { ensureOpenCampaign } from '../helpers/assessments.js'
 import { testToken } from '../helpers/tokens.js'
 
 const FETCH = { 'x-requested-with': 'fetch' }
@@ -139,6 +140,7 @@ t.test('CSRF: cookie-authenticated unsafe requests need X-Requested-With or a sa
   const signIn = await app.inject({ method: 'POST', url: '/session', headers: FETCH, payload: { token } })
   const cookies = { tr_session: cookieValue(sessionCookie(signIn)) }
   const body = { questionnaire: 'cdc', country: 'KEN', cycle: 2030 }
+  for (const cycle of [2030, 2031, 2032]) await ensureOpenCampaign(app, { ...body, cycle })
 
   const bare = await app.inject({ method: 'POST', url: '/assessments', cookies, payload: body })
   t.equal(bare.statusCode, 403)

@@ -7,6 +7,7 @@ import { applicability } from './applies.js'
 import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
 import { historySection } from './history.js'
+import { evidenceOf } from './evidence.js'
 import { reviewPanel } from './review.js'
 import { fmtList, fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
 import {
@@ -85,6 +86,7 @@ questionnaire.domains.forEach((d, di) => {
 /** questionId → {value, special, comment, evidence, etag, revision, updatedByRole, carriedForward} */
 const answers = new Map(detail.answers.map((a) => [a.questionId, a]))
 const editable = me.role === 'administration' && detail.status === 'draft'
+const evidence = await evidenceOf(detail, me)
 const blocks = new Map() // questionId → question UI
 const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
 const domainAttrs = new Map(questionnaire.domains.map((d, di) => [d.id, textAttrs(`/domains/${di}/title`)]))
@@ -434,13 +436,14 @@ function questionBlock(q) {
       : null,
     h(
       'details',
-      { class: 'extras', open: a?.comment || a?.evidence?.length ? true : undefined },
+      { class: 'extras', open: a?.comment || a?.evidence?.length || evidence.state.items.some((i) => i.questionId === q.id) ? true : undefined },
       h('summary', {}, t('assessment.extras')),
       h('label', { for: comment.id }, t('assessment.comment')),
       comment,
       h('p', { class: 'label-like' }, t('assessment.evidence')),
       evidenceList,
       editable ? h('button', { type: 'button', class: 'secondary small', onclick: () => addEvidence(undefined, true) }, t('assessment.evidence.add')) : null,
+      evidence.section(q, base),
     ),
     h('div', { class: 'q-footer' }, statusEl),
     conflictEl,

@@ -1,7 +1,7 @@
 // People: for an admin, everybody (invite with any membership, disable, re-send invitations); for a
 // focal point, the persons of its country (invite contributors, optionally for some domains).
 import { api } from './api.js'
-import { fmtDateTime, label, lang, t } from './i18n.js'
+import { fmtDateTime, label, lang, t, tParts } from './i18n.js'
 import { clear, countryName, frame, h, loadCountryNames, message, problemText, requireSignIn } from './ui.js'
 
 const me = await requireSignIn()
@@ -32,13 +32,244 @@ function membershipText(m) {
   return m.domains ? t('membership.domains', { role, country, domains: m.domains.join(', ') }) : t('membership.of', { role, country })
 }
 
+// The search: name or e-mail for everybody; country, role and status for admins (a focal point sees
+// its own contributors only).
+const search = h('input', { id: 'people-search', type: 'search', autocomplete: 'off', spellcheck: 'false' })
+const filterCountry = h('input', { id: 'people-country', maxlength: 3, size: 4, dir: 'ltr', autocomplete: 'off' })
+const filterRole = h(
+  'select',
+  { id: 'people-role' },
+  h('option', { value: '' }, t('account.people.anyRole')),
+  ['focal_point', 'contributor', 'reviewer', 'analyst', 'admin'].map((r) => h('option', { value: r }, label('membership', r))),
+)
+const filterStatus = h(
+  'select',
+  { id: 'people-status' },
+  h('option', { value: '' }, t('account.people.anyStatus')),
+  ['invited', 'active', 'disabled'].map((st) => h('option', { value: st }, label('people.status', st))),
+)
+const filterField = (input, key) => h('div', { class: 'field' }, h('label', { for: input.id }, t(key)), input)
+const filters = h(
+  'form',
+  { class: 'filters card', role: 'search', novalidate: true },
+  filterField(search, 'account.people.search'),
+  isAdmin ? [filterField(filterCountry, 'account.people.country'), filterField(filterRole, 'account.people.role')] : null,
+  filterField(filterStatus, 'account.people.status'),
+  h('button', { type: 'submit' }, t('account.people.find')),
+)
+
 async function load() {
-  const { items } = await api(`/persons${focalOf && !isAdmin ? `?country=${focalOf}` : ''}`)
+  const q = new URLSearchParams()
+  if (search.value.trim()) q.set('search', search.value.trim())
+  if (isAdmin && filterCountry.value.trim()) q.set('country', filterCountry.value.trim().toUpperCase())
+  if (isAdmin && filterRole.value) q.set('role', filterRole.value)
+  if (filterStatus.value) q.set('status', filterStatus.value)
+  const query = q.toString()
+  const { items } = await api(`/persons${query ? `?${query}` : ''}`)
   return items
 }
 
+/** Checkboxes of the domains of each questionnaire; `value()` is the scope they say (null: every domain). */
+function domainPicker(prefix, questionnaires, current) {
+  const boxes = questionnaires.flatMap((q) =>
+    q.domains.map((d) => ({
+      q: q.id,
+      d: d.id,
+      title: d.title,
+      box: h('input', {
+        type: 'checkbox',
+        id: `${prefix}-${q.id}-${d.id}`,
+        value: d.id,
+        checked: current?.questionnaire === q.id && current.domains?.includes(d.id),
+      }),
+    })),
+  )
+  const element = h(
+    'fieldset',
+    {},
+    h('legend', {}, t('people.invite.domains')),
+    questionnaires.map((q) =>
+      h(
+        'div',
+        {},
+        h('p', {}, h('strong', {}, q.title)),
+        boxes.filter((b) => b.q === q.id).map((b) => h('div', { class: 'check' }, b.box, ' ', h('label', { for: b.box.id }, b.title))),
+      ),
+    ),
+  )
+  const value = () => {
+    const ticked = boxes.filter((b) => b.box.checked)
+    if (!ticked.length) return { questionnaire: null, domains: null }
+    return { questionnaire: ticked[0].q, domains: ticked.filter((b) => b.q === ticked[0].q).map((b) => b.d) }
+  }
+  return { element, value }
+}
+
+// One person's memberships (withdraw, a contributor's domains, add one) and, for an admin, sessions.
+const manage = h('section', { id: 'manage', 'aria-live': 'polite' })
+async function openManage(p, refresh) {
+  const panelStatus = h('div', { 'aria-live': 'polite' })
+  const act = async (fn) => {
+    clear(panelStatus)
+    try {
+      await fn()
+    } catch (error) {
+      clear(panelStatus, message('error', problemText(error)))
+    }
+  }
+  const reopen = async (updated) => {
+    await refresh()
+    await openManage(updated, refresh)
+  }
+  const memberships = p.memberships.map((m) => {
+    const remove = h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button',
+        onclick: () =>
+          act(async () => {
+            if (!confirm(t('account.people.confirmWithdraw', { membership: membershipText(m), name: p.name }))) return
+            await reopen(await api(`/persons/${p.id}/memberships/${m.id}`, { method: 'DELETE' }))
+          }),
+      },
+      t('account.people.withdraw'),
+    )
+    let scope = null
+    if (m.role === 'contributor') {
+      const picker = domainPicker(`scope-${m.id}`, questionnaires, m)
+      const save = h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => act(async () => reopen(await api(`/persons/${p.id}/memberships/${m.id}`, { method: 'PATCH', body: picker.value() }))),
+        },
+        t('account.people.saveScope'),
+      )
+      scope = h('details', {}, h('summary', {}, t('account.people.changeScope')), picker.element, save)
+    }
+    return h('li', {}, membershipText(m), ' ', remove, scope)
+  })
+  let add = null
+  if (isAdmin || focalOf) {
+    const roles = isAdmin ? ['focal_point', 'contributor', 'reviewer', 'analyst', 'admin'] : ['contributor']
+    const role = h(
+      'select',
+      { id: 'grant-role' },
+      roles.map((r) => h('option', { value: r }, label('membership', r))),
+    )
+    const country = h('input', { id: 'grant-country', value: focalOf ?? '', maxlength: 3, size: 4, dir: 'ltr', readonly: !isAdmin })
+    const countryField = h('div', {}, h('label', { for: 'grant-country' }, t('people.invite.country')), country)
+    const picker = domainPicker('grant', questionnaires, null)
+    const sync = () => {
+      countryField.hidden = !(role.value === 'focal_point' || role.value === 'contributor')
+      picker.element.hidden = role.value !== 'contributor'
+    }
+    role.addEventListener('change', sync)
+    sync()
+    add = h(
+      'form',
+      { novalidate: true },
+      h('h3', {}, t('account.people.grant')),
+      h('label', { for: 'grant-role' }, t('people.invite.role')),
+      role,
+      countryField,
+      picker.element,
+      h('button', { type: 'submit' }, t('account.people.grantSubmit')),
+    )
+    add.addEventListener('submit', (event) => {
+      event.preventDefault()
+      const national = role.value === 'focal_point' || role.value === 'contributor'
+      const scope = role.value === 'contributor' ? picker.value() : { questionnaire: null, domains: null }
+      act(async () =>
+        reopen(
+          await api(`/persons/${p.id}/memberships`, {
+            method: 'POST',
+            body: { role: role.value, ...(national ? { country: country.value.trim().toUpperCase() } : {}), ...(scope.domains ? scope : {}) },
+          }),
+        ),
+      )
+    })
+  }
+  let sessions = null
+  if (isAdmin) {
+    const { items } = await api(`/persons/${p.id}/sessions`)
+    sessions = h(
+      'div',
+      {},
+      h('h3', {}, t('account.sessions.heading')),
+      items.length
+        ? h(
+            'ul',
+            { class: 'plain' },
+            items.map((x) =>
+              h(
+                'li',
+                {},
+                tParts('account.people.session', {
+                  created: fmtDateTime(x.createdAt),
+                  seen: fmtDateTime(x.lastSeenAt),
+                  client: h('bdi', { dir: 'ltr' }, x.userAgent ?? '—'),
+                }),
+                ' ',
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link-button',
+                    onclick: () =>
+                      act(async () => {
+                        await api(`/persons/${p.id}/sessions/${x.id}`, { method: 'DELETE' })
+                        await openManage(p, refresh)
+                      }),
+                  },
+                  t('account.sessions.end'),
+                ),
+              ),
+            ),
+          )
+        : h('p', {}, t('account.people.noSessions')),
+      items.length
+        ? h(
+            'button',
+            {
+              type: 'button',
+              onclick: () =>
+                act(async () => {
+                  await api(`/persons/${p.id}/sessions`, { method: 'DELETE' })
+                  await openManage(p, refresh)
+                }),
+            },
+            t('account.people.endAll'),
+          )
+        : null,
+    )
+  }
+  clear(
+    manage,
+    h(
+      'div',
+      { class: 'card' },
+      h('h2', { id: 'manage-heading', tabindex: -1 }, tParts('account.people.manageHeading', { name: h('bdi', {}, p.name) })),
+      panelStatus,
+      h('h3', {}, t('people.col.memberships')),
+      memberships.length ? h('ul', { class: 'plain' }, memberships) : h('p', {}, t('account.people.noMemberships')),
+      add,
+      sessions,
+    ),
+  )
+  manage.querySelector('#manage-heading')?.focus()
+}
+
 function row(p, refresh) {
-  const actions = []
+  const actions = [
+    h(
+      'button',
+      { type: 'button', class: 'link-button', onclick: () => openManage(p, refresh).catch((error) => clear(status, message('error', problemText(error)))) },
+      t('account.people.manage'),
+    ),
+    ' ',
+  ]
   if (p.id !== me.personId) {
     if (p.status === 'invited') {
       actions.push(
@@ -231,8 +462,14 @@ clear(
   main,
   h('h1', {}, t('people.heading')),
   h('p', { class: 'lead' }, isAdmin ? t('people.lead') : t('people.leadFocal', { country: countryName(focalOf) })),
+  filters,
   status,
   h('div', { class: 'table-wrap' }, table),
+  manage,
   inviteForm(questionnaires, refresh),
 )
+filters.addEventListener('submit', (event) => {
+  event.preventDefault()
+  refresh()
+})
 await refresh()

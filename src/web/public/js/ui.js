@@ -140,11 +140,19 @@ export function frame(me, { title }) {
       : me.role === 'admin'
         ? ['people.html', t('people.pageTitle')]
         : ['dashboard.html', t('dashboard.pageTitle')]
-  // Admins and focal points manage people; the link beside the role's own page.
-  const people =
-    home[0] !== 'people.html' && me.memberships?.some((m) => m.role === 'admin' || m.role === 'focal_point')
-      ? h('a', { href: 'people.html' }, t('people.pageTitle'))
-      : null
+  // Beside the role's own page: what each person may manage (people/invitations for admins and focal
+  // points; tokens and the audit trail for admins), and everybody's own account.
+  const holds = (role) => me.memberships?.some((m) => m.role === role)
+  const manager = holds('admin') || holds('focal_point')
+  const links = [
+    home[0] !== 'people.html' && manager ? ['people.html', t('people.pageTitle')] : null,
+    manager ? ['invitations.html', t('account.invitations.pageTitle')] : null,
+    holds('admin') ? ['tokens.html', t('account.tokens.pageTitle')] : null,
+    holds('admin') ? ['audit.html', t('account.audit.pageTitle')] : null,
+    ['account.html', t('account.pageTitle')],
+  ]
+  const here = location.pathname.split('/').pop()
+  const people = links.filter(Boolean).map(([href, text]) => h('a', { href, ...(href === here ? { 'aria-current': 'page' } : {}) }, text))
   const signOut = h(
     'button',
     {

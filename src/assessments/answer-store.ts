@@ -1,0 +1,186 @@
+// SQL of the answer write path: what a write needs to read (one statement) and everything it
+// writes (one statement). Functions take the statement runner first; the service owns the
+// transaction, or decides that the single guarded statement needs none.
+//
+// Both statements have a fixed text (rows travel as arrays), so they run as named prepared
+// statements: PostgreSQL parses and plans them once per connection, not on every write.
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
+import type pg from 'pg'
+import type { Database, DomainScoresTable, Role } from '../db/schema.js'
+import type { Readiness } from '../scoring/score.js'
+import type { AnswerRow, AssessmentRow } from './repository.js'
+
+export type DomainScoreRow = DomainScoresTable
+
+/** Runs one fixed statement: through the pool as a named prepared statement, or through Kysely (a transaction). */
+export type Run = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>
+
+export function poolRunner(pool: pg.Pool): Run {
+  return async <R>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as R[]
+}
+
+export function kyselyRunner(db: Kysely<Database> | Transaction<Database>): Run {
+  return async <R>(_name: string, text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]
+}
+
+export interface WriteSnapshot {
+  assessment: AssessmentRow
+  answers: AnswerRow[]
+  domains: DomainScoreRow[]
+}
+
+const SNAPSHOT = `
+  select a.*,
+    coalesce((select json_agg(x) from answers x where x.assessment_id = a.id), '[]') as answer_rows,
+    coalesce((select json_agg(d) from domain_scores d where d.assessment_id = a.id), '[]') as domain_rows
+  from assessments a
+  where a.id = $1::uuid and ($2::text is null or a.country = $2::text)`
+
+/**
+ * The assessment with its answers and stored domain figures, if `country` (an administration's)
+ * is null or the assessment's.
+ */
+export async function readSnapshot(run: Run, id: string, country: string | null): Promise<WriteSnapshot | undefined> {
+  const [row] = await run<AssessmentRow & { answer_rows: (Omit<AnswerRow, 'updated_at'> & { updated_at: string })[]; domain_rows: DomainScoreRow[] }>(
+    'answers.snapshot',
+    SNAPSHOT,
+    [id, country],
+  )
+  if (!row) return undefined
+  const { answer_rows, domain_rows, ...assessment } = row
+  return {
+    assessment,
+    answers: answer_rows.map((a) => ({ ...a, updated_at: new Date(a.updated_at) })),
+    domains: domain_rows,
+  }
+}
+
+/**
+ * Locks the assessment row (for the rest of the caller's transaction). Not merged into the
+ * snapshot's statement on purpose: under READ COMMITTED a `FOR UPDATE` that waited returns the
+ * newest row but its subqueries would still read the answers as they were before the wait.
+ */
+export async function lockAssessment(run: Run, id: string): Promise<void> {
+  await run('answers.lock', 'select 1 from assessments where id = $1::uuid for update', [id])
+}
+
+const WRITE = `
+  with a as (
+    update assessments
+       set revision = revision + 1, updated_at = $3::timestamptz,
+           overall_score = $6::float8, coverage = $7::float8, tier = $8::text, answered = $9::int, applicable = $10::int
+     where id = $1::uuid and revision = $2::int
+    returning *
+  ), w as (
+    select w.* from unnest($11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::float8[], $17::int[], $18::jsonb[], $19::jsonb[])
+      as w(question_id, value, special, comment, evidence, score, revision, old_answer, new_answer)
+    where exists (select from a)
+  ), stored as (
+    insert into answers (assessment_id, question_id, value, special, comment, evidence, carried_forward, score, revision, updated_at, updated_by, updated_by_role)
+    select $1::uuid, question_id, value, special, comment, evidence, false, score, revision, $3::timestamptz, $4::uuid, $5::text from w
+    on conflict (assessment_id, question_id) do update set
+      value = excluded.value, special = excluded.special, comment = excluded.comment, evidence = excluded.evidence,
+      carried_forward = false, score = excluded.score, revision = excluded.revision, updated_at = excluded.updated_at,
+      updated_by = excluded.updated_by, updated_by_role = excluded.updated_by_role
+  ), history as (
+    insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by, changed_by_role)
+    select $1::uuid, question_id, revision, old_answer, new_answer, $3::timestamptz, $4::uuid, $5::text from w
+  ), rescored as (
+    update answers x set score = r.score
+      from unnest($20::text[], $21::float8[]) as r(question_id, score)
+     where x.assessment_id = $1::uuid and x.question_id = r.question_id and exists (select from a)
+  ), domains as (
+    insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
+    select $1::uuid, d.* from unnest($22::text[], $23::float8[], $24::float8[], $25::text[], $26::int[], $27::int[], $28::int[], $29::int[], $30::int[])
+      as d(domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
+    where exists (select from a)
+    on conflict (assessment_id, domain) do update set
+      score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
+      answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing
+  )
+  select * from a`
+
+/** One answer as written, with its history entry. */
+export interface AnswerChange {
+  row: Omit<AnswerRow, 'assessment_id' | 'updated_at' | 'updated_by' | 'updated_by_role' | 'carried_forward'>
+  oldAnswer: unknown
+  newAnswer: unknown
+}
+
+export interface WritePlan {
+  assessmentId: string
+  /** The assessment revision the plan was made from: the write happens only if it still is. */
+  revision: number
+  at: Date
+  by: string | null
+  role: Role
+  overall: Readiness['overall']
+  changes: AnswerChange[]
+  /** Other answers whose raw score changed (a condition switched them on or off). */
+  rescored: { questionId: string; score: number | null }[]
+  /** Only the domains whose figures changed. */
+  domains: Readiness['domains']
+}
+
+const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v))
+
+/**
+ * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
+ * overall figures (bumping its revision) in ONE statement, only if the assessment is still at
+ * `plan.revision`. Returns the updated assessment, or undefined when its revision moved.
+ */
+export async function applyWrite(run: Run, plan: WritePlan): Promise<AssessmentRow | undefined> {
+  const { overall, changes, domains } = plan
+  const [row] = await run<AssessmentRow>('answers.write', WRITE, [
+    plan.assessmentId,
+    plan.revision,
+    plan.at,
+    plan.by,
+    plan.role,
+    overall.score,
+    overall.coverage,
+    overall.tier,
+    overall.counts.answered,
+    overall.counts.applicable,
+    changes.map((c) => c.row.question_id),
+    changes.map((c) => json(c.row.value)),
+    changes.map((c) => c.row.special),
+    changes.map((c) => c.row.comment),
+    changes.map((c) => JSON.stringify(c.row.evidence)),
+    changes.map((c) => c.row.score),
+    changes.map((c) => c.row.revision),
+    changes.map((c) => json(c.oldAnswer)),
+    changes.map((c) => JSON.stringify(c.newAnswer)),
+    plan.rescored.map((r) => r.questionId),
+    plan.rescored.map((r) => r.score),
+    domains.map((d) => d.domain),
+    domains.map((d) => d.score),
+    domains.map((d) => d.coverage),
+    domains.map((d) => d.tier),
+    domains.map((d) => d.counts.applicable),
+    domains.map((d) => d.counts.answered),
+    domains.map((d) => d.counts.notApplicable),
+    domains.map((d) => d.counts.unknown),
+    domains.map((d) => d.counts.missing),
+  ])
+  return row
+}
+
+/** The domains whose freshly computed figures differ from the stored rows (or have none yet). */
+export function changedDomains(stored: readonly DomainScoreRow[], fresh: Readiness['domains']): Readiness['domains'] {
+  const byDomain = new Map(stored.map((d) => [d.domain, d]))
+  return fresh.filter((d) => {
+    const s = byDomain.get(d.domain)
+    return (
+      !s ||
+      s.score !== d.score ||
+      s.coverage !== d.coverage ||
+      s.tier !== d.tier ||
+      s.applicable !== d.counts.applicable ||
+      s.answered !== d.counts.answered ||
+      s.not_applicable !== d.counts.notApplicable ||
+      s.unknown !== d.counts.unknown ||
+      s.missing !== d.counts.missing
+    )
+  })
+}

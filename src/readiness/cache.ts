@@ -1,0 +1,75 @@
+// Staff's live cross-country aggregates, cached in each server process with exact invalidation.
+//
+// Why a cache and not aggregates maintained in the write transaction: medians and quartiles
+// (percentile_cont) need every score of the group, so they cannot be updated by adding and removing
+// one assessment's figures; and a per-group counter row bumped by every answer write would make
+// all of a cycle's writers queue on that one row lock until their commit.
+//
+// Why it is exact: every change to an assessment's figures or status bumps its revision (its ETag)
+// in the same statement or transaction, and a group's figures are a function of its assessments'
+// rows. So a group's fingerprint, the list of (id, revision) of the assessments in it, changes
+// whenever its figures may have. It is read from PostgreSQL on every request (one small indexed
+// query over the group's assessments, far cheaper than the aggregate), so every process behind a
+// load balancer agrees and a change is visible on the very next request. The aggregate and the
+// fingerprint it is stored under are read in one repeatable-read snapshot.
+import { sql, type Kysely } from 'kysely'
+import type { Database } from '../db/schema.js'
+import { aggregates, type AggregateFilters, type AggregateRow } from './repository.js'
+
+/** Groups kept per process; the least recently used goes first. */
+const MAX_ENTRIES = 500
+
+interface Entry {
+  fingerprint: string
+  rows: Promise<AggregateRow[]>
+}
+
+/** The WHERE of a group: the same filters the aggregate applies (repository.ts aggregates). */
+function groupFilter(f: AggregateFilters) {
+  const region = f.region ? sql`and exists (select from countries c where c.code = a.country and c.region = ${f.region})` : sql``
+  return sql`a.questionnaire = ${f.questionnaire} and a.version = ${f.version} and a.cycle = ${f.cycle}
+    and a.status = any(${[...f.statuses]}::text[]) ${region}`
+}
+
+/** The group's fingerprint: a digest of the ordered (id, revision) list of its assessments. */
+export async function fingerprint(db: Kysely<Database>, f: AggregateFilters): Promise<string> {
+  const { rows } = await sql<{ fingerprint: string }>`
+    select count(*) || ':' || coalesce(md5(string_agg(a.id::text || '@' || a.revision, ',' order by a.id)), '') as fingerprint
+    from assessments a where ${groupFilter(f)}`.execute(db)
+  return rows[0]?.fingerprint ?? ''
+}
+
+export class AggregateCache {
+  readonly #entries = new Map<string, Entry>()
+
+  /** The group's aggregate rows: from the cache when the group has not changed since they were computed. */
+  async get(db: Kysely<Database>, f: AggregateFilters, tiers: readonly string[], byRegion: boolean): Promise<AggregateRow[]> {
+    const key = JSON.stringify([f.questionnaire, f.version, f.cycle, f.region ?? null, [...f.statuses].sort(), tiers, byRegion])
+    const current = await fingerprint(db, f)
+    const hit = this.#entries.get(key)
+    if (hit && hit.fingerprint === current) {
+      this.#entries.delete(key)
+      this.#entries.set(key, hit)
+      return hit.rows
+    }
+    // Concurrent requests for the same changed group share one computation.
+    const rows = db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        const stored = await fingerprint(trx, f)
+        const computed = await aggregates(trx, f, tiers, byRegion)
+        entry.fingerprint = stored
+        return computed
+      })
+    const entry: Entry = { fingerprint: current, rows }
+    this.#entries.delete(key)
+    this.#entries.set(key, entry)
+    if (this.#entries.size > MAX_ENTRIES) this.#entries.delete(this.#entries.keys().next().value!)
+    rows.catch(() => {
+      if (this.#entries.get(key) === entry) this.#entries.delete(key)
+    })
+    return rows
+  }
+}

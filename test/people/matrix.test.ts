@@ -1,0 +1,677 @@
+// Who may do what, cell by cell: EVERY route of the API (read from the OpenAPI document, so a new
+// route without rows here fails) × every kind of caller — the five membership roles signed in with
+// a session cookie, a contributor limited to one domain, another country's focal point and
+// contributor, a person holding several memberships, a person's own API token, a disabled person's
+// cookie and token, and no, garbage or revoked credentials — with the exact status, and after every
+// refusal the database unchanged. Then the person's token after a membership is withdrawn.
+//
+// Rules (README "Who may do what"): no, invalid, revoked credentials, or a disabled person's → 401;
+// another country's assessment is a 404 exactly like a missing one; beyond one's memberships → 403.
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import t, { type Test } from 'tap'
+import { createToken, revokeToken } from '../../src/auth/tokens.js'
+import type { MembershipRole, PersonStatus } from '../../src/db/schema.js'
+import { createSession, DEFAULT_SESSION_POLICY } from '../../src/people/sessions.js'
+import { answerAll, createAssessment, dbSnapshot } from '../helpers/assessments.js'
+import { build } from '../helpers/build.js'
+import { testToken } from '../helpers/tokens.js'
+
+const WHO = [
+  'none',
+  'garbage',
+  'revoked',
+  'disabledCookie',
+  'disabledToken',
+  'focal',
+  'focalToken',
+  'contributor',
+  'foreign',
+  'foreignContributor',
+  'reviewer',
+  'analyst',
+  'admin',
+  'multi',
+] as const
+type Who = (typeof WHO)[number]
+
+const OWNER = 'KEN'
+const OTHER = 'GHA'
+/** In the data domain, which the contributor answers. */
+const Q = 'cdc.data.law_conformity'
+/** In the taxation domain, which the contributor does not. */
+const OUTSIDE = 'cdc.taxation.mutual_assistance_convention'
+const MISSING_ID = '00000000-0000-4000-8000-000000000000'
+const UNKNOWN_SECRET = 'A'.repeat(43)
+const FETCH = { 'x-requested-with': 'fetch' }
+
+interface Request {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  payload?: object | string
+  headers?: Record<string, string>
+}
+
+type Ids = Record<string, string>
+
+interface Row {
+  /** "METHOD /openapi/path", as the OpenAPI document names the operation. */
+  route: string
+  /** Tells rows of one route apart. */
+  label?: string
+  /** Makes what the request acts on (again after every success of a write: each success gets a fresh one). */
+  setup?: () => Promise<Ids>
+  request: (ids: Ids, n: number) => Request
+  expect: Record<Who, number>
+  write: boolean
+  /** More to check of a response. */
+  check?: (t: Test, who: Who, body: string) => void
+}
+
+type Expect = Partial<Record<Who, number>>
+const REFUSED = { none: 401, garbage: 401, revoked: 401, disabledCookie: 401, disabledToken: 401 }
+/** A route for signed-in callers: the refused five get 401, the rest `base` unless named. */
+const signedIn = (base: number, cells: Expect = {}): Record<Who, number> =>
+  Object.fromEntries(WHO.map((w) => [w, cells[w] ?? (w in REFUSED ? 401 : base)])) as Record<Who, number>
+/** A public route: everybody gets `status`. */
+const everybody = (status: number): Record<Who, number> => Object.fromEntries(WHO.map((w) => [w, status])) as Record<Who, number>
+
+/** The matrix's own snapshot: the assessment tables and tokens, and everything about persons. */
+async function snapshot(app: FastifyInstance): Promise<string> {
+  const people: Record<string, unknown[]> = {}
+  for (const [table, columns, order] of [
+    ['persons', '*', 'id'],
+    ['memberships', '*', 'id'],
+    ['invitations', '*', 'id'],
+    // last_seen_at is touched by reading (at most once a minute).
+    ['sessions', 'id, person_id, token_id, created_at, expires_at', 'id'],
+    ['audit_events', '*', 'id'],
+    ['password_resets', '*', 'secret_hash'],
+    ['recovery_codes', '*', 'person_id, code_hash'],
+  ] as const) {
+    people[table] = (await sql<Record<string, unknown>>`select ${sql.raw(columns)} from ${sql.table(table)} order by ${sql.raw(order)}`.execute(app.db)).rows
+  }
+  return (await dbSnapshot(app)) + JSON.stringify(people, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v))
+}
+
+async function person(
+  app: FastifyInstance,
+  name: string,
+  memberships: { role: MembershipRole; country?: string; domains?: string[] }[],
+  status: PersonStatus = 'active',
+) {
+  const row = await app.db
+    .insertInto('persons')
+    .values({
+      name,
+      email: `${name.toLowerCase().replaceAll(' ', '.')}@example.org`,
+      status,
+      password_hash: null,
+      // An admin's session carries admin rights only with a second factor.
+      totp_enabled_at: memberships.some((m) => m.role === 'admin') ? new Date() : null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow()
+  await app.db
+    .insertInto('memberships')
+    .values(
+      memberships.map((m) => ({
+        person_id: row.id,
+        role: m.role,
+        country: m.country ?? null,
+        questionnaire: m.domains ? 'cdc' : null,
+        domains: m.domains ?? null,
+      })),
+    )
+    .execute()
+  return row.id
+}
+
+async function signedInCookie(app: FastifyInstance, personId: string): Promise<Record<string, string>> {
+  const secret = await createSession(app.db, DEFAULT_SESSION_POLICY, { personId })
+  return { cookie: `tr_session=${secret}`, ...FETCH }
+}
+
+async function callers(app: FastifyInstance): Promise<Record<Who, Record<string, string>>> {
+  const focal = await person(app, 'Focal Kenya', [{ role: 'focal_point', country: OWNER }])
+  const focalToken = await createToken(app.db, { role: 'administration', country: OWNER, label: "the focal point's script", personId: focal })
+  const revoked = await createToken(app.db, { role: 'administration', country: OWNER, label: 'revoked', personId: focal })
+  await revokeToken(app.db, revoked.row.id)
+  const disabled = await person(app, 'Disabled Kenya', [{ role: 'focal_point', country: OWNER }])
+  const disabledCookie = await signedInCookie(app, disabled)
+  const disabledToken = await createToken(app.db, { role: 'administration', country: OWNER, label: 'disabled', personId: disabled })
+  await app.db.updateTable('persons').set({ status: 'disabled' }).where('id', '=', disabled).execute()
+  // The first use of the dead session deletes its row; from then on nothing changes.
+  await app.inject({ method: 'GET', url: '/me', headers: disabledCookie })
+  return {
+    none: { ...FETCH },
+    garbage: { authorization: `Bearer tr_${'A'.repeat(43)}`, ...FETCH },
+    revoked: { authorization: `Bearer ${revoked.token}`, ...FETCH },
+    disabledCookie,
+    disabledToken: { authorization: `Bearer ${disabledToken.token}`, ...FETCH },
+    focal: await signedInCookie(app, focal),
+    focalToken: { authorization: `Bearer ${focalToken.token}`, ...FETCH },
+    contributor: await signedInCookie(app, await person(app, 'Data Kenya', [{ role: 'contributor', country: OWNER, domains: ['data'] }])),
+    foreign: await signedInCookie(app, await person(app, 'Focal Ghana', [{ role: 'focal_point', country: OTHER }])),
+    foreignContributor: await signedInCookie(app, await person(app, 'Data Ghana', [{ role: 'contributor', country: OTHER, domains: ['data'] }])),
+    reviewer: await signedInCookie(app, await person(app, 'Reviewer', [{ role: 'reviewer' }])),
+    analyst: await signedInCookie(app, await person(app, 'Analyst', [{ role: 'analyst' }])),
+    admin: await signedInCookie(app, await person(app, 'Admin', [{ role: 'admin' }])),
+    multi: await signedInCookie(app, await person(app, 'Many Hats', [{ role: 'reviewer' }, { role: 'analyst' }, { role: 'admin' }])),
+  }
+}
+
+/** Every operation of the OpenAPI document, as "METHOD /path". */
+async function operations(app: FastifyInstance): Promise<string[]> {
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, unknown>> }
+  return Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+}
+
+t.test('authorization matrix: every route × every kind of caller', async (t) => {
+  const app = await build(t, { authRateLimit: 100_000 })
+  const who = await callers(app)
+  // Set-up goes through tokens of its own, never through the callers under test.
+  const kenya = (await testToken(app, 'administration', OWNER)).authorization
+  const staff = (await testToken(app, 'staff')).authorization
+  let cycle = 2030
+  let n = 0
+
+  async function assessment(state: 'draft' | 'answered' | 'submitted' | 'returned'): Promise<Ids> {
+    const a = await createAssessment(app, kenya, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: cycle++ })
+    const put = (q: string) => app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${q}`, headers: { authorization: kenya }, payload: { value: 1 } })
+    if (state === 'draft') {
+      for (const q of [Q, OUTSIDE]) if ((await put(q)).statusCode !== 200) throw new Error(`answer ${q}`)
+      return { id: a.id }
+    }
+    await answerAll(app, kenya, a.id)
+    const steps: [string, string][] = {
+      answered: [],
+      submitted: [[kenya, 'submit']],
+      returned: [
+        [kenya, 'submit'],
+        [staff, 'return'],
+      ],
+    }[state] as [string, string][]
+    for (const [auth, action] of steps) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/assessments/${a.id}/transitions`,
+        headers: { authorization: auth },
+        payload: { action, comment: 'set-up' },
+      })
+      if (res.statusCode !== 200) throw new Error(res.body)
+    }
+    return { id: a.id }
+  }
+  /** A contributor of Kenya (managed by Kenya's focal point), active or only invited. */
+  async function kenyanContributor(status: 'active' | 'invited' = 'active'): Promise<Ids> {
+    const id = await person(app, `Contributor ${n++}`, [{ role: 'contributor', country: OWNER }], status)
+    const m = await app.db.selectFrom('memberships').select('id').where('person_id', '=', id).executeTakeFirstOrThrow()
+    return { id, membership: m.id }
+  }
+  const draft = () => assessment('draft')
+  const read = { ...signedIn(200, { foreign: 404, foreignContributor: 404, admin: 403 }) }
+  const answer = signedIn(403, { focal: 200, focalToken: 200, contributor: 200, foreign: 404, foreignContributor: 404 })
+  const onlyAdmin = signedIn(403, { admin: 200, multi: 200 })
+  const managesKenyans = signedIn(403, { focal: 200, focalToken: 200, admin: 200, multi: 200 })
+  const review = signedIn(403, { reviewer: 200, multi: 200, foreign: 404, foreignContributor: 404 })
+  const namesDomain = (t: Test, w: Who, body: string) => {
+    if (w === 'contributor') t.match(JSON.parse(body).detail, /taxation/, 'the refusal names the domain')
+  }
+
+  const ROWS: Row[] = [
+    // Public.
+    ...['GET /healthz', 'GET /readyz', 'GET /questionnaires', 'GET /countries', 'GET /i18n/messages'].map(
+      (route): Row => ({ route, request: () => ({ method: 'GET', url: route.slice(4) }), expect: everybody(200), write: false }),
+    ),
+    { route: 'GET /countries/{code}', request: () => ({ method: 'GET', url: `/countries/${OWNER}` }), expect: everybody(200), write: false },
+    {
+      route: 'GET /questionnaires/{id}/versions/{version}',
+      request: () => ({ method: 'GET', url: '/questionnaires/cdc/versions/1' }),
+      expect: everybody(200),
+      write: false,
+    },
+    {
+      route: 'GET /questionnaires/{id}/versions/{version}/languages',
+      request: () => ({ method: 'GET', url: '/questionnaires/cdc/versions/1/languages' }),
+      expect: everybody(200),
+      write: false,
+    },
+    {
+      route: 'GET /questionnaires/{id}/versions/{version}/questions/{questionId}',
+      request: () => ({ method: 'GET', url: `/questionnaires/cdc/versions/1/questions/${Q}` }),
+      expect: everybody(200),
+      write: false,
+    },
+    { route: 'GET /i18n/messages/{lang}', request: () => ({ method: 'GET', url: '/i18n/messages/fr' }), expect: everybody(200), write: false },
+    {
+      route: 'GET /invitations/{secret}',
+      request: () => ({ method: 'GET', url: `/invitations/${UNKNOWN_SECRET}` }),
+      expect: everybody(404),
+      write: true,
+    },
+    {
+      route: 'POST /invitations/{secret}/accept',
+      request: () => ({ method: 'POST', url: `/invitations/${UNKNOWN_SECRET}/accept`, payload: { password: 'a long enough passphrase' } }),
+      expect: everybody(404),
+      write: true,
+    },
+    {
+      route: 'POST /password-reset',
+      request: () => ({ method: 'POST', url: '/password-reset', payload: { email: 'nobody@example.org' } }),
+      expect: everybody(202),
+      write: false,
+    },
+    {
+      route: 'POST /password-reset/{secret}',
+      request: () => ({ method: 'POST', url: `/password-reset/${UNKNOWN_SECRET}`, payload: { password: 'a long enough passphrase' } }),
+      expect: everybody(404),
+      write: true,
+    },
+    {
+      // A wrong token signs nobody in, whoever sends it.
+      route: 'POST /session',
+      request: () => ({ method: 'POST', url: '/session', payload: { token: `tr_${'B'.repeat(43)}` } }),
+      expect: everybody(401),
+      write: false,
+    },
+
+    // The caller's own account.
+    { route: 'GET /me', request: () => ({ method: 'GET', url: '/me' }), expect: signedIn(200), write: false },
+    { route: 'PUT /me/language', request: () => ({ method: 'PUT', url: '/me/language', payload: { language: 'en' } }), expect: signedIn(204), write: true },
+    {
+      // Before "start": nobody has a pending secret yet.
+      route: 'POST /me/second-factor/confirm',
+      request: () => ({ method: 'POST', url: '/me/second-factor/confirm', payload: { code: '123456' } }),
+      expect: signedIn(409),
+      write: true,
+    },
+    {
+      route: 'POST /me/second-factor',
+      request: () => ({ method: 'POST', url: '/me/second-factor' }),
+      expect: signedIn(200, { admin: 409, multi: 409 }),
+      write: true,
+    },
+    {
+      route: 'DELETE /me/second-factor',
+      request: () => ({ method: 'DELETE', url: '/me/second-factor', payload: { code: '123456' } }),
+      expect: signedIn(422, { admin: 409, multi: 409 }),
+      write: true,
+    },
+
+    // Tokens (admin).
+    {
+      route: 'POST /tokens',
+      request: () => ({ method: 'POST', url: '/tokens', payload: { role: 'staff', label: 'matrix' } }),
+      expect: signedIn(403, { admin: 201, multi: 201 }),
+      write: true,
+    },
+    { route: 'GET /tokens', request: () => ({ method: 'GET', url: '/tokens' }), expect: onlyAdmin, write: false },
+    {
+      route: 'DELETE /tokens/{id}',
+      setup: async () => ({ id: (await testToken(app, 'staff')).principal.tokenId! }),
+      request: (ids) => ({ method: 'DELETE', url: `/tokens/${ids.id}` }),
+      expect: signedIn(403, { admin: 204, multi: 204 }),
+      write: true,
+    },
+
+    // Persons.
+    {
+      route: 'GET /persons',
+      request: () => ({ method: 'GET', url: '/persons' }),
+      expect: signedIn(403, { focal: 200, focalToken: 200, foreign: 200, admin: 200, multi: 200 }),
+      write: false,
+    },
+    {
+      route: 'POST /persons',
+      label: 'a contributor of Kenya',
+      request: (_ids, i) => ({
+        method: 'POST',
+        url: '/persons',
+        payload: { name: `Invitee ${i}`, email: `invitee${i}@example.org`, memberships: [{ role: 'contributor', country: OWNER }] },
+      }),
+      expect: signedIn(403, { focal: 201, focalToken: 201, admin: 201, multi: 201 }),
+      write: true,
+    },
+    {
+      route: 'POST /persons',
+      label: 'a reviewer',
+      request: (_ids, i) => ({
+        method: 'POST',
+        url: '/persons',
+        payload: { name: `Staff ${i}`, email: `staff${i}@example.org`, memberships: [{ role: 'reviewer' }] },
+      }),
+      expect: signedIn(403, { admin: 201, multi: 201 }),
+      write: true,
+    },
+    {
+      route: 'POST /persons/{id}/invitations',
+      setup: () => kenyanContributor('invited'),
+      request: (ids) => ({ method: 'POST', url: `/persons/${ids.id}/invitations` }),
+      expect: signedIn(403, { focal: 201, focalToken: 201, admin: 201, multi: 201 }),
+      write: true,
+    },
+    {
+      route: 'PATCH /persons/{id}',
+      setup: () => kenyanContributor(),
+      request: (ids) => ({ method: 'PATCH', url: `/persons/${ids.id}`, payload: { name: 'Renamed', status: 'disabled' } }),
+      expect: managesKenyans,
+      write: true,
+    },
+    {
+      route: 'POST /persons/{id}/memberships',
+      label: "to Kenya's contributor",
+      setup: () => kenyanContributor(),
+      request: (ids) => ({ method: 'POST', url: `/persons/${ids.id}/memberships`, payload: { role: 'contributor', country: OWNER } }),
+      expect: managesKenyans,
+      write: true,
+    },
+    {
+      // A focal point cannot pull staff (or anybody not its contributor) into its country, nor end their sessions so.
+      route: 'POST /persons/{id}/memberships',
+      label: 'to a reviewer',
+      setup: async () => ({ id: await person(app, `Target reviewer ${n++}`, [{ role: 'reviewer' }]) }),
+      request: (ids) => ({ method: 'POST', url: `/persons/${ids.id}/memberships`, payload: { role: 'contributor', country: OWNER } }),
+      expect: signedIn(403, { admin: 200, multi: 200 }),
+      write: true,
+    },
+    {
+      route: 'DELETE /persons/{id}/memberships/{membershipId}',
+      setup: () => kenyanContributor(),
+      request: (ids) => ({ method: 'DELETE', url: `/persons/${ids.id}/memberships/${ids.membership}` }),
+      expect: managesKenyans,
+      write: true,
+    },
+    {
+      route: 'GET /persons/{id}/sessions',
+      setup: () => kenyanContributor(),
+      request: (ids) => ({ method: 'GET', url: `/persons/${ids.id}/sessions` }),
+      expect: onlyAdmin,
+      write: false,
+    },
+    {
+      route: 'DELETE /persons/{id}/sessions',
+      setup: () => kenyanContributor(),
+      request: (ids) => ({ method: 'DELETE', url: `/persons/${ids.id}/sessions` }),
+      expect: onlyAdmin,
+      write: true,
+    },
+    { route: 'GET /audit', request: () => ({ method: 'GET', url: '/audit' }), expect: onlyAdmin, write: false },
+
+    // Assessments.
+    {
+      route: 'POST /assessments',
+      request: () => ({ method: 'POST', url: '/assessments', payload: { questionnaire: 'cdc', version: 1, country: OWNER, cycle: cycle++ } }),
+      expect: signedIn(201, { contributor: 403, foreign: 403, foreignContributor: 403, admin: 403 }),
+      write: true,
+    },
+    { route: 'GET /assessments', request: () => ({ method: 'GET', url: '/assessments' }), expect: signedIn(200, { admin: 403 }), write: false },
+    { route: 'GET /assessments/{id}', setup: draft, request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}` }), expect: read, write: false },
+    {
+      route: 'GET /assessments/{id}/trail',
+      setup: draft,
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/trail` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'PUT /assessments/{id}/answers/{questionId}',
+      label: "in the contributor's domain",
+      setup: draft,
+      request: (ids) => ({ method: 'PUT', url: `/assessments/${ids.id}/answers/${Q}`, payload: { value: 2 }, headers: { 'if-match': '"1"' } }),
+      expect: answer,
+      write: true,
+    },
+    {
+      route: 'PUT /assessments/{id}/answers/{questionId}',
+      label: "outside the contributor's domain",
+      setup: draft,
+      request: (ids) => ({ method: 'PUT', url: `/assessments/${ids.id}/answers/${OUTSIDE}`, payload: { value: 2 }, headers: { 'if-match': '"1"' } }),
+      expect: { ...answer, contributor: 403 },
+      write: true,
+      check: namesDomain,
+    },
+    {
+      route: 'PATCH /assessments/{id}/answers',
+      label: "in the contributor's domain",
+      setup: draft,
+      request: (ids) => ({ method: 'PATCH', url: `/assessments/${ids.id}/answers`, payload: { answers: [{ questionId: Q, value: 2, ifMatch: '"1"' }] } }),
+      expect: answer,
+      write: true,
+    },
+    {
+      route: 'PATCH /assessments/{id}/answers',
+      label: 'partly outside it',
+      setup: draft,
+      request: (ids) => ({
+        method: 'PATCH',
+        url: `/assessments/${ids.id}/answers`,
+        payload: {
+          answers: [
+            { questionId: Q, value: 2, ifMatch: '"1"' },
+            { questionId: OUTSIDE, value: 2, ifMatch: '"1"' },
+          ],
+        },
+      }),
+      expect: { ...answer, contributor: 403 },
+      write: true,
+      check: namesDomain,
+    },
+    {
+      route: 'POST /assessments/{id}/import',
+      label: "in the contributor's domain",
+      setup: draft,
+      request: (ids) => ({
+        method: 'POST',
+        url: `/assessments/${ids.id}/import`,
+        payload: `question id,value\n${Q},3\n`,
+        headers: { 'content-type': 'text/csv' },
+      }),
+      expect: answer,
+      write: true,
+    },
+    {
+      route: 'POST /assessments/{id}/import',
+      label: "outside the contributor's domain",
+      setup: draft,
+      request: (ids) => ({
+        method: 'POST',
+        url: `/assessments/${ids.id}/import`,
+        payload: `question id,value\n${OUTSIDE},3\n`,
+        headers: { 'content-type': 'text/csv' },
+      }),
+      expect: { ...answer, contributor: 403 },
+      write: true,
+      check: namesDomain,
+    },
+    {
+      route: 'GET /assessments/{id}/answers/{questionId}/history',
+      setup: draft,
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/answers/${Q}/history` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'POST /assessments/{id}/transitions',
+      label: 'submit',
+      setup: () => assessment('answered'),
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/transitions`, payload: { action: 'submit' } }),
+      expect: signedIn(403, { focal: 200, focalToken: 200, foreign: 404, foreignContributor: 404 }),
+      write: true,
+    },
+    {
+      route: 'POST /assessments/{id}/transitions',
+      label: 'return',
+      setup: () => assessment('submitted'),
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/transitions`, payload: { action: 'return', comment: 'incomplete' } }),
+      expect: review,
+      write: true,
+    },
+    {
+      route: 'POST /assessments/{id}/transitions',
+      label: 'validate',
+      setup: () => assessment('submitted'),
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/transitions`, payload: { action: 'validate' } }),
+      expect: review,
+      write: true,
+    },
+    {
+      route: 'POST /assessments/{id}/transitions',
+      label: 'reopen',
+      setup: () => assessment('returned'),
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/transitions`, payload: { action: 'reopen' } }),
+      expect: signedIn(403, { focal: 200, focalToken: 200, foreign: 404, foreignContributor: 404 }),
+      write: true,
+    },
+    {
+      // The focal point gets as far as the version check: the assessment is on version 1 already (422).
+      route: 'POST /assessments/{id}/version',
+      setup: draft,
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/version`, payload: { version: 1 } }),
+      expect: signedIn(403, { focal: 422, focalToken: 422, foreign: 404, foreignContributor: 404 }),
+      write: true,
+    },
+    {
+      // Refused on membership before any lookup: the same 403 for any id.
+      route: 'POST /assessments/{id}/comments',
+      setup: () => assessment('submitted'),
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/comments`, payload: { questionId: Q, body: 'cite the law' } }),
+      expect: signedIn(403, { reviewer: 201, multi: 201 }),
+      write: true,
+    },
+    {
+      route: 'GET /assessments/{id}/readiness',
+      setup: draft,
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/readiness` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'GET /countries/{code}/readiness',
+      request: () => ({ method: 'GET', url: `/countries/${OWNER}/readiness?questionnaire=cdc` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'GET /readiness',
+      request: () => ({ method: 'GET', url: '/readiness?questionnaire=cdc' }),
+      expect: signedIn(200, { admin: 403 }),
+      write: false,
+    },
+    {
+      route: 'GET /exports/readiness.csv',
+      request: () => ({ method: 'GET', url: '/exports/readiness.csv?questionnaire=cdc' }),
+      expect: signedIn(403, { analyst: 200, multi: 200 }),
+      write: false,
+    },
+    {
+      route: 'GET /exports/answers.csv',
+      request: () => ({ method: 'GET', url: '/exports/answers.csv?questionnaire=cdc' }),
+      expect: signedIn(403, { analyst: 200, multi: 200 }),
+      write: false,
+    },
+    // Last: it ends the callers' sessions.
+    { route: 'DELETE /session', request: () => ({ method: 'DELETE', url: '/session' }), expect: everybody(204), write: false },
+  ]
+
+  const routes = await operations(app)
+  t.same(
+    routes.filter((r) => !ROWS.some((row) => row.route === r)),
+    [],
+    'every route of the API has rows in the matrix (add them for a new route)',
+  )
+  t.same(
+    ROWS.map((r) => r.route).filter((r) => !routes.includes(r)),
+    [],
+    'every row names a route of the API',
+  )
+
+  const lines: string[] = []
+  for (const row of ROWS) {
+    const name = `${row.route}${row.label ? ` (${row.label})` : ''}`
+    // Refusals first, all against the same state; each success then gets a fresh subject.
+    const order = [...WHO].sort((x, y) => Number(row.expect[x] < 300) - Number(row.expect[y] < 300))
+    let ids = row.setup ? await row.setup() : {}
+    for (const w of order) {
+      const req = row.request(ids, n++)
+      const before = row.write ? await snapshot(app) : ''
+      const res = await app.inject({ ...req, headers: { ...who[w], ...(req.headers ?? {}) }, remoteAddress: `10.77.${n % 250}.${(n >> 8) % 250}` })
+      t.equal(res.statusCode, row.expect[w], `${name} as ${w}: ${res.body.slice(0, 300)}`)
+      if (res.statusCode >= 400) {
+        t.match(res.headers['content-type'], /^application\/problem\+json/, `${name} as ${w}: a problem document`)
+        if (res.statusCode === 401 && row.expect[w] === 401 && !['POST /session'].includes(row.route)) {
+          t.match(res.headers['www-authenticate'], /^Bearer realm="treaty-readiness"/)
+        }
+        if (row.write) t.equal(await snapshot(app), before, `${name} as ${w}: nothing changed`)
+      }
+      row.check?.(t, w, res.body)
+      // Another country learns nothing: the same answer as for an assessment that does not exist.
+      if ((w === 'foreign' || w === 'foreignContributor') && ids.id && row.route.startsWith('GET /assessments/{id}')) {
+        const probe = row.request({ ...ids, id: MISSING_ID }, n++)
+        const ghost = await app.inject({ ...probe, headers: { ...who[w], ...(probe.headers ?? {}) } })
+        t.equal(ghost.statusCode, res.statusCode, `${name}: ${w}'s answer equals the one for a missing id`)
+        t.equal(ghost.json().detail.replaceAll(MISSING_ID, 'ID'), res.json().detail.replaceAll(ids.id, 'ID'))
+      }
+      if (res.statusCode < 300 && row.write && row.setup) ids = await row.setup()
+    }
+    lines.push(`${name.padEnd(70)} ${WHO.map((w) => `${w}=${row.expect[w]}`).join(' ')}`)
+  }
+  t.comment(`\n${lines.join('\n')}`)
+})
+
+t.test("a person's token carries at most the person's rights, and loses one the moment its membership goes", async (t) => {
+  const app = await build(t, { authRateLimit: 100_000 })
+  const admin = (await testToken(app, 'admin')).authorization
+  const kenya = (await testToken(app, 'administration', OWNER)).authorization
+  const id = await person(app, 'Two Hats Kenya', [{ role: 'focal_point', country: OWNER }])
+  await app.db
+    .insertInto('memberships')
+    .values({ person_id: id, role: 'contributor', country: OTHER, questionnaire: 'cdc', domains: ['data'] })
+    .execute()
+  const { token } = await createToken(app.db, { role: 'administration', country: OWNER, label: 'script', personId: id })
+  const auth = { authorization: `Bearer ${token}` }
+  const a = await createAssessment(app, kenya, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: 2026 })
+  const put = (q: string, value: number, etag?: string) =>
+    app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${q}`, headers: { ...auth, ...(etag ? { 'if-match': etag } : {}) }, payload: { value } })
+
+  // Its role names Kenya: the person's Ghanaian membership is not the token's.
+  const ghana = await createAssessment(app, (await testToken(app, 'administration', OTHER)).authorization, {
+    questionnaire: 'cdc',
+    version: 1,
+    country: OTHER,
+    cycle: 2026,
+  })
+  t.equal((await app.inject({ method: 'GET', url: `/assessments/${ghana.id}`, headers: auth })).statusCode, 404, 'the token acts for Kenya only')
+  // No staff or admin rights the person does not have.
+  t.equal((await app.inject({ method: 'GET', url: '/tokens', headers: auth })).statusCode, 403)
+  await t.rejects(createToken(app.db, { role: 'staff', label: 'x', personId: id }), /holds no staff rights/, 'nor can it be given a role the person lacks')
+
+  const first = await put(OUTSIDE, 1)
+  t.equal(first.statusCode, 200, 'as focal point it answers every domain')
+  const focal = await app.db.selectFrom('memberships').select('id').where('person_id', '=', id).where('role', '=', 'focal_point').executeTakeFirstOrThrow()
+  // A contributor membership of Kenya remains after the focal point's goes.
+  await app.db
+    .insertInto('memberships')
+    .values({ person_id: id, role: 'contributor', country: OWNER, questionnaire: 'cdc', domains: ['data'] })
+    .execute()
+  const withdraw = await app.inject({ method: 'DELETE', url: `/persons/${id}/memberships/${focal.id}`, headers: { authorization: admin } })
+  t.equal(withdraw.statusCode, 200, withdraw.body)
+
+  const before = await dbSnapshot(app)
+  const outside = await put(OUTSIDE, 2, first.headers.etag as string)
+  t.equal(outside.statusCode, 403, 'at once: outside its domain now')
+  t.match(outside.json().detail, /taxation/)
+  t.equal((await put(Q, 2)).statusCode, 200, 'inside it still')
+  await answerAll(app, kenya, a.id)
+  const after = await dbSnapshot(app)
+  const submit = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: auth, payload: { action: 'submit' } })
+  t.equal(submit.statusCode, 403, 'and it can no longer submit')
+  t.equal(await dbSnapshot(app), after, 'nothing changed')
+  t.not(before, after)
+
+  // Without any Kenyan membership the token stands for nobody.
+  const rest = await app.db.selectFrom('memberships').select('id').where('person_id', '=', id).where('country', '=', OWNER).execute()
+  for (const m of rest) await app.inject({ method: 'DELETE', url: `/persons/${id}/memberships/${m.id}`, headers: { authorization: admin } })
+  const me = await app.inject({ method: 'GET', url: '/me', headers: auth })
+  t.equal(me.statusCode, 401, me.body)
+})
