@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { build } from '../helpers/build.js'
 import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
-import { createCampaign, publishCampaign } from '../helpers/publication.js'
+import { createCampaign, publishCampaign, setCampaignState } from '../helpers/publication.js'
 import { seedAssessment } from '../helpers/readiness-seed.js'
 import { testToken } from '../helpers/tokens.js'
 
@@ -31,7 +31,7 @@ async function signIn(page: Page, base: string, token: string) {
 t.test('administration: published medians beside its scores; staff: current campaign, finished assessments', { skip: NO_CHROMIUM }, async (t) => {
   const { app, base } = await serve(t)
   const staff = await testToken(app, 'staff')
-  const campaign = await createCampaign(app, { cycle: 2026, state: 'closed', title: 'CDC readiness 2026' })
+  const campaign = await createCampaign(app, { cycle: 2026, state: 'open', title: 'CDC readiness 2026' })
   await seedAssessment(app, staff.authorization, 'KEN', { plan: { data: 'max' }, fallback: 'zero', status: 'validated' })
   for (const c of ['NGA', 'ZAF', 'GHA', 'SEN']) await seedAssessment(app, staff.authorization, c, { fallback: 'max', status: 'validated' })
   await seedAssessment(app, staff.authorization, 'EGY', { fallback: 'max', status: 'draft' })
@@ -47,6 +47,7 @@ t.test('administration: published medians beside its scores; staff: current camp
   await section.waitFor()
   t.match(await section.textContent(), /once ITU-D publishes/, 'before publication: says when figures come')
 
+  await setCampaignState(app, campaign.id, 'closed')
   const res = await publishCampaign(app, staff.authorization, campaign.id)
   t.equal(res.statusCode, 201)
   await page.reload()
