@@ -38,7 +38,7 @@ const stats = z.object({
   q1: z.number().nullable(),
   q3: z.number().nullable(),
   tiers: z.record(z.string(), z.number()),
-  suppressed: z.boolean().describe(`true when the group has fewer than ${MIN_GROUP_SIZE} countries and the caller is an administration`),
+  suppressed: z.boolean().describe("administrations: true when the publication's disclosure rules withheld the group's figures; staff: false"),
 })
 const figures = z.object({
   score: z.number().nullable(),
@@ -64,11 +64,9 @@ const comparison = z.object({
 type Stats = z.infer<typeof stats>
 type Comparison = z.infer<typeof comparison>
 
-function present(row: AggregateRow | undefined, tiers: readonly string[], hide: boolean): Stats {
+/** Live figures of a group, for staff. */
+function present(row: AggregateRow | undefined, tiers: readonly string[]): Stats {
   const count = row?.count ?? 0
-  if (hide && count < MIN_GROUP_SIZE) {
-    return { count, scored: null, mean: null, median: null, min: null, max: null, q1: null, q3: null, tiers: {}, suppressed: true }
-  }
   const empty = Object.fromEntries([...tiers, 'none'].map((t) => [t, 0]))
   return {
     count,
@@ -319,14 +317,13 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         cycle === undefined
           ? []
           : await aggregateCache.get(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
-      const hide = hides(actor)
       const groupKeys = q.groupBy === 'region' ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b))) : [null]
       const groups = groupKeys.map((region) => {
         const inGroup = new Map(rows.filter((r) => r.region === region).map((r) => [r.domain ?? OVERALL, r]))
         return {
           region: q.groupBy === 'region' ? region : (q.region ?? null),
-          overall: present(inGroup.get(OVERALL), tiers, hide),
-          domains: [...titles].map(([domain, title]) => ({ domain, title, ...present(inGroup.get(domain), tiers, hide) })),
+          overall: present(inGroup.get(OVERALL), tiers),
+          domains: [...titles].map(([domain, title]) => ({ domain, title, ...present(inGroup.get(domain), tiers) })),
         }
       })
       return {

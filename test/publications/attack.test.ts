@@ -10,7 +10,7 @@ import type { FastifyInstance, LightMyRequestResponse as Response } from 'fastif
 import t from 'tap'
 import { build } from '../helpers/build.js'
 import { attack, type SeenCell, type SeenPublication } from '../helpers/disclosure-attack.js'
-import { createCampaign, publishCampaign } from '../helpers/publication.js'
+import { createCampaign, publishCampaign, setCampaignState } from '../helpers/publication.js'
 import { type Plan, seedAssessment } from '../helpers/readiness-seed.js'
 import { tokenFor } from '../helpers/tokens.js'
 
@@ -124,7 +124,7 @@ interface Scenario {
 
 async function play(app: FastifyInstance, cycle: number): Promise<Scenario> {
   const staff = await tokenFor(app, 'staff')
-  const campaign = await createCampaign(app, { cycle, state: 'closed' })
+  const campaign = await createCampaign(app, { cycle, state: 'open' })
   const readers: Reader[] = []
   for (const [country, plan] of Object.entries(COUNTRIES)) {
     const s = await seedAssessment(app, staff, country, { plan, fallback: 'zero', status: 'validated', cycle })
@@ -145,6 +145,7 @@ async function play(app: FastifyInstance, cycle: number): Promise<Scenario> {
     return res.json()
   }
 
+  await setCampaignState(app, campaign.id, 'closed')
   await readAll() // before publication
   const first = ok(await publishCampaign(app, staff, campaign.id))
   await readAll()

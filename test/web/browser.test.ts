@@ -441,6 +441,9 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     t.equal(returned.statusCode, 200, returned.body)
     const { page, pageErrors } = await browser(t, { width: 1366, height: 768 })
     await signIn(page, base, staff.token)
+    // Returned assessments are shown when asked for (the default view has finished ones only).
+    await page.goto(`${base}/app/dashboard.html?questionnaire=cdc&status=draft,submitted,returned,validated`)
+    await page.locator('#heatmap tbody tr[data-country="VCT"]').waitFor()
     const row = page.locator('#heatmap tbody tr[data-country="NGA"]')
     await row.waitFor()
     await page.evaluate(() => {

@@ -164,7 +164,7 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
       { name: 'sign-in', page: signInPage, url: '/app/index.html', ready: '#email' },
       { name: 'password reset', page: signInPage, url: '/app/reset.html', ready: '#email' },
       { name: 'people', page, url: '/app/people.html', ready: '#invite-name' },
-      { name: 'assessments', page, url: '/app/assessments.html', ready: '#new-assessment' },
+      { name: 'assessments', page, url: '/app/assessments.html', ready: '#published-comparison' },
       { name: 'assessment', page, url: `/app/assessment.html?id=${assessment.id}`, ready: `#${dom(FIRST)}` },
       { name: 'dashboard', page: staffPage, url: '/app/dashboard.html', ready: '#filters' },
       { name: 'country', page: staffPage, url: '/app/country.html?code=KEN&questionnaire=cdc', ready: 'h1' },
