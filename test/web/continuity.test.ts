@@ -177,6 +177,7 @@ t.test('an ended session: the typing is kept, signed in again in place, then sav
   // ---- the trail names the person for each of these saves
   const trail = page.getByRole('region', { name: 'Who did what' })
   await page.reload()
+  await trail.getByRole('heading', { name: 'Who did what' }).click()
   await trail.getByRole('row').nth(1).waitFor()
   t.ok(await trail.getByRole('cell', { name: 'Amina Wanjiru' }).first().isVisible(), 'the trail names the person')
   t.ok(await trail.getByRole('cell', { name: 'Ministry script' }).first().isVisible(), 'and the one who changed it meanwhile')
@@ -208,7 +209,7 @@ t.test('signing in again in place asks for the second factor when the person has
   const page = context.pages()[0] ?? (await context.newPage())
   await page.goto(`${base}/app/assessment.html?id=${a.id}`)
   const block = page.locator(`#${dom(CONDITION)}`)
-  await page.getByRole('region', { name: 'Who did what' }).getByRole('row').nth(1).waitFor()
+  await block.waitFor()
   await app.db.deleteFrom('sessions').where('person_id', '=', person.id).execute()
   await block.locator(`#${dom(CONDITION)}-value-2`).check()
   const dialog = page.getByRole('dialog', { name: 'Your session has ended' })

@@ -1,5 +1,6 @@
 // An assessment's trail (GET /assessments/{id}/trail): who answered which question, who submitted,
 // returned, validated, reopened and commented, and when, by name; older entries a page at a time.
+// Folded until opened.
 import { api } from './api.js'
 import { t } from './i18n.js'
 import { clear, fmtDate, h, problemText } from './ui.js'
@@ -62,6 +63,10 @@ export function trailSection(assessmentId, questionText = () => undefined, headi
     }
   }
   more.addEventListener('click', load)
-  void load()
-  return h('section', { class: 'card', 'aria-labelledby': headingId }, h('h2', { id: headingId }, t('access.trail.heading')), table, note, more)
+  // Loaded when opened: most visits do not need it, and a page on a slow link should not wait for it.
+  const details = h('details', {}, h('summary', {}, h('h2', { id: headingId, class: 'inline' }, t('access.trail.heading'))), table, note, more)
+  details.addEventListener('toggle', () => {
+    if (details.open && !rows.children.length && note.textContent === t('access.trail.loading')) void load()
+  })
+  return h('section', { class: 'card', 'aria-labelledby': headingId }, details)
 }
