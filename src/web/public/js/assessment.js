@@ -3,11 +3,15 @@
 // Each question keeps the ETag of the answer it last read. A save sends If-Match with it (or
 // If-None-Match: * for a first answer); a 412 means someone else changed the answer meanwhile, and
 // the question shows their answer beside ours with a choice: keep theirs, or overwrite with mine.
+// Edits not yet saved are also kept in sessionStorage (reauth.js): when the session ends, the page
+// asks the person to sign in again in place and then sends them, with the ETag they were made on.
 import { applicability } from './applies.js'
 import { api, ApiError } from './api.js'
 import { barChart } from './charts.js'
 import { historySection } from './history.js'
 import { evidenceOf } from './evidence.js'
+import { signInAgain, unsentStore } from './reauth.js'
+import { trailSection } from './trail.js'
 import { reviewPanel } from './review.js'
 import { fmtList, fmtNumber, fmtTime, foreign, lang, t, tParts } from './i18n.js'
 import {
@@ -92,6 +96,7 @@ const domainTitle = new Map(questionnaire.domains.map((d) => [d.id, d.title]))
 const domainAttrs = new Map(questionnaire.domains.map((d, di) => [d.id, textAttrs(`/domains/${di}/title`)]))
 const tierLabel = (tier) => questionnaire.scoring.tiers.find((x) => x.id === tier)?.label ?? tier
 let pendingSaves = 0
+const unsent = unsentStore(`tr-unsent:${me.personId}:${detail.id}`)
 
 // ---- answer values ---------------------------------------------------------------------------
 
@@ -509,19 +514,33 @@ function questionBlock(q) {
     const current = answers.get(q.id)
     const headers = {}
     if (ifMatch) headers['if-match'] = ifMatch
-    else if (current) headers['if-match'] = current.etag
+    else if (current && ifMatch !== null) headers['if-match'] = current.etag
     else headers['if-none-match'] = '*'
     pendingSaves++
     setStatus('saving', t('assessment.save.saving'))
     try {
-      const result = await api(`/assessments/${detail.id}/answers/${encodeURIComponent(q.id)}`, { method: 'PUT', body: payload, headers })
+      const result = await api(`/assessments/${detail.id}/answers/${encodeURIComponent(q.id)}`, {
+        method: 'PUT',
+        body: payload,
+        headers,
+        redirectOn401: false,
+      })
       answers.set(q.id, result.answer)
+      unsent.settle(q.id, payload, result.answer.etag)
       conflictEl.hidden = true
       setStatus('saved', t('assessment.save.saved', { time: fmtTime(Date.now()) }))
       refreshCarried()
       onAnswersChanged()
     } catch (error) {
-      if (error instanceof ApiError && (error.status === 412 || error.status === 428)) {
+      if (error instanceof ApiError && error.status === 401) {
+        // The session ended: keep the edit (also across a reload), sign in again here, send it then
+        // with the same precondition, so a change made meanwhile still shows as a conflict.
+        const basis = headers['if-match'] ?? null
+        unsent.put(q.id, { body: body() ?? payload, ifMatch: basis })
+        setStatus('failed', t('access.save.waiting'))
+        await signInAgain(me)
+        await saveNow(force, basis)
+      } else if (error instanceof ApiError && (error.status === 412 || error.status === 428)) {
         await showConflict(payload, error.problem)
       } else if (error instanceof ApiError && (error.status === 422 || error.status === 400)) {
         // The server's own words on what is wrong, beside the field (without the question id it repeats).
@@ -549,6 +568,9 @@ function questionBlock(q) {
     changed.timer = setTimeout(() => debounced.flush(), delay)
     // Conditions follow the answers on screen at once, before the save completes.
     const payload = body()
+    // Kept until the server has it, with the ETag it was made on: a reload or an ended session loses nothing.
+    const kept = unsent.all()[q.id]
+    if (payload) unsent.put(q.id, { body: payload, ifMatch: kept ? kept.ifMatch : (answers.get(q.id)?.etag ?? null) })
     previewAnswers.set(q.id, payload ? { value: payload.value ?? null, special: payload.special ?? null } : undefined)
     updateVisibility()
     // A number outside what is allowed is said at once, not after the save delay.
@@ -593,6 +615,7 @@ function questionBlock(q) {
                 comment.value = theirs.comment ?? ''
               }
               previewAnswers.delete(q.id)
+              unsent.drop(q.id)
               refreshCarried()
               conflictEl.hidden = true
               setStatus('saved', t('assessment.save.keptTheirs'))
@@ -611,6 +634,18 @@ function questionBlock(q) {
     q,
     fieldset,
     setVisible: (v) => (fieldset.hidden = !v),
+    /** An edit kept from before a reload (or the sign-in page): shown again, then sent on the ETag it was made on. */
+    restore(entry) {
+      const kept = entry.body
+      for (const i of specialInputs) i.checked = kept.special === i.value
+      write(kept.special ? null : kept.value)
+      comment.value = kept.comment ?? ''
+      for (const row of [...evidenceList.children]) row.remove()
+      evidenceRows.length = 0
+      for (const e of kept.evidence ?? []) addEvidence(e)
+      previewAnswers.set(q.id, { value: kept.value ?? null, special: kept.special ?? null })
+      return save(false, entry.ifMatch)
+    },
     /** After a confirmation made for the whole domain. */
     confirmed(answer) {
       answers.set(q.id, answer)
@@ -796,7 +831,13 @@ function refreshSummary() {
 }
 
 const refreshDetail = debounce(async () => {
-  detail = await api(`/assessments/${detail.id}`)
+  try {
+    detail = await api(`/assessments/${detail.id}`, { redirectOn401: false })
+  } catch (error) {
+    // A session that ended is dealt with by the saves (sign-in in place); the figures follow after.
+    if (error instanceof ApiError && error.status === 401) return
+    throw error
+  }
   refreshSummary()
 }, 700)
 
@@ -963,11 +1004,20 @@ clear(
       unconfirmedBox,
       summary,
     ),
-    h('div', { class: 'questions' }, chartBox, h('div', { id: 'questionnaire-text' }, sections), historySection(detail.transitions)),
+    h(
+      'div',
+      { class: 'questions' },
+      chartBox,
+      h('div', { id: 'questionnaire-text' }, sections),
+      historySection(detail.transitions),
+      trailSection(detail.id, (id) => questions.get(id)?.text),
+    ),
   ),
 )
 updateVisibility()
 refreshSummary()
+// Edits kept from before a reload or a detour through the sign-in page go out again now.
+if (editable) for (const [qid, entry] of Object.entries(unsent.all())) blocks.get(qid)?.restore(entry)
 window.addEventListener('beforeunload', (e) => {
   if (pendingSaves) e.preventDefault()
 })

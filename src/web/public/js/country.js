@@ -3,6 +3,7 @@
 import { api } from './api.js'
 import { barChart, lineChart } from './charts.js'
 import { historySection } from './history.js'
+import { trailSection } from './trail.js'
 import { reviewPanel } from './review.js'
 import { fmtNumber, t, tParts } from './i18n.js'
 import {
@@ -102,6 +103,7 @@ if (!latest) {
           review,
         ),
         historySection(detail.transitions),
+        trailSection(detail.id, (id) => texts.body.domains.flatMap((d) => d.questions).find((q) => q.id === id)?.text),
       ),
     ),
     h(
