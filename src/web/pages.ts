@@ -15,6 +15,8 @@ const PAGES: Record<string, string> = {
   invitation: 'invitation',
   people: 'people',
   reset: 'reset',
+  campaigns: 'campaigns',
+  campaign: 'campaign',
 }
 
 export function registerPages(app: FastifyInstance): void {

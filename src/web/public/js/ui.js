@@ -145,6 +145,8 @@ export function frame(me, { title }) {
     home[0] !== 'people.html' && me.memberships?.some((m) => m.role === 'admin' || m.role === 'focal_point')
       ? h('a', { href: 'people.html' }, t('people.pageTitle'))
       : null
+  // Staff run cycles as campaigns.
+  const campaigns = me.role === 'administration' ? null : h('a', { href: 'campaigns.html' }, t('campaigns.pageTitle'))
   const signOut = h(
     'button',
     {
@@ -163,7 +165,7 @@ export function frame(me, { title }) {
       'div',
       { class: 'header-inner' },
       h('a', { class: 'brand', href: home[0] }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }, 'TR'), t('app.name')),
-      h('nav', { 'aria-label': t('app.mainNav') }, h('a', { href: home[0] }, home[1]), people),
+      h('nav', { 'aria-label': t('app.mainNav') }, h('a', { href: home[0] }, home[1]), campaigns, people),
       languageSwitcher(h),
       h(
         'div',
