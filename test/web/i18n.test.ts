@@ -72,6 +72,7 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
   const staff = await testToken(app, 'staff', undefined, { label: 'ITU-D analyst' })
   // Version 1, whose texts this test's translation file gives (and leaves out).
   const assessment = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
+  const campaign = await app.db.selectFrom('campaigns').select('id').where('questionnaire', '=', 'cdc').where('cycle', '=', 2026).executeTakeFirstOrThrow()
 
   const adminContext = await browser(t)
   const page = adminContext.pages()[0] ?? (await adminContext.newPage())
@@ -159,6 +160,8 @@ t.test('the pages in six languages', { skip, timeout: 600_000 }, async (t) => {
       { name: 'assessment', page, url: `/app/assessment.html?id=${assessment.id}`, ready: `#${dom(FIRST)}` },
       { name: 'dashboard', page: staffPage, url: '/app/dashboard.html', ready: '#filters' },
       { name: 'country', page: staffPage, url: '/app/country.html?code=KEN&questionnaire=cdc', ready: 'h1' },
+      { name: 'campaigns', page: staffPage, url: '/app/campaigns.html', ready: '#c-title' },
+      { name: 'campaign board', page: staffPage, url: `/app/campaign.html?id=${campaign.id}`, ready: 'table.board' },
     ]
     for (const lang of LANGUAGES as readonly Language[]) {
       for (const p of pages) {
