@@ -11,7 +11,9 @@ import { sql } from 'kysely'
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('jobs')
-    .addColumn('id', 'bigserial', (c) => c.primaryKey())
+    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    // Order of queuing, private: ties between jobs due at the same moment go first come, first served.
+    .addColumn('seq', 'bigserial', (c) => c.notNull())
     .addColumn('kind', 'text', (c) => c.notNull())
     .addColumn('payload', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('key', 'text', (c) => c.unique())
@@ -36,7 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('assessment_id', 'uuid', (c) => c.references('assessments.id').onDelete('set null'))
     .addColumn('language', 'text', (c) => c.notNull())
     .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('job_id', 'bigint')
+    .addColumn('job_id', 'uuid')
     .addColumn('sent_at', 'timestamptz', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('sent_messages_campaign_idx').on('sent_messages').columns(['campaign_id', 'country', 'sent_at']).execute()

@@ -370,6 +370,8 @@ export interface Database {
 /** Background work, claimed with FOR UPDATE SKIP LOCKED (src/jobs). */
 export interface JobsTable {
   id: Generated<string>
+  /** Order of queuing (bigserial); private. */
+  seq: Generated<string>
   kind: string
   payload: JSONColumnType<Record<string, unknown>, string, string>
   /** Unique when set: the same work is queued once. */

@@ -36,7 +36,7 @@ export async function claimDue(trx: Transaction<Database>, now: Date) {
     .where('failed_at', 'is', null)
     .where('run_at', '<=', now)
     .orderBy('run_at')
-    .orderBy('id')
+    .orderBy('seq')
     .limit(1)
     .forUpdate()
     .skipLocked()

@@ -21,6 +21,8 @@ const PAGES: Record<string, string> = {
   audit: 'audit',
   report: 'report',
   scenarios: 'scenarios',
+  campaigns: 'campaigns',
+  campaign: 'campaign',
 }
 
 export function registerPages(app: FastifyInstance): void {

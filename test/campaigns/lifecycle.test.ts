@@ -371,3 +371,26 @@ t.test('a campaign that refuses late submissions', async (t) => {
   t.equal(refused.json().code, 'deadline_passed')
   t.equal((await getAssessment(app, ken.authorization, a.id)).status, 'draft', 'nothing changed')
 })
+
+t.test('the draft a campaign made can still start from the previous cycle', async (t) => {
+  clock.set('2029-01-05T00:00:00Z')
+  const created = await call('POST', '/campaigns', staff.authorization, {
+    questionnaire: 'cdc',
+    version: 1,
+    cycle: 2029,
+    title: 'CDC 2029',
+    opensAt: '2029-01-05T00:00:00Z',
+    deadline: '2029-06-01T00:00:00Z',
+    countries: ['KEN'],
+  })
+  const id = created.json().id
+  t.equal((await call('POST', `/campaigns/${id}/open`, staff.authorization)).statusCode, 200)
+  const draft = await app.db.selectFrom('assessments').select('id').where('country', '=', 'KEN').where('cycle', '=', 2029).executeTakeFirstOrThrow()
+  const started = await call('POST', '/assessments', ken.authorization, { questionnaire: 'cdc', country: 'KEN', cycle: 2029, from: kenAssessment })
+  t.equal(started.statusCode, 201, started.body)
+  t.equal(started.json().assessment.id, draft.id, 'the same draft, filled')
+  t.equal(started.json().assessment.carriedFrom, kenAssessment)
+  t.ok(started.json().carried.length > 0, 'with the previous answers carried forward')
+  const again = await call('POST', '/assessments', ken.authorization, { questionnaire: 'cdc', country: 'KEN', cycle: 2029, from: kenAssessment })
+  t.equal(again.statusCode, 409, 'once it has answers, it is an assessment like any other')
+})

@@ -59,7 +59,8 @@ export async function ensureOpenCampaign(app: FastifyInstance, input: { question
         state: 'open',
         opened_at: new Date(),
       })
-      .onConflict((oc) => oc.columns(['questionnaire', 'cycle']).doNothing())
+      // A test asking for another version of the same cycle gets it: the version matters only when an assessment starts.
+      .onConflict((oc) => oc.columns(['questionnaire', 'cycle']).doUpdateSet(input.version === undefined ? { state: 'open' } : { state: 'open', version }))
       .execute()
     const campaign = await trx
       .selectFrom('campaigns')

@@ -16,6 +16,7 @@ import { inventAnswer } from '../../src/cli/demo.js'
 import { applies, type StoredAnswer } from '../../src/questionnaires/answers.js'
 import type { Question } from '../../src/questionnaires/schema.js'
 import { answerAll, createAssessment } from '../helpers/assessments.js'
+import { ensureOpenCampaign } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
 
@@ -118,7 +119,8 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     await page.keyboard.press('Enter')
     await page.getByText('This token is not valid').waitFor()
 
-    // ---- the administration signs in and starts an assessment
+    // ---- the administration signs in and starts an assessment (in the campaign staff opened)
+    await ensureOpenCampaign(app, { questionnaire: 'cdc', country: admin.principal.country!, cycle: 2026 })
     await signIn(page, base, admin.token)
     await page.waitForURL(/assessments\.html/)
     await page.getByText('You have not started an assessment yet').waitFor()
@@ -293,6 +295,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const admin = await testToken(app, 'administration', 'TZA', { label: 'Ministry of ICT, Tanzania' })
     const prev = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', country: 'TZA', cycle: 2025 })
     const answered = await answerAll(app, admin.authorization, prev.id)
+    await ensureOpenCampaign(app, { questionnaire: 'cdc', country: 'TZA', cycle: 2026 })
     const { page, pageErrors } = await browser(t)
     await signIn(page, base, admin.token)
 

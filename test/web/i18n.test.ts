@@ -73,6 +73,7 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
   const itAdmin = await testToken(app, 'admin', undefined, { label: 'ITU-D administrator' })
   // Version 1, whose texts this test's translation file gives (and leaves out).
   const assessment = await createAssessment(app, admin.authorization, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2026 })
+  const campaign = await app.db.selectFrom('campaigns').select('id').where('questionnaire', '=', 'cdc').where('cycle', '=', 2026).executeTakeFirstOrThrow()
 
   const adminContext = await browser(t)
   const page = adminContext.pages()[0] ?? (await adminContext.newPage())
@@ -174,6 +175,8 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
       { name: 'audit trail', page: adminPage, url: '/app/audit.html', ready: '#audit tbody tr' },
       { name: 'report', page, url: `/app/report.html?assessment=${assessment.id}`, ready: 'body[data-print-ready]' },
       { name: 'scenarios', page: staffPage, url: '/app/scenarios.html?questionnaire=cdc', ready: 'body[data-print-ready]' },
+      { name: 'campaigns', page: staffPage, url: '/app/campaigns.html', ready: '#c-title' },
+      { name: 'campaign board', page: staffPage, url: `/app/campaign.html?id=${campaign.id}`, ready: 'table.board' },
     ]
     for (const lang of LANGUAGES as readonly Language[]) {
       for (const p of pages) {

@@ -1,4 +1,5 @@
-// Workflow buttons for an assessment: submit / reopen (administration), return with comment / validate (staff).
+// Workflow buttons for an assessment: submit / reopen (administration), return with comment / validate
+// (staff), undo a validation (admin). Each review action says what it will do and asks first, in place.
 import { api } from './api.js'
 import { fmtList, t } from './i18n.js'
 import { clear, countryName, h, message, problemText } from './ui.js'
@@ -19,6 +20,13 @@ const T = {
   yesValidate: t('review.yesValidate'),
   cancel: t('review.cancel'),
   nothing: t('review.noAction'),
+  confirmReturn: (d) => t('campaigns.review.confirmReturn', { country: countryName(d.country, d.countryName), cycle: String(d.cycle) }),
+  yesReturn: t('campaigns.review.yesReturn'),
+  unvalidate: t('campaigns.review.unvalidate'),
+  reasonLabel: t('campaigns.review.reasonLabel'),
+  reasonNeeded: t('campaigns.review.reasonNeeded'),
+  confirmUnvalidate: (d) => t('campaigns.review.confirmUnvalidate', { country: countryName(d.country, d.countryName), cycle: String(d.cycle) }),
+  yesUnvalidate: t('campaigns.review.yesUnvalidate'),
 }
 
 /**
@@ -78,31 +86,67 @@ export function reviewPanel(detail, { onDone, blockers = () => [], leads = () =>
                   comment.focus()
                   return
                 }
-                run('return', comment.value.trim())
+                ask.open(T.confirmReturn(detail), T.yesReturn, () => run('return', comment.value.trim()))
               },
             },
             T.return,
           )
         : null,
     )
-    // Validation cannot be undone: it asks first, saying so, in place (no pop-up window).
-    const ask = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': `validate-q-${detail.id}`, hidden: true })
+    const ask = confirmation(buttons)
     function askValidate() {
-      const cancel = h(
+      ask.open(T.confirmValidate(detail), T.yesValidate, () => run('validate', comment.value.trim()))
+    }
+    box.append(h('label', { for: `return-comment-${detail.id}` }, T.commentLabel), comment, buttons, ask.element)
+  }
+  if (actions.includes('unvalidate')) {
+    const reason = h('textarea', { id: `unvalidate-reason-${detail.id}`, rows: 2, maxlength: 4000 })
+    const buttons = h(
+      'div',
+      { class: 'button-row' },
+      h(
         'button',
         {
           type: 'button',
           onclick: () => {
-            ask.hidden = true
-            buttons.hidden = false
-            buttons.querySelector('button')?.focus()
+            if (!reason.value.trim()) {
+              clear(status, message('error', T.reasonNeeded))
+              reason.focus()
+              return
+            }
+            ask.open(T.confirmUnvalidate(detail), T.yesUnvalidate, () => run('unvalidate', reason.value.trim()))
           },
         },
-        T.cancel,
-      )
+        T.unvalidate,
+      ),
+    )
+    const ask = confirmation(buttons)
+    box.append(h('label', { for: reason.id }, T.reasonLabel), reason, buttons, ask.element)
+  }
+  if (!actions.length) box.append(h('p', { class: 'help' }, T.nothing))
+  box.append(status)
+  return box
+}
+
+/**
+ * A question asked in place of the buttons (no pop-up window): what the action will do, a button
+ * that does it and one that goes back. Focus moves to "Cancel", the safe choice.
+ */
+function confirmation(buttons) {
+  const id = `confirm-${Math.random().toString(36).slice(2)}`
+  const element = h('div', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': id, hidden: true })
+  const back = () => {
+    element.hidden = true
+    buttons.hidden = false
+    buttons.querySelector('button')?.focus()
+  }
+  return {
+    element,
+    open(question, yes, onYes) {
+      const cancel = h('button', { type: 'button', onclick: back }, T.cancel)
       clear(
-        ask,
-        h('p', { id: `validate-q-${detail.id}` }, T.confirmValidate(detail)),
+        element,
+        h('p', { id }, question),
         h(
           'div',
           { class: 'button-row' },
@@ -112,22 +156,19 @@ export function reviewPanel(detail, { onDone, blockers = () => [], leads = () =>
               type: 'button',
               class: 'primary',
               onclick: () => {
-                ask.hidden = true
-                run('validate', comment.value.trim())
+                element.hidden = true
+                buttons.hidden = false
+                onYes()
               },
             },
-            T.yesValidate,
+            yes,
           ),
           cancel,
         ),
       )
       buttons.hidden = true
-      ask.hidden = false
+      element.hidden = false
       cancel.focus()
-    }
-    box.append(h('label', { for: `return-comment-${detail.id}` }, T.commentLabel), comment, buttons, ask)
+    },
   }
-  if (!actions.length) box.append(h('p', { class: 'help' }, T.nothing))
-  box.append(status)
-  return box
 }

@@ -145,6 +145,8 @@ export function frame(me, { title }) {
   const holds = (role) => me.memberships?.some((m) => m.role === role)
   const manager = holds('admin') || holds('focal_point')
   const links = [
+    // Staff run cycles as campaigns.
+    me.role === 'administration' ? null : ['campaigns.html', t('campaigns.pageTitle')],
     home[0] !== 'people.html' && manager ? ['people.html', t('people.pageTitle')] : null,
     manager ? ['invitations.html', t('account.invitations.pageTitle')] : null,
     holds('admin') ? ['tokens.html', t('account.tokens.pageTitle')] : null,
