@@ -85,12 +85,13 @@ t.test('attach, refuse, reuse, detach; a reviewer finds it insufficient', { skip
   const reviewer = await signedIn(t, base, staff.token)
   await reviewer.goto(`${base}/app/assessment.html?id=${a.id}`)
   const reviewed = reviewer.locator(`#${dom(LAW)}`)
-  await reviewed.getByText('Comment and evidence').click()
+  // Open already: the answer has evidence.
+  t.ok((await reviewed.locator('details.extras').getAttribute('open')) !== null, 'the evidence is shown open')
   await reviewed.getByLabel('Review comment on “Competition Act 2010.pdf”').fill('This is the 2010 act; the amended act of 2024 is needed.')
   await reviewed.locator('.evidence-files li').first().getByRole('button', { name: 'Mark as insufficient' }).click()
   await reviewed.locator('.badge.evidence-insufficient').first().waitFor()
 
   await page.reload()
-  await law.getByText('Comment and evidence').click()
+  await law.locator('.evidence-files li').first().waitFor()
   t.match(await law.locator('.evidence-files li').first().textContent(), /Insufficient.*the amended act of 2024 is needed/)
 })
