@@ -86,7 +86,7 @@ t.test('attach, refuse, reuse, detach; a reviewer finds it insufficient', { skip
   await reviewer.goto(`${base}/app/assessment.html?id=${a.id}`)
   const reviewed = reviewer.locator(`#${dom(LAW)}`)
   // Open already: the answer has evidence.
-  t.ok((await reviewed.locator('details.extras').getAttribute('open')) !== null, 'the evidence is shown open')
+  t.ok((await reviewed.locator('details.extras').first().getAttribute('open')) !== null, 'the evidence is shown open')
   await reviewed.getByLabel('Review comment on “Competition Act 2010.pdf”').fill('This is the 2010 act; the amended act of 2024 is needed.')
   await reviewed.locator('.evidence-files li').first().getByRole('button', { name: 'Mark as insufficient' }).click()
   await reviewed.locator('.badge.evidence-insufficient').first().waitFor()
