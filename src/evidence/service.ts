@@ -1,5 +1,5 @@
-// Evidence use cases. Each write is one transaction that locks the assessment row first, so an
-// upload, an attachment and a submission of one assessment take turns, and a failed or interrupted
+// Evidence use cases. Each write is one transaction that locks the assessment row, so an upload's
+// end, an attachment and a submission of one assessment take turns, and a failed or interrupted
 // upload rolls back with every chunk it wrote: nothing half-stored remains.
 import { createHash, randomUUID } from 'node:crypto'
 import { Readable } from 'node:stream'
@@ -70,10 +70,13 @@ export interface UploadInput {
  */
 export async function uploadDocument(ctx: Context, actor: Principal, assessmentId: string, input: UploadInput, body: AsyncIterable<Uint8Array>) {
   return ctx.db.transaction().execute(async (trx) => {
-    const assessment = await lockVisible(trx, actor, assessmentId)
-    assertCanChange(actor, assessment)
-    const version = await versionOf(ctx, trx, assessment)
-    if (input.questionId) assertQuestion(actor, assessment, version, input.questionId, '/querystring/questionId')
+    // Checked before the bytes are read, but not locked: an upload over a slow link must not hold
+    // up the answers of the assessment. The lock is taken, and the checks made again, at the end.
+    const visible = await findVisible(trx, actor, assessmentId)
+    if (!visible) throw notFound(`assessment ${assessmentId}`)
+    assertCanChange(actor, visible)
+    const version = await versionOf(ctx, trx, visible)
+    if (input.questionId) assertQuestion(actor, visible, version, input.questionId, '/querystring/questionId')
 
     const id = randomUUID()
     const hash = createHash('sha256')
@@ -113,6 +116,8 @@ export async function uploadDocument(ctx: Context, actor: Principal, assessmentI
       if (problem) throw unprocessable(`the file is refused: ${problem}`, [{ path: '/body', message: problem }])
     }
 
+    const assessment = await lockVisible(trx, actor, assessmentId)
+    assertCanChange(actor, assessment)
     const filename = withExtension(sanitiseFilename(input.name), kind.type.extensions)
     const sha256 = hash.digest('hex')
     await trx

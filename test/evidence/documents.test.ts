@@ -362,15 +362,27 @@ t.test('an interrupted upload leaves nothing behind', async (t) => {
       headers: { authorization: ken, 'content-type': 'application/pdf', 'content-length': 2_000_000 },
     })
     req.on('error', () => resolve())
-    req.write(pdf(900_000), () => {
-      // Past three chunks written to the database, the connection breaks.
-      setTimeout(() => {
-        req.destroy()
-        resolve()
-      }, 300)
+    req.write(pdf(900_000), async () => {
+      // Once the upload's transaction is writing chunks, the connection breaks.
+      for (let i = 0; i < 600; i++) {
+        const writing = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null and query like '%evidence_chunks%'`.execute(app.db)
+        if (writing.rows[0]!.n > 0) break
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      req.destroy()
+      resolve()
     })
   })
-  // The next upload takes the assessment's lock only once the broken one has rolled back.
+  // Wait until the broken upload's transaction has ended (its chunks were written in it), then look.
+  for (let i = 0; ; i++) {
+    const open = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and xact_start is not null`.execute(app.db)
+    if (open.rows[0]!.n === 0) break
+    if (i > 600) throw new Error('the interrupted upload never ended')
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  t.same(await stored(app), before, 'nothing of the interrupted upload remains')
   const next = await upload(app, ken, a.id, pdf(1000), 'whole.pdf')
   t.equal(next.statusCode, 201)
   const after = await stored(app)

@@ -4,13 +4,22 @@
 // answer still lacks evidence; the reviews of its links; for reviewers of a submitted assessment,
 // accept or find insufficient (with a comment) each piece of evidence.
 import { ApiError, api } from './api.js'
-import { fmtList, lang, t } from './i18n.js'
+import { fmtList, foreign, lang, t, tParts } from './i18n.js'
 import { clear, fmtDate, h, problemText } from './ui.js'
 
 const bytes = (n) =>
   n < 1024 * 1024
     ? t('evidence.sizeKb', { size: new Intl.NumberFormat(lang, { maximumFractionDigits: 0 }).format(Math.max(1, n / 1024)) })
     : t('evidence.sizeMb', { size: new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(n / 1024 / 1024) })
+
+/** Why a request failed; for a refused file (413, 415) with the server's words on what is wrong with it. */
+function reasonOf(error) {
+  const parts = [...problemText(error)]
+  if (error instanceof ApiError && (error.status === 413 || error.status === 415) && error.problem?.detail) {
+    parts.push(' ', h('bdi', foreign('en'), error.problem.detail))
+  }
+  return h('span', {}, parts)
+}
 
 /** Sends a file's bytes with XMLHttpRequest (fetch reports no upload progress). Resolves with the JSON answer or throws ApiError. */
 function send(url, file, onProgress) {
@@ -76,7 +85,7 @@ export async function evidenceOf(detail, me, onChange = () => {}) {
   function reviewControls(item, base, n, status) {
     const comment = h('input', { type: 'text', id: `${base}-rv-${n}`, maxlength: 4000, value: item.review?.comment ?? '' })
     const decide = async (decision) => {
-      status.textContent = ''
+      clear(status)
       try {
         await api(`/assessments/${detail.id}/evidence/reviews`, {
           method: 'PUT',
@@ -89,7 +98,7 @@ export async function evidenceOf(detail, me, onChange = () => {}) {
         })
         await refresh()
       } catch (error) {
-        status.textContent = problemText(error)
+        clear(status, reasonOf(error))
       }
     }
     return h(
@@ -105,16 +114,16 @@ export async function evidenceOf(detail, me, onChange = () => {}) {
   function section(q, base) {
     const root = h('div', { class: 'evidence-documents' })
     const status = h('p', { class: 'field-error', role: 'alert', hidden: true })
-    const showError = (text) => {
-      status.hidden = !text
-      status.textContent = text ?? ''
+    const showError = (parts) => {
+      status.hidden = !parts
+      clear(status, parts ?? '')
     }
     const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': t('evidence.upload.progress') })
     const picker = h('input', { type: 'file', id: `${base}-file`, multiple: true })
 
     async function upload(file) {
       showError(null)
-      if (file.size > state.maxBytes) return showError(t('evidence.upload.tooLarge', { name: file.name, max: bytes(state.maxBytes) }))
+      if (file.size > state.maxBytes) return showError(tParts('evidence.upload.tooLarge', { name: h('bdi', {}, file.name), max: bytes(state.maxBytes) }))
       progress.hidden = false
       progress.value = 0
       try {
@@ -123,7 +132,7 @@ export async function evidenceOf(detail, me, onChange = () => {}) {
         })
         await refresh()
       } catch (error) {
-        showError(t('evidence.upload.failed', { name: file.name, reason: problemText(error) }))
+        showError(tParts('evidence.upload.failed', { name: h('bdi', {}, file.name), reason: reasonOf(error) }))
       } finally {
         progress.hidden = true
       }
@@ -176,7 +185,7 @@ export async function evidenceOf(detail, me, onChange = () => {}) {
                               await api(`${url}/attachments/${d.attachmentId}`, { method: 'DELETE' })
                               await refresh()
                             } catch (error) {
-                              showError(problemText(error))
+                              showError(reasonOf(error))
                             }
                           },
                         },
@@ -244,7 +253,7 @@ export async function evidenceOf(detail, me, onChange = () => {}) {
                       await api(`${url}/attachments`, { method: 'POST', body: { questionId: q.id, documentId: library.value } })
                       await refresh()
                     } catch (error) {
-                      showError(problemText(error))
+                      showError(reasonOf(error))
                     }
                   },
                 },
