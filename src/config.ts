@@ -1,4 +1,5 @@
 // All settings come from the environment, parsed once into a frozen, typed Config.
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -47,7 +48,28 @@ const environment = z.object({
     .min(1024, 'must be at least 1024 (bytes)')
     .max(1024 * 1024 * 1024, 'must be at most 1073741824 (1 GiB)')
     .default(20 * 1024 * 1024),
-  TRUST_PROXY: boolean.default(false),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      const text = (value ?? '').trim()
+      if (['', 'false', '0', 'no'].includes(text.toLowerCase())) return false as const
+      if (['true', '1', 'yes'].includes(text.toLowerCase())) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'list the proxy addresses instead (e.g. 127.0.0.1 or 10.0.0.0/8, comma-separated): trusting X-Forwarded-For from every address lets any client choose the address its sign-in failures are counted against',
+        })
+        return z.NEVER
+      }
+      const entries = text.split(',').map((e) => e.trim())
+      const wrong = entries.filter((e) => !isProxyAddress(e))
+      if (wrong.length) {
+        ctx.addIssue({ code: 'custom', message: `not an IP address, CIDR range, loopback, linklocal or uniquelocal: ${wrong.join(', ')}` })
+        return z.NEVER
+      }
+      return entries.join(',')
+    }),
   AUTH_RATE_LIMIT: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(20),
   SESSION_IDLE_MINUTES: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').default(30),
   SESSION_HOURS: z.coerce
@@ -114,7 +136,9 @@ export interface Config {
   readonly questionnairesDir: string
   /** Largest evidence document in bytes (413 beyond). */
   readonly evidenceMaxBytes: number
-  readonly trustProxy: boolean
+  /** The reverse proxies whose X-Forwarded-* headers are believed (addresses, CIDR ranges or
+   * proxy-addr's names, comma-separated), or false: the client's own address is used. */
+  readonly trustProxy: false | string
   /** Failed authentications allowed per client address and minute. */
   readonly authRateLimit: number
   /** A session ends after this much inactivity, and after sessionHours in any case. */
@@ -193,4 +217,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     pdfConcurrency: e.PDF_CONCURRENCY,
     publicUrl: (e.PUBLIC_URL ?? `http://${e.HOST === '0.0.0.0' ? 'localhost' : e.HOST}:${e.PORT}`).replace(/\/+$/, ''),
   })
+}
+
+/** An address, a CIDR range, or one of proxy-addr's named ranges. */
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true
+  const [address, prefix, ...rest] = entry.split('/')
+  const family = isIP(address ?? '')
+  if (!family || rest.length) return false
+  if (prefix === undefined) return true
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128)
 }

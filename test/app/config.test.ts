@@ -37,7 +37,7 @@ t.test('reads the variables it is given, not process.env', async (t) => {
     MIGRATE_ON_START: 'false',
     DB_POOL_SIZE: '3',
     BODY_LIMIT: '2048',
-    TRUST_PROXY: 'yes',
+    TRUST_PROXY: '10.0.0.1, 10.0.0.0/8,loopback',
     AUTH_RATE_LIMIT: '5',
   })
   t.match(config, {
@@ -49,7 +49,7 @@ t.test('reads the variables it is given, not process.env', async (t) => {
     migrateOnStart: false,
     poolSize: 3,
     bodyLimit: 2048,
-    trustProxy: true,
+    trustProxy: '10.0.0.1,10.0.0.0/8,loopback',
     authRateLimit: 5,
   })
   t.equal(loadConfig({ DATABASE_URL: 'postgres://x/y' }).databaseUrl, 'postgres://x/y')
@@ -85,7 +85,9 @@ t.test('each invalid variable is a ConfigError that names it', async (t) => {
     ['LOG_LEVEL', 'loud', /must be one of fatal, error, warn, info, debug, trace, silent/],
     ['DATABASE_URL', 'mysql://x', /postgres:\/\//],
     ['MIGRATE_ON_START', 'maybe', /true or false/],
-    ['TRUST_PROXY', 'sometimes', /true or false/],
+    ['TRUST_PROXY', 'true', /list the proxy addresses/],
+    ['TRUST_PROXY', 'yes', /list the proxy addresses/],
+    ['TRUST_PROXY', '10.0.0.0/33,proxy.example', /not an IP address.*10\.0\.0\.0\/33, proxy\.example/],
     ['DB_POOL_SIZE', '0', /from 1 to 200/],
     ['BODY_LIMIT', '10', /at least 1024/],
   ]

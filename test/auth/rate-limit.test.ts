@@ -43,6 +43,34 @@ t.test('the count is shared by processes and atomic under a burst', async (t) =>
   t.equal((await bad(other)).statusCode, 429, 'the other process sees the block too')
 })
 
+t.test('X-Forwarded-For is believed only from the listed proxies: rotating or spoofing it neither escapes the limit nor locks out someone else', async (t) => {
+  const bad = { authorization: `Bearer tr_${'z'.repeat(43)}` }
+  // A client talking to the service directly (not through the listed proxy) rotates the header.
+  const direct = await build(t, { authRateLimit: LIMIT, trustProxy: '10.9.9.9' })
+  const rotated = []
+  for (let i = 0; i <= LIMIT; i++) {
+    const res = await direct.inject({ method: 'GET', url: '/me', remoteAddress: '192.0.2.50', headers: { ...bad, 'x-forwarded-for': `203.0.113.${i}` } })
+    rotated.push(res.statusCode)
+  }
+  t.same(rotated, [...Array(LIMIT).fill(401), 429], 'the rotating header is ignored: the limit counts the real address')
+
+  // Through the proxy, a client puts a victim's address first; the proxy appends the client's own.
+  const proxied = await build(t, { authRateLimit: LIMIT, trustProxy: '10.9.9.9' })
+  const spoofed = []
+  for (let i = 0; i <= LIMIT; i++) {
+    const res = await proxied.inject({
+      method: 'GET',
+      url: '/me',
+      remoteAddress: '10.9.9.9',
+      headers: { ...bad, 'x-forwarded-for': `198.51.100.${i}, 192.0.2.77` },
+    })
+    spoofed.push(res.statusCode)
+  }
+  t.same(spoofed, [...Array(LIMIT).fill(401), 429], 'each failure counts against the address the proxy saw, whatever the client wrote before it')
+  const victim = await proxied.inject({ method: 'GET', url: '/me', remoteAddress: '10.9.9.9', headers: { ...bad, 'x-forwarded-for': '198.51.100.0' } })
+  t.equal(victim.statusCode, 401, 'the address the attacker named is not locked out')
+})
+
 t.test('clientKey: IPv4 as is, IPv4-mapped as IPv4, IPv6 by /64', async (t) => {
   t.equal(clientKey('192.0.2.7'), '192.0.2.7')
   t.equal(clientKey('::ffff:192.0.2.7'), '192.0.2.7')

@@ -170,7 +170,7 @@ t.test('CSRF: cookie-authenticated unsafe requests need X-Requested-With or a sa
 })
 
 t.test('over https (a trusted proxy): Secure, and the __Host- prefix', async (t) => {
-  const app = await build(t, { trustProxy: true })
+  const app = await build(t, { trustProxy: 'loopback' })
   const { token } = await testToken(app, 'staff')
   const res = await app.inject({ method: 'POST', url: '/session', headers: { ...FETCH, 'x-forwarded-proto': 'https' }, payload: { token } })
   t.equal(res.statusCode, 200)
