@@ -296,7 +296,7 @@ t.test('authorization matrix: every route × every kind of caller', async (t) =>
       payload: 'The act, as published in the gazette.',
     })
     if (res.statusCode !== 201) throw new Error(res.body)
-    const body = res.json() as { documentId?: string; id?: string; attachmentId?: string }
+    const body = res.json() as { document: { id: string }; attachmentId: string | null }
     if (state === 'submitted') {
       const submit = await app.inject({
         method: 'POST',
@@ -306,7 +306,7 @@ t.test('authorization matrix: every route × every kind of caller', async (t) =>
       })
       if (submit.statusCode !== 200) throw new Error(submit.body)
     }
-    return { id: id!, document: (body.documentId ?? body.id)!, ...(body.attachmentId ? { attachment: body.attachmentId } : {}) }
+    return { id: id!, document: body.document.id, ...(body.attachmentId ? { attachment: body.attachmentId } : {}) }
   }
   const scenarioInput = { name: 'May counts 0', questionnaire: 'cdc', version: 1, definition: { forceWeights: { may: 0 } } }
   async function scenario(): Promise<Ids> {
