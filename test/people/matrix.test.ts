@@ -13,7 +13,7 @@ import t, { type Test } from 'tap'
 import { createToken, revokeToken } from '../../src/auth/tokens.js'
 import type { MembershipRole, PersonStatus } from '../../src/db/schema.js'
 import { createSession, DEFAULT_SESSION_POLICY } from '../../src/people/sessions.js'
-import { answerAll, createAssessment, dbSnapshot } from '../helpers/assessments.js'
+import { answerAll, createAssessment, dbSnapshot, ensureOpenCampaign } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
 
@@ -76,7 +76,7 @@ const signedIn = (base: number, cells: Expect = {}): Record<Who, number> =>
 /** A public route: everybody gets `status`. */
 const everybody = (status: number): Record<Who, number> => Object.fromEntries(WHO.map((w) => [w, status])) as Record<Who, number>
 
-/** The matrix's own snapshot: the assessment tables and tokens, and everything about persons. */
+/** The matrix's own snapshot: the assessment tables and tokens, everything about persons, and the features' tables. */
 async function snapshot(app: FastifyInstance): Promise<string> {
   const people: Record<string, unknown[]> = {}
   for (const [table, columns, order] of [
@@ -90,6 +90,23 @@ async function snapshot(app: FastifyInstance): Promise<string> {
     ['recovery_codes', '*', 'person_id, code_hash'],
   ] as const) {
     people[table] = (await sql<Record<string, unknown>>`select ${sql.raw(columns)} from ${sql.table(table)} order by ${sql.raw(order)}`.execute(app.db)).rows
+  }
+  // The tables of campaigns, publications, evidence and scenarios, and the jobs and mails they queue.
+  for (const table of [
+    'campaigns',
+    'campaign_countries',
+    'jobs',
+    'sent_messages',
+    'publications',
+    'publication_countries',
+    'publication_domain_scores',
+    'evidence_documents',
+    'evidence_chunks',
+    'evidence_attachments',
+    'evidence_reviews',
+    'scenarios',
+  ]) {
+    people[table] = (await sql<Record<string, unknown>>`select * from ${sql.table(table)} as t order by t::text`.execute(app.db)).rows
   }
   return (await dbSnapshot(app)) + JSON.stringify(people, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('hex') : v))
 }
@@ -173,7 +190,9 @@ t.test('authorization matrix: every route × every kind of caller', async (t) =>
   // Set-up goes through tokens of its own, never through the callers under test.
   const kenya = (await testToken(app, 'administration', OWNER)).authorization
   const staff = (await testToken(app, 'staff')).authorization
-  let cycle = 2030
+  // Cycles run from 2000 to 2100; assessments (cdc) and the matrix's own campaigns (res174) count apart.
+  let cycle = 2000
+  let campaignCycle = 2000
   let n = 0
 
   async function assessment(state: 'draft' | 'answered' | 'submitted' | 'returned'): Promise<Ids> {
@@ -215,6 +234,91 @@ t.test('authorization matrix: every route × every kind of caller', async (t) =>
   const onlyAdmin = signedIn(403, { admin: 200, multi: 200 })
   const managesKenyans = signedIn(403, { focal: 200, focalToken: 200, admin: 200, multi: 200 })
   const review = signedIn(403, { reviewer: 200, multi: 200, foreign: 404, foreignContributor: 404 })
+  const staffRead = signedIn(403, { reviewer: 200, analyst: 200, admin: 200, multi: 200 })
+  /** Reviewers and admins run campaigns and publish; an analyst reads only. */
+  const runs = (status: number) => signedIn(403, { reviewer: status, admin: status, multi: status })
+  /** Staff only: an admin alone is refused like an administration. */
+  const staffOnly = (status: number) => signedIn(403, { reviewer: status, analyst: status, multi: status })
+  const admin = (await testToken(app, 'admin')).authorization
+  const campaignInput = () => ({
+    questionnaire: 'res174',
+    version: 1,
+    cycle: campaignCycle++,
+    title: 'Matrix campaign',
+    opensAt: '2027-05-01T00:00:00Z',
+    deadline: '2027-06-30T00:00:00Z',
+    countries: [OWNER, OTHER],
+  })
+  /** A campaign (made by staff), moved on as far as `state`. */
+  async function campaign(state: 'draft' | 'open' | 'closed' | 'published' = 'draft'): Promise<Ids> {
+    const steps = { draft: [], open: ['open'], closed: ['open', 'validated', 'close'], published: ['open', 'validated', 'close', 'publications'] }[state]
+    const input = campaignInput()
+    const made = await app.inject({ method: 'POST', url: '/campaigns', headers: { authorization: staff }, payload: input })
+    if (made.statusCode !== 201) throw new Error(made.body)
+    const id = made.json().id as string
+    for (const step of steps) {
+      if (step === 'validated') {
+        // Something to publish: Kenya's assessment of the campaign, validated.
+        const a = await app.db
+          .selectFrom('assessments')
+          .select('id')
+          .where('country', '=', OWNER)
+          .where('questionnaire', '=', input.questionnaire)
+          .where('cycle', '=', input.cycle)
+          .executeTakeFirstOrThrow()
+        await answerAll(app, kenya, a.id)
+        for (const [auth, action] of [
+          [kenya, 'submit'],
+          [staff, 'validate'],
+        ] as const) {
+          const res = await app.inject({ method: 'POST', url: `/assessments/${a.id}/transitions`, headers: { authorization: auth }, payload: { action } })
+          if (res.statusCode !== 200) throw new Error(res.body)
+        }
+        continue
+      }
+      const res = await app.inject({
+        method: 'POST',
+        url: `/campaigns/${id}/${step}`,
+        headers: { authorization: staff },
+        ...(step === 'publications' ? { payload: {} } : {}),
+      })
+      if (res.statusCode >= 300) throw new Error(res.body)
+    }
+    return { id }
+  }
+  /** An assessment with a document in its library, attached to `question` when one is named. */
+  async function withDocument(question?: string, state: 'draft' | 'submitted' = 'draft'): Promise<Ids> {
+    const { id } = await assessment(state === 'draft' ? 'draft' : 'answered')
+    const res = await app.inject({
+      method: 'POST',
+      url: `/assessments/${id}/evidence/documents?name=evidence-${n++}.txt${question ? `&questionId=${question}` : ''}`,
+      headers: { authorization: kenya, 'content-type': 'application/octet-stream' },
+      payload: 'The act, as published in the gazette.',
+    })
+    if (res.statusCode !== 201) throw new Error(res.body)
+    const body = res.json() as { document: { id: string }; attachmentId: string | null }
+    if (state === 'submitted') {
+      const submit = await app.inject({
+        method: 'POST',
+        url: `/assessments/${id}/transitions`,
+        headers: { authorization: kenya },
+        payload: { action: 'submit' },
+      })
+      if (submit.statusCode !== 200) throw new Error(submit.body)
+    }
+    return { id: id!, document: body.document.id, ...(body.attachmentId ? { attachment: body.attachmentId } : {}) }
+  }
+  const scenarioInput = { name: 'May counts 0', questionnaire: 'cdc', version: 1, definition: { forceWeights: { may: 0 } } }
+  async function scenario(): Promise<Ids> {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/scenarios',
+      headers: { authorization: staff },
+      payload: { ...scenarioInput, name: `Scenario ${n++}` },
+    })
+    if (res.statusCode !== 201) throw new Error(res.body)
+    return { id: res.json().id }
+  }
   const namesDomain = (t: Test, w: Who, body: string) => {
     if (w === 'contributor') t.match(JSON.parse(body).detail, /taxation/, 'the refusal names the domain')
   }
@@ -400,8 +504,14 @@ t.test('authorization matrix: every route × every kind of caller', async (t) =>
 
     // Assessments.
     {
+      // Assessments start only in an open campaign that invites the country.
       route: 'POST /assessments',
-      request: () => ({ method: 'POST', url: '/assessments', payload: { questionnaire: 'cdc', version: 1, country: OWNER, cycle: cycle++ } }),
+      setup: async () => {
+        const c = cycle++
+        await ensureOpenCampaign(app, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: c })
+        return { cycle: String(c) }
+      },
+      request: (ids) => ({ method: 'POST', url: '/assessments', payload: { questionnaire: 'cdc', version: 1, country: OWNER, cycle: Number(ids.cycle) } }),
       expect: signedIn(201, { contributor: 403, foreign: 403, foreignContributor: 403, admin: 403 }),
       write: true,
     },
@@ -570,6 +680,284 @@ t.test('authorization matrix: every route × every kind of caller', async (t) =>
       expect: signedIn(403, { analyst: 200, multi: 200 }),
       write: false,
     },
+
+    // Account, continued.
+    {
+      // Nobody here has a password yet: a reset link chooses the first one.
+      route: 'PUT /me/password',
+      request: () => ({ method: 'PUT', url: '/me/password', payload: { currentPassword: 'not the password', newPassword: 'a long enough passphrase' } }),
+      expect: signedIn(409),
+      write: true,
+    },
+    {
+      route: 'POST /me/second-factor/recovery-codes',
+      request: () => ({ method: 'POST', url: '/me/second-factor/recovery-codes', payload: { code: '123456' } }),
+      // Without a second factor there is nothing to renew; with one (the admins), the code is wrong.
+      expect: signedIn(409, { admin: 422, multi: 422 }),
+      write: true,
+    },
+    { route: 'GET /me/tokens', request: () => ({ method: 'GET', url: '/me/tokens' }), expect: signedIn(200), write: false },
+    {
+      route: 'POST /me/tokens',
+      request: () => ({ method: 'POST', url: '/me/tokens', payload: { label: 'matrix', expiresAt: new Date(Date.now() + 30 * 86_400_000).toISOString() } }),
+      expect: signedIn(201),
+      write: true,
+    },
+    {
+      // Somebody else's token: as unknown as a missing one, to everybody.
+      route: 'DELETE /me/tokens/{id}',
+      setup: async () => ({ id: (await testToken(app, 'staff')).principal.tokenId! }),
+      request: (ids) => ({ method: 'DELETE', url: `/me/tokens/${ids.id}` }),
+      expect: signedIn(404),
+      write: true,
+    },
+    {
+      route: 'GET /invitations',
+      request: () => ({ method: 'GET', url: '/invitations' }),
+      expect: signedIn(403, { focal: 200, focalToken: 200, foreign: 200, admin: 200, multi: 200 }),
+      write: false,
+    },
+    {
+      route: 'DELETE /persons/{id}/invitations',
+      setup: async () => {
+        const ids = await kenyanContributor('invited')
+        const res = await app.inject({ method: 'POST', url: `/persons/${ids.id}/invitations`, headers: { authorization: admin } })
+        if (res.statusCode !== 201) throw new Error(res.body)
+        return ids
+      },
+      request: (ids) => ({ method: 'DELETE', url: `/persons/${ids.id}/invitations` }),
+      expect: signedIn(403, { focal: 204, focalToken: 204, foreign: 404, admin: 204, multi: 204 }),
+      write: true,
+    },
+    {
+      route: 'PATCH /persons/{id}/memberships/{membershipId}',
+      setup: () => kenyanContributor(),
+      request: (ids) => ({ method: 'PATCH', url: `/persons/${ids.id}/memberships/${ids.membership}`, payload: { questionnaire: 'cdc', domains: ['data'] } }),
+      expect: managesKenyans,
+      write: true,
+    },
+    {
+      route: 'DELETE /persons/{id}/sessions/{sessionId}',
+      setup: async () => {
+        const ids = await kenyanContributor()
+        await createSession(app.db, DEFAULT_SESSION_POLICY, { personId: ids.id! })
+        const s = await app.db.selectFrom('sessions').select('public_id').where('person_id', '=', ids.id!).executeTakeFirstOrThrow()
+        return { ...ids, session: s.public_id }
+      },
+      request: (ids) => ({ method: 'DELETE', url: `/persons/${ids.id}/sessions/${ids.session}` }),
+      expect: signedIn(403, { admin: 204, multi: 204 }),
+      write: true,
+    },
+
+    // Campaigns: staff and admins read; reviewers and admins run them.
+    { route: 'GET /campaigns', request: () => ({ method: 'GET', url: '/campaigns' }), expect: staffRead, write: false },
+    { route: 'GET /campaigns/{id}', setup: campaign, request: (ids) => ({ method: 'GET', url: `/campaigns/${ids.id}` }), expect: staffRead, write: false },
+    {
+      route: 'GET /campaigns/{id}/board',
+      setup: campaign,
+      request: (ids) => ({ method: 'GET', url: `/campaigns/${ids.id}/board` }),
+      expect: staffRead,
+      write: false,
+    },
+    {
+      route: 'GET /campaigns/{id}/board.csv',
+      setup: campaign,
+      request: (ids) => ({ method: 'GET', url: `/campaigns/${ids.id}/board.csv` }),
+      expect: staffRead,
+      write: false,
+    },
+    {
+      route: 'POST /campaigns',
+      request: () => ({ method: 'POST', url: '/campaigns', payload: campaignInput() }),
+      expect: runs(201),
+      write: true,
+    },
+    {
+      route: 'PATCH /campaigns/{id}',
+      setup: campaign,
+      request: (ids) => ({ method: 'PATCH', url: `/campaigns/${ids.id}`, payload: { title: 'Renamed' } }),
+      expect: runs(200),
+      write: true,
+    },
+    {
+      route: 'POST /campaigns/{id}/open',
+      setup: campaign,
+      request: (ids) => ({ method: 'POST', url: `/campaigns/${ids.id}/open` }),
+      expect: runs(200),
+      write: true,
+    },
+    {
+      route: 'POST /campaigns/{id}/reminders',
+      setup: () => campaign('open'),
+      request: (ids) => ({ method: 'POST', url: `/campaigns/${ids.id}/reminders`, payload: {} }),
+      expect: runs(202),
+      write: true,
+    },
+    {
+      route: 'POST /campaigns/{id}/close',
+      setup: () => campaign('open'),
+      request: (ids) => ({ method: 'POST', url: `/campaigns/${ids.id}/close` }),
+      expect: runs(200),
+      write: true,
+    },
+
+    // Publications: reviewers and admins publish; anybody reads what was published.
+    {
+      route: 'POST /campaigns/{id}/publications',
+      setup: () => campaign('closed'),
+      request: (ids) => ({ method: 'POST', url: `/campaigns/${ids.id}/publications`, payload: {} }),
+      expect: runs(201),
+      write: true,
+    },
+    {
+      route: 'GET /campaigns/{id}/publications',
+      setup: () => campaign('published'),
+      request: (ids) => ({ method: 'GET', url: `/campaigns/${ids.id}/publications` }),
+      expect: everybody(200),
+      write: false,
+    },
+    {
+      route: 'GET /campaigns/{id}/publications/{number}',
+      setup: () => campaign('published'),
+      request: (ids) => ({ method: 'GET', url: `/campaigns/${ids.id}/publications/1` }),
+      expect: everybody(200),
+      write: false,
+    },
+
+    // Evidence: the country's administration adds it (a contributor for its domains), reviewers review it.
+    {
+      route: 'GET /assessments/{id}/evidence',
+      setup: draft,
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/evidence` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'GET /assessments/{id}/evidence/documents/{documentId}',
+      setup: () => withDocument(),
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/evidence/documents/${ids.document}` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'POST /assessments/{id}/evidence/documents',
+      label: "for a question of the contributor's domain",
+      setup: draft,
+      request: (ids, i) => ({
+        method: 'POST',
+        url: `/assessments/${ids.id}/evidence/documents?name=law-${i}.txt&questionId=${Q}`,
+        payload: `The data protection act, copy ${i}.`,
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+      expect: signedIn(403, { focal: 201, focalToken: 201, contributor: 201, foreign: 404, foreignContributor: 404 }),
+      write: true,
+    },
+    {
+      route: 'POST /assessments/{id}/evidence/documents',
+      label: "for a question outside the contributor's domain",
+      setup: draft,
+      request: (ids, i) => ({
+        method: 'POST',
+        url: `/assessments/${ids.id}/evidence/documents?name=treaty-${i}.txt&questionId=${OUTSIDE}`,
+        payload: `The mutual assistance convention, copy ${i}.`,
+        headers: { 'content-type': 'application/octet-stream' },
+      }),
+      expect: signedIn(403, { focal: 201, focalToken: 201, foreign: 404, foreignContributor: 404 }),
+      write: true,
+      check: namesDomain,
+    },
+    {
+      // Only the focal point (or whoever uploaded it) removes a document from the library.
+      route: 'DELETE /assessments/{id}/evidence/documents/{documentId}',
+      setup: () => withDocument(),
+      request: (ids) => ({ method: 'DELETE', url: `/assessments/${ids.id}/evidence/documents/${ids.document}` }),
+      expect: signedIn(403, { focal: 204, focalToken: 204, foreign: 404, foreignContributor: 404 }),
+      write: true,
+    },
+    {
+      route: 'POST /assessments/{id}/evidence/attachments',
+      setup: () => withDocument(),
+      request: (ids) => ({ method: 'POST', url: `/assessments/${ids.id}/evidence/attachments`, payload: { questionId: Q, documentId: ids.document } }),
+      expect: signedIn(403, { focal: 201, focalToken: 201, contributor: 201, foreign: 404, foreignContributor: 404 }),
+      write: true,
+    },
+    {
+      route: 'DELETE /assessments/{id}/evidence/attachments/{attachmentId}',
+      setup: () => withDocument(OUTSIDE),
+      request: (ids) => ({ method: 'DELETE', url: `/assessments/${ids.id}/evidence/attachments/${ids.attachment}` }),
+      expect: signedIn(403, { focal: 204, focalToken: 204, foreign: 404, foreignContributor: 404 }),
+      write: true,
+      check: namesDomain,
+    },
+    {
+      route: 'PUT /assessments/{id}/evidence/reviews',
+      setup: () => withDocument(Q, 'submitted'),
+      request: (ids) => ({
+        method: 'PUT',
+        url: `/assessments/${ids.id}/evidence/reviews`,
+        payload: { questionId: Q, attachmentId: ids.attachment, status: 'accepted' },
+      }),
+      expect: signedIn(403, { reviewer: 204, multi: 204 }),
+      write: true,
+    },
+
+    // Country reports: the country's own administration and staff.
+    {
+      route: 'GET /assessments/{id}/report',
+      setup: draft,
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/report` }),
+      expect: read,
+      write: false,
+    },
+    {
+      route: 'GET /assessments/{id}/report.pdf',
+      setup: draft,
+      request: (ids) => ({ method: 'GET', url: `/assessments/${ids.id}/report.pdf` }),
+      expect: read,
+      write: false,
+    },
+
+    // Exports, continued: analysts only.
+    ...['codebook.csv', 'readiness-long.csv', 'package.zip', 'data.xlsx'].map(
+      (file): Row => ({
+        route: `GET /exports/${file}`,
+        request: () => ({ method: 'GET', url: `/exports/${file}?questionnaire=cdc` }),
+        expect: signedIn(403, { analyst: 200, multi: 200 }),
+        write: false,
+      }),
+    ),
+
+    // What-if scenarios: staff only.
+    { route: 'GET /scenarios', request: () => ({ method: 'GET', url: '/scenarios' }), expect: staffOnly(200), write: false },
+    { route: 'GET /scenarios/{id}', setup: scenario, request: (ids) => ({ method: 'GET', url: `/scenarios/${ids.id}` }), expect: staffOnly(200), write: false },
+    {
+      route: 'GET /scenarios/{id}/comparison',
+      setup: scenario,
+      request: (ids) => ({ method: 'GET', url: `/scenarios/${ids.id}/comparison` }),
+      expect: staffOnly(200),
+      write: false,
+    },
+    {
+      route: 'POST /scenarios',
+      request: (_ids, i) => ({ method: 'POST', url: '/scenarios', payload: { ...scenarioInput, name: `What if ${i}` } }),
+      expect: staffOnly(201),
+      write: true,
+    },
+    {
+      route: 'PUT /scenarios/{id}',
+      setup: scenario,
+      request: (ids, i) => ({ method: 'PUT', url: `/scenarios/${ids.id}`, payload: { name: `Renamed ${i}`, definition: { forceWeights: { may: 0 } } } }),
+      expect: staffOnly(200),
+      write: true,
+    },
+    {
+      route: 'DELETE /scenarios/{id}',
+      setup: scenario,
+      request: (ids) => ({ method: 'DELETE', url: `/scenarios/${ids.id}` }),
+      expect: staffOnly(204),
+      write: true,
+    },
+
     // Last: it ends the callers' sessions.
     { route: 'DELETE /session', request: () => ({ method: 'DELETE', url: '/session' }), expect: everybody(204), write: false },
   ]
@@ -630,7 +1018,7 @@ t.test("a person's token carries at most the person's rights, and loses one the 
     .execute()
   const { token } = await createToken(app.db, { role: 'administration', country: OWNER, label: 'script', personId: id })
   const auth = { authorization: `Bearer ${token}` }
-  const a = await createAssessment(app, kenya, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: 2026 })
+  const a = await createAssessment(app, kenya, { questionnaire: 'cdc', version: 1, country: OWNER, cycle: 2100 })
   const put = (q: string, value: number, etag?: string) =>
     app.inject({ method: 'PUT', url: `/assessments/${a.id}/answers/${q}`, headers: { ...auth, ...(etag ? { 'if-match': etag } : {}) }, payload: { value } })
 
@@ -639,7 +1027,7 @@ t.test("a person's token carries at most the person's rights, and loses one the 
     questionnaire: 'cdc',
     version: 1,
     country: OTHER,
-    cycle: 2026,
+    cycle: 2100,
   })
   t.equal((await app.inject({ method: 'GET', url: `/assessments/${ghana.id}`, headers: auth })).statusCode, 404, 'the token acts for Kenya only')
   // No staff or admin rights the person does not have.
