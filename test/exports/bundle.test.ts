@@ -73,11 +73,10 @@ const tur = await seedAssessment(app, staff, 'TUR', { fallback: 'zero', plan: { 
 const ken = await seedAssessment(app, staff, 'KEN', { fallback: 'zero' })
 await seedAssessment(app, staff, 'NGA', { fallback: 'max', status: 'draft' })
 
-const campaign = await app.db
-  .insertInto('campaigns')
-  .values({ questionnaire: 'cdc', version: 1, cycle: 2026, title: 'CDC 2026, Africa', opens_at: new Date(), deadline: new Date(Date.now() + 86400000) })
-  .returning('id')
-  .executeTakeFirstOrThrow()
+// The seeded assessments started in the cycle's open campaign; all but KEN's stand here for
+// assessments made before campaigns existed, so the campaign filter must pick KEN's alone.
+const campaign = await app.db.selectFrom('campaigns').select('id').where('questionnaire', '=', 'cdc').where('cycle', '=', 2026).executeTakeFirstOrThrow()
+await app.db.updateTable('assessments').set({ campaign_id: null }).where('id', '!=', ken.id).execute()
 await app.db.updateTable('assessments').set({ campaign_id: campaign.id }).where('id', '=', ken.id).execute()
 
 const domains = version.content.domains.map((d) => d.id)
