@@ -25,7 +25,7 @@
  */
 import { applicability, type StoredAnswer } from '../questionnaires/answers.js'
 import { isScored, type Force, type Question, type QuestionnaireFile } from '../questionnaires/schema.js'
-import { tierOf, type Counts, type Figures } from '../scoring/score.js'
+import { addCounts, emptyCounts, figures, type Figures } from '../scoring/score.js'
 
 export interface QuestionChange {
   /** Replaces the question's weight (0 < w ≤ 10). */
@@ -161,22 +161,4 @@ function groupForce(questions: readonly Question[], change: (id: string) => Ques
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>
-}
-
-function figures(ratio: number | null, counts: Counts, tiers: QuestionnaireFile['scoring']['tiers']): Figures {
-  const score = ratio === null ? null : 100 * ratio
-  return { score, coverage: counts.applicable === 0 ? 1 : counts.answered / counts.applicable, tier: tierOf(tiers, score), counts }
-}
-
-function emptyCounts(): Counts {
-  return { applicable: 0, answered: 0, notApplicable: 0, unknown: 0, missing: 0, total: 0 }
-}
-
-function addCounts(into: Counts, add: Counts): void {
-  into.applicable += add.applicable
-  into.answered += add.answered
-  into.notApplicable += add.notApplicable
-  into.unknown += add.unknown
-  into.missing += add.missing
-  into.total += add.total
 }

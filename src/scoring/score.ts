@@ -287,7 +287,8 @@ export function roundScore(x: number | null): number | null {
   return x === null ? null : Math.round(x * 10) / 10
 }
 
-function figures(ratio: number | null, counts: Counts, tiers: readonly Tier[]): Figures {
+/** A ratio (0–1) and counts as the figures shown: score out of 100, coverage, tier. */
+export function figures(ratio: number | null, counts: Counts, tiers: readonly Tier[]): Figures {
   const score = ratio === null ? null : 100 * ratio
   return {
     score,
@@ -297,11 +298,11 @@ function figures(ratio: number | null, counts: Counts, tiers: readonly Tier[]): 
   }
 }
 
-function emptyCounts(): Counts {
+export function emptyCounts(): Counts {
   return { applicable: 0, answered: 0, notApplicable: 0, unknown: 0, missing: 0, total: 0 }
 }
 
-function addCounts(into: Counts, add: Counts): void {
+export function addCounts(into: Counts, add: Counts): void {
   into.applicable += add.applicable
   into.answered += add.answered
   into.notApplicable += add.notApplicable
