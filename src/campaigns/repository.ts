@@ -2,6 +2,7 @@
 // trx first; the service owns the transactions.
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { CampaignsTable, Database, Region } from '../db/schema.js'
+import { domainScoreRows } from '../readiness/store.js'
 import type { Readiness } from '../scoring/score.js'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -125,22 +126,7 @@ export async function createDrafts(
   if (rows.length === 0) return new Map()
   await trx
     .insertInto('domain_scores')
-    .values(
-      rows.flatMap((a) =>
-        empty.domains.map((d) => ({
-          assessment_id: a.id,
-          domain: d.domain,
-          score: d.score,
-          coverage: d.coverage,
-          tier: d.tier,
-          applicable: d.counts.applicable,
-          answered: d.counts.answered,
-          not_applicable: d.counts.notApplicable,
-          unknown: d.counts.unknown,
-          missing: d.counts.missing,
-        })),
-      ),
-    )
+    .values(rows.flatMap((a) => domainScoreRows(a.id, empty.domains)))
     .execute()
   await trx
     .insertInto('transitions')

@@ -1,8 +1,24 @@
 // Stored readiness: the scoring module's result written beside the assessment, in the caller's
 // transaction, so reads never recompute and never see a half-updated assessment.
-import { sql, type Selectable, type Transaction } from 'kysely'
-import type { AssessmentStatus, AssessmentsTable, Database } from '../db/schema.js'
+import { sql, type Insertable, type Selectable, type Transaction } from 'kysely'
+import type { AssessmentStatus, AssessmentsTable, Database, DomainScoresTable } from '../db/schema.js'
 import type { Readiness } from '../scoring/score.js'
+
+/** The domain_scores rows of one assessment's figures. */
+export function domainScoreRows(assessmentId: string, domains: Readiness['domains']): Insertable<DomainScoresTable>[] {
+  return domains.map((d) => ({
+    assessment_id: assessmentId,
+    domain: d.domain,
+    score: d.score,
+    coverage: d.coverage,
+    tier: d.tier,
+    applicable: d.counts.applicable,
+    answered: d.counts.answered,
+    not_applicable: d.counts.notApplicable,
+    unknown: d.counts.unknown,
+    missing: d.counts.missing,
+  }))
+}
 
 export interface StoreOptions {
   /** Set when the change also moves the assessment through its workflow. */
@@ -35,20 +51,7 @@ export async function storeReadiness(
     .with('domain_rows', (db) =>
       db
         .insertInto('domain_scores')
-        .values(
-          readiness.domains.map((d) => ({
-            assessment_id: assessmentId,
-            domain: d.domain,
-            score: d.score,
-            coverage: d.coverage,
-            tier: d.tier,
-            applicable: d.counts.applicable,
-            answered: d.counts.answered,
-            not_applicable: d.counts.notApplicable,
-            unknown: d.counts.unknown,
-            missing: d.counts.missing,
-          })),
-        )
+        .values(domainScoreRows(assessmentId, readiness.domains))
         .onConflict((oc) =>
           oc.columns(['assessment_id', 'domain']).doUpdateSet((eb) => ({
             score: eb.ref('excluded.score'),
