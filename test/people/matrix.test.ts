@@ -17,6 +17,9 @@ import { answerAll, createAssessment, dbSnapshot, ensureOpenCampaign } from '../
 import { build } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
 
+// Every route × every caller with a database snapshot after each refusal: minutes, not seconds.
+t.setTimeout(900_000)
+
 const WHO = [
   'none',
   'garbage',
