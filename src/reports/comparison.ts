@@ -1,14 +1,13 @@
 // The region's and the world's figures a country report sets each domain against.
 //
-// THE PLACE FOR PUBLISHED FIGURES: until publication snapshots exist, these are the live medians of
-// submitted and validated assessments (as GET /assessments/{id}/readiness gives them), with the
-// disclosure rule applied for administrations (a median over fewer than MIN_GROUP_SIZE countries
-// is withheld, its count shown). When snapshots land, this function reads the snapshot of the
-// assessment's questionnaire, version and cycle instead, and says so in `source`.
+// Staff get the live medians of submitted and validated assessments; administrations only the
+// figures of the latest publication of the assessment's campaign (publications/readiness.ts), with
+// the disclosure rules applied at publication: nothing before publication, so a report can never be
+// used to difference live figures over time. Either way as GET /assessments/{id}/readiness gives them.
 import type { Kysely } from 'kysely'
 import type { Database, Region } from '../db/schema.js'
+import { publishedMedians } from '../publications/readiness.js'
 import { medians } from '../readiness/repository.js'
-import { MIN_GROUP_SIZE } from '../readiness/routes.js'
 
 export interface Benchmark {
   regionMedian: number | null
@@ -18,8 +17,8 @@ export interface Benchmark {
 }
 
 export interface ReportComparison {
-  /** 'live': current figures of submitted and validated assessments (not yet a publication). */
-  source: 'live'
+  /** 'live' (staff): current figures of submitted and validated assessments; 'published' (administrations): the latest publication's. */
+  source: 'live' | 'published'
   overall: Benchmark
   domains: Map<string, Benchmark>
 }
@@ -32,16 +31,16 @@ export async function reportComparison(
   region: Region,
   withhold: boolean,
 ): Promise<ReportComparison> {
-  const rows = await medians(db, a.questionnaire, region, [{ version: a.version, cycle: a.cycle }])
+  const rows = await (withhold ? publishedMedians : medians)(db, a.questionnaire, region, [{ version: a.version, cycle: a.cycle }])
   const shown = (m: Benchmark): Benchmark => ({
-    regionMedian: withhold && m.regionCount < MIN_GROUP_SIZE ? null : m.regionMedian,
+    regionMedian: m.regionMedian,
     regionCount: m.regionCount,
-    worldMedian: withhold && m.worldCount < MIN_GROUP_SIZE ? null : m.worldMedian,
+    worldMedian: m.worldMedian,
     worldCount: m.worldCount,
   })
   const overall = rows.find((r) => r.domain === null)
   return {
-    source: 'live',
+    source: withhold ? 'published' : 'live',
     overall: shown(overall ?? none),
     domains: new Map(rows.flatMap((r) => (r.domain === null ? [] : [[r.domain, shown(r)] as const]))),
   }

@@ -45,7 +45,11 @@ export const reportSchema = z
       returnedAt: z.string().nullable().describe('the last return for changes'),
       comments: z.number().describe('review comments on the assessment'),
     }),
-    comparisonSource: z.enum(['live']).describe('live: current figures of submitted and validated assessments, not yet a publication'),
+    comparisonSource: z
+      .enum(['live', 'published'])
+      .describe(
+        'live (staff): current figures of submitted and validated assessments; published (administrations): the latest publication of the campaign, none before it',
+      ),
     tiers: z.array(z.object({ id: z.string(), label: text, min: z.number() })),
     overall: z.object({
       score: z.number().nullable(),

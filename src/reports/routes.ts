@@ -49,7 +49,7 @@ export default async function reportRoutes(app: FastifyInstance, options: Report
         description:
           "The country's own administration and staff; another country's assessment is a 404. Texts in the request's language " +
           '(each says its language: "en" where not yet translated). Region and world figures are current figures of submitted and ' +
-          'validated assessments (comparisonSource "live"); for administrations a median over fewer than 3 countries is null.',
+          'validated assessments for staff (comparisonSource "live"); for administrations those of the latest publication (comparisonSource "published"; none before it).',
         security: [{ bearer: [] }],
         params,
         querystring: langQuery,
