@@ -380,7 +380,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     // ---- −3 and 2.5 in a whole-number field: what is allowed, beside the field; nothing saved
     const block = page.locator(`#${dom(numberQ.id)}`)
     const input = block.locator('input[type=number]')
-    const error = block.locator('.field-error')
+    const error = block.locator('.field-error[id]')
     await input.fill('-3')
     await error.filter({ hasText: `${numberQ.min} or more` }).waitFor()
     t.match(await input.getAttribute('aria-describedby'), new RegExp(String(await error.getAttribute('id'))), 'the message describes the field')

@@ -142,7 +142,8 @@ export function frame(me, { title }) {
         : ['dashboard.html', t('dashboard.pageTitle')]
   // Beside the role's own page: what each person may manage (people/invitations for admins and focal
   // points; tokens and the audit trail for admins), and everybody's own account.
-  const holds = (role) => me.memberships?.some((m) => m.role === role)
+  // A session opened with an admin token acts as admin (its role) even where it lists no admin membership.
+  const holds = (role) => me.memberships?.some((m) => m.role === role) || (role === 'admin' && me.role === 'admin')
   const manager = holds('admin') || holds('focal_point')
   const links = [
     // Staff run cycles as campaigns.
