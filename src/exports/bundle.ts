@@ -4,13 +4,14 @@
 // Both stream: each CSV comes from its own COPY, run one after the other on the export's one
 // connection, and goes into the zip (archiver) or, parsed row by row and typed by its Table Schema,
 // into a streamed worksheet (exceljs), waiting whenever the client reads slower than we write.
-// Memory stays flat whatever the size.
+// Memory stays flat whatever the size. archiver and exceljs (~60 MB once loaded) are loaded by the
+// first bundle asked for, not at start.
 import { once } from 'node:events'
 import { PassThrough, Readable } from 'node:stream'
 import { setTimeout } from 'node:timers/promises'
-import { ZipArchive } from 'archiver'
+import type { ZipArchive } from 'archiver'
 import { parse } from 'csv-parse'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import { to as copyTo } from 'pg-copy-streams'
@@ -140,7 +141,8 @@ function openCsv(client: pg.ClientBase, table: BundleTable): Readable {
  * package.zip: the CSVs and datapackage.json. `done` is called once, with the error if the bundle
  * could not be finished (the client went away, a query failed).
  */
-export function zipBundle(client: pg.ClientBase, bundle: Bundle, done: (err?: Error) => void): Readable {
+export async function zipBundle(client: pg.ClientBase, bundle: Bundle, done: (err?: Error) => void): Promise<Readable> {
+  const { ZipArchive } = await import('archiver')
   const zip = new ZipArchive({ zlib: { level: 6 } })
   const out = new PassThrough()
   zip.pipe(out)
@@ -200,7 +202,8 @@ function sheetBacklog(sheet: ExcelJS.Worksheet): number {
  * data.xlsx: one worksheet per table, header row frozen, cells typed by the Table Schema (numbers
  * as numbers, times as dates, booleans as booleans, every text as a string: never a formula).
  */
-export function xlsxBundle(client: pg.ClientBase, bundle: Bundle, done: (err?: Error) => void): Readable {
+export async function xlsxBundle(client: pg.ClientBase, bundle: Bundle, done: (err?: Error) => void): Promise<Readable> {
+  const { default: ExcelJS } = await import('exceljs')
   const out = new PassThrough()
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   const run = async () => {

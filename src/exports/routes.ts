@@ -121,10 +121,16 @@ export default async function exportRoutes(app: FastifyInstance, config: ExportL
     if (request.method === 'HEAD') return reply.send()
     const client = await checkout(request, reply)
     let stopWatch = () => {}
-    const stream = kind.write(client, bundle, (err) => {
-      stopWatch()
-      giveBack(request, client, err)
-    })
+    let stream: Readable
+    try {
+      stream = await kind.write(client, bundle, (err) => {
+        stopWatch()
+        giveBack(request, client, err)
+      })
+    } catch (err) {
+      giveBack(request, client, err as Error)
+      throw err
+    }
     stopWatch = endWhenStalled(reply, stream)
     return reply.send(stream)
   }

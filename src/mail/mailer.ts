@@ -1,7 +1,7 @@
 // Outgoing mail: SMTP through nodemailer when SMTP_URL is set. Without it (a trial on one machine)
 // a message is not sent but written to the log at info level, so the person running the service
 // can pass the link on; the log line never holds a secret's hash, only the message itself.
-import nodemailer, { type Transporter } from 'nodemailer'
+import type { Transporter } from 'nodemailer'
 import type { Logger } from 'pino'
 
 export interface Message {
@@ -29,11 +29,17 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
       close() {},
     }
   }
-  const transport: Transporter = nodemailer.createTransport(options.smtpUrl)
+  // nodemailer is loaded on the first message, not at start: most processes send none for hours.
+  const smtpUrl = options.smtpUrl
+  let transport: Promise<Transporter> | undefined
+  const open = () => {
+    transport ??= import('nodemailer').then(({ default: nodemailer }) => nodemailer.createTransport(smtpUrl))
+    return transport
+  }
   return {
     delivers: true,
     async send(message) {
-      await transport.sendMail({
+      await (await open()).sendMail({
         from: options.from,
         to: message.to,
         subject: message.subject,
@@ -42,7 +48,7 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
       })
     },
     close() {
-      transport.close()
+      void transport?.then((t) => t.close())
     },
   }
 }

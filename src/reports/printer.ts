@@ -6,7 +6,8 @@
 // else is refused. One browser is started on first use and shared; at most `concurrency` pages print
 // at once, the rest wait their turn. A browser that dies is started again on the next request.
 import { existsSync } from 'node:fs'
-import { chromium, type Browser } from 'playwright-core'
+// playwright-core is ~80 MB of memory once loaded: only a server that prints loads it.
+import type { Browser } from 'playwright-core'
 
 /** The origin the page is loaded under; it exists only inside the printer. */
 export const PRINT_ORIGIN = 'http://report.invalid'
@@ -84,13 +85,15 @@ export class ReportPrinter {
 
   private launch(): Promise<Browser> {
     if (!this.browser) {
-      const started = chromium.launch({
-        executablePath: this.executablePath,
-        headless: true,
-        // --no-sandbox: containers run without the user namespaces Chromium's sandbox needs; the
-        // pages it loads are this service's own, served in-process, with every other request refused.
-        args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run', '--disable-component-update'],
-      })
+      const started = import('playwright-core').then(({ chromium }) =>
+        chromium.launch({
+          executablePath: this.executablePath,
+          headless: true,
+          // --no-sandbox: containers run without the user namespaces Chromium's sandbox needs; the
+          // pages it loads are this service's own, served in-process, with every other request refused.
+          args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--no-first-run', '--disable-component-update'],
+        }),
+      )
       this.browser = started
       const forget = () => {
         if (this.browser === started) this.browser = undefined
