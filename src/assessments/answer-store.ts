@@ -6,6 +6,7 @@
 // statements: PostgreSQL parses and plans them once per connection, not on every write.
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
 import type pg from 'pg'
+import { credentialHoldsSql, type StatementCredential } from '../auth/statement-credential.js'
 import type { Database, DomainScoresTable, Role } from '../db/schema.js'
 import type { Readiness } from '../scoring/score.js'
 import type { AnswerRow, AssessmentRow } from './repository.js'
@@ -69,7 +70,7 @@ const WRITE = `
     update assessments
        set revision = revision + 1, updated_at = $3::timestamptz,
            overall_score = $6::float8, coverage = $7::float8, tier = $8::text, answered = $9::int, applicable = $10::int
-     where id = $1::uuid and revision = $2::int
+     where id = $1::uuid and revision = $2::int and ($31::bytea is null or ${credentialHoldsSql(31, 32)})
     returning *
   ), w as (
     select w.* from unnest($11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::float8[], $17::int[], $18::jsonb[], $19::jsonb[])
@@ -127,9 +128,10 @@ const json = (v: unknown) => (v === null || v === undefined ? null : JSON.string
 /**
  * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
  * overall figures (bumping its revision) in ONE statement, only if the assessment is still at
- * `plan.revision`. Returns the updated assessment, or undefined when its revision moved.
+ * `plan.revision` and `credential` (when given) still holds. Returns the updated assessment, or
+ * undefined when either did not.
  */
-export async function applyWrite(run: Run, plan: WritePlan): Promise<AssessmentRow | undefined> {
+export async function applyWrite(run: Run, plan: WritePlan, credential: StatementCredential | null = null): Promise<AssessmentRow | undefined> {
   const { overall, changes, domains } = plan
   const [row] = await run<AssessmentRow>('answers.write', WRITE, [
     plan.assessmentId,
@@ -162,6 +164,8 @@ export async function applyWrite(run: Run, plan: WritePlan): Promise<AssessmentR
     domains.map((d) => d.counts.notApplicable),
     domains.map((d) => d.counts.unknown),
     domains.map((d) => d.counts.missing),
+    credential?.hash ?? null,
+    credential?.access ?? null,
   ])
   return row
 }

@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { badRequest, notFound, problems } from '../errors.js'
-import { requireRole } from '../plugins/auth.js'
+import { pendingCredential, requireRole } from '../plugins/auth.js'
+import { SnapshotMemory } from './snapshot-memory.js'
 import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
@@ -130,7 +131,7 @@ function decodeCursor(cursor: string) {
 
 export default async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool, clock: app.clock }
+  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool, clock: app.clock, snapshots: new SnapshotMemory() }
 
   r.post(
     '/assessments',
@@ -268,6 +269,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
   r.put(
     '/assessments/:id/answers/:questionId',
     {
+      config: { credentialInStatement: true },
       schema: {
         operationId: 'putAnswer',
         tags: ['answers'],
@@ -293,7 +295,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         precondition: parseIfMatch(request.headers['if-match'], request.headers['if-none-match']),
         path: '/body',
       }
-      const result = await writeAnswers(ctx, actor, request.params.id, [write])
+      const result = await writeAnswers(ctx, actor, request.params.id, [write], pendingCredential(request))
       const answer = result.answers[0]!
       reply.header('etag', etag(answer.revision))
       return { answer: presentAnswer(answer), assessment: presentAssessment(result.assessment) }
@@ -303,6 +305,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
   r.patch(
     '/assessments/:id/answers',
     {
+      config: { credentialInStatement: true },
       schema: {
         operationId: 'patchAnswers',
         tags: ['answers'],
@@ -329,7 +332,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
         precondition: parseIfMatch(ifMatch),
         path: `/body/answers/${i}`,
       }))
-      const result = await writeAnswers(ctx, actor, request.params.id, writes)
+      const result = await writeAnswers(ctx, actor, request.params.id, writes, pendingCredential(request))
       return { answers: result.answers.map(presentAnswer), assessment: presentAssessment(result.assessment) }
     },
   )

@@ -7,7 +7,8 @@ import type { Database } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
 import { applies, checkAnswer, commentProblem, type StoredAnswer } from '../questionnaires/answers.js'
 import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.js'
-import { storeReadiness, type StoreOptions } from '../readiness/store.js'
+import type { PendingCredential } from '../auth/statement-credential.js'
+import { domainScoreRows, storeReadiness, type StoreOptions } from '../readiness/store.js'
 import { score, type Readiness } from '../scoring/score.js'
 import { parseIfMatch, type Precondition } from './etag.js'
 import { answerableDomains, hasMembership } from '../people/principal.js'
@@ -26,6 +27,7 @@ import {
 } from './answer-store.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
+import { snapshotAfterWrite, type SnapshotMemory } from './snapshot-memory.js'
 import { assertEvidenceForSubmission } from '../evidence/submission.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
 import { queueTransitionMails } from '../campaigns/mails.js'
@@ -59,6 +61,8 @@ export interface Context {
   pool?: pg.Pool | undefined
   /** Deadlines and notifications read the time from here (tests move it); the system clock by default. */
   clock?: Clock
+  /** Assessments as this process last wrote them: the next write to one needs no read (answer writes only). */
+  snapshots?: SnapshotMemory
 }
 
 /** A questionnaire version, read through the caller's transaction when it is not cached yet. */
@@ -297,29 +301,68 @@ const OPTIMISTIC_ATTEMPTS = 3
  * Writes answers all-or-nothing, with their history, the rescored answers, the changed domain
  * figures and the assessment's overall figures in ONE statement (answer-store.ts).
  *
- * Optimistic first: read the assessment without locking, check and score in memory, then write
- * only if the assessment's revision is still the one read (every change to an assessment bumps
- * it). A single statement is atomic, so no transaction is needed and a reader never sees an answer
- * without its score. When the revision moved (another write got in between), everything is read
- * and checked again; after a few such races the write takes the row lock, so it always finishes.
+ * Optimistic first: take the assessment as this process last wrote it (snapshot-memory.ts) or read
+ * it without locking, check and score in memory, then write only if the assessment's revision is
+ * still the one read (every change to an assessment bumps it) and, when the caller's token came from
+ * memory, only if that token still holds (auth/statement-credential.ts). A single statement is
+ * atomic, so no transaction is needed and a reader never sees an answer without its score. In the
+ * steady state a write is that one statement. When the guard fails, the credential is checked and
+ * everything read again; a refusal (404, 409, 422…) is only ever given from a fresh read by a
+ * confirmed credential. After a few races the write takes the row lock, so it always finishes.
  */
-export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[]) {
+export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[], pending?: PendingCredential) {
   const run = ctx.pool ? poolRunner(ctx.pool) : kyselyRunner(ctx.db)
-  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-    const snapshot = await readSnapshot(run, assessmentId, visibleCountry(actor))
-    const planned = await planAnswers(ctx, ctx.db, actor, assessmentId, snapshot, writes)
-    const assessment = await applyWrite(run, planned.plan)
-    if (assessment) return { ...planned.result, assessment }
+  let caller = actor
+  let unconfirmed = pending
+  const confirm = async () => {
+    if (!unconfirmed) return
+    caller = await unconfirmed.confirm()
+    unconfirmed = undefined
   }
+  let remembered = ctx.snapshots?.recall(assessmentId)
+  for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+    const snapshot = remembered ? visibleTo(remembered, caller) : await readSnapshot(run, assessmentId, visibleCountry(caller))
+    let planned: Awaited<ReturnType<typeof planAnswers>>
+    try {
+      planned = await planAnswers(ctx, ctx.db, caller, assessmentId, snapshot, writes)
+    } catch (error) {
+      if (!remembered && !unconfirmed) throw error
+      await confirm()
+      remembered = undefined
+      ctx.snapshots?.forget(assessmentId)
+      continue
+    }
+    const assessment = await applyWrite(run, planned.plan, unconfirmed?.credential ?? null)
+    if (assessment) {
+      ctx.snapshots?.remember(snapshotAfterWrite(snapshot!, { assessment, ...writtenRows(planned) }))
+      return { ...planned.result, assessment }
+    }
+    remembered = undefined
+    ctx.snapshots?.forget(assessmentId)
+    await confirm()
+  }
+  await confirm()
+  ctx.snapshots?.forget(assessmentId)
   return ctx.db.transaction().execute(async (trx) => {
     const locked = kyselyRunner(trx)
     await lockAssessment(locked, assessmentId)
-    const snapshot = await readSnapshot(locked, assessmentId, visibleCountry(actor))
-    const planned = await planAnswers(ctx, trx, actor, assessmentId, snapshot, writes)
+    const snapshot = await readSnapshot(locked, assessmentId, visibleCountry(caller))
+    const planned = await planAnswers(ctx, trx, caller, assessmentId, snapshot, writes)
     const assessment = await applyWrite(locked, planned.plan)
     if (!assessment) throw new Error(`assessment ${assessmentId} changed while locked`)
     return { ...planned.result, assessment }
   })
+}
+
+/** A remembered snapshot as `readSnapshot` would give it to this caller: none for another country's administration. */
+function visibleTo(snapshot: WriteSnapshot, actor: Actor): WriteSnapshot | undefined {
+  const country = visibleCountry(actor)
+  return country === null || snapshot.assessment.country === country ? snapshot : undefined
+}
+
+/** The rows a successful write stored, for the remembered snapshot. */
+function writtenRows({ plan, result }: Awaited<ReturnType<typeof planAnswers>>) {
+  return { answers: result.answers, rescored: plan.rescored, domains: domainScoreRows(plan.assessmentId, plan.domains) }
 }
 
 /** The country an actor's reads are limited to (an administration's), or null for staff. */

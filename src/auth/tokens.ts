@@ -3,7 +3,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Database, MembershipRole, Role, TokensTable } from '../db/schema.js'
-import { personWithMemberships, type PersonWithMemberships } from '../people/principal.js'
+import { accessFingerprintSql, personWithMemberships, type PersonWithMemberships } from '../people/principal.js'
 
 export const ROLES = ['administration', 'staff', 'admin'] as const satisfies readonly Role[]
 
@@ -210,7 +210,7 @@ export async function revokeToken(db: Kysely<Database>, id: string): Promise<Tok
 }
 
 export type TokenCheck =
-  | { status: 'active'; token: TokenRow; person: PersonWithMemberships | null }
+  | { status: 'active'; token: TokenRow; person: PersonWithMemberships | null; hash: Buffer; access: string }
   | { status: 'invalid' }
   | { status: 'expired'; token: TokenRow }
   | { status: 'revoked'; token: TokenRow }
@@ -230,6 +230,7 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
       sql<Date>`now()`.as('now'),
       // The person and memberships come with the token: authenticating is one round trip.
       personWithMemberships(sql.ref('tokens.person_id')).as('person'),
+      sql.raw<string>(accessFingerprintSql('tokens.person_id')).as('access'),
     ])
     .where('hash', '=', presented)
     .executeTakeFirst()
@@ -238,7 +239,7 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
   if (!found || found.hash.length !== presented.length || !timingSafeEqual(found.hash, presented)) {
     return { status: 'invalid' }
   }
-  const { hash: _hash, now, person, ...token } = found
+  const { hash, now, person, access, ...token } = found
   // A disabled person's tokens end with them.
   if (token.revoked_at || person?.status === 'disabled') return { status: 'revoked', token }
   if (token.expires_at && token.expires_at.getTime() <= now.getTime()) return { status: 'expired', token }
@@ -252,7 +253,7 @@ export async function checkToken(db: Kysely<Database>, plaintext: string): Promi
       .executeTakeFirst()
     if (updated) token.last_used_at = updated.last_used_at
   }
-  return { status: 'active', token, person }
+  return { status: 'active', token, person, hash, access }
 }
 
 /** The token row when the plaintext is an active (known, unrevoked, unexpired) token; otherwise null. */

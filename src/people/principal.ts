@@ -86,15 +86,25 @@ export interface PersonWithMemberships {
   memberships: Membership[]
 }
 
-/** The SQL for a person with memberships as JSON (null when there is no such person): one round trip however it is used. */
-export function personWithMemberships(personId: Expression<string | null>) {
-  return sql<PersonWithMemberships | null>`(
-    select json_build_object('id', p.id, 'name', p.name, 'status', p.status, 'language', p.language,
+/** The SQL for a person with memberships as JSON (null when there is no such person); the person's id follows it. */
+const PERSON_JSON = `select json_build_object('id', p.id, 'name', p.name, 'status', p.status, 'language', p.language,
       'totp', p.totp_enabled_at is not null,
       'memberships', coalesce((
-        select json_agg(json_build_object('role', m.role, 'country', m.country, 'questionnaire', m.questionnaire, 'domains', m.domains) order by m.created_at)
+        select json_agg(json_build_object('role', m.role, 'country', m.country, 'questionnaire', m.questionnaire, 'domains', m.domains) order by m.created_at, m.id)
           from memberships m where m.person_id = p.id), '[]'::json))
-      from persons p where p.id = ${personId})`
+      from persons p where p.id = `
+
+export function personWithMemberships(personId: Expression<string | null>) {
+  return sql<PersonWithMemberships | null>`(${sql.raw(PERSON_JSON)}${personId})`
+}
+
+/**
+ * What a principal's rights were computed from (the person's status and memberships), as the md5
+ * of the same JSON: a statement that compares it with a remembered value knows whether a principal
+ * kept in memory still holds exactly those rights.
+ */
+export function accessFingerprintSql(personId: string): string {
+  return `md5((${PERSON_JSON}${personId})::text)`
 }
 
 /** The principal of an active person (optionally through a token), or null when there is none. Pure. */

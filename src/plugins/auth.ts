@@ -14,7 +14,8 @@ import { isIP } from 'node:net'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
-import { checkToken } from '../auth/tokens.js'
+import { CredentialMemory, type PendingCredential, type StatementCredential } from '../auth/statement-credential.js'
+import { checkToken, hashToken, isWellFormedToken } from '../auth/tokens.js'
 import type { Database, Role } from '../db/schema.js'
 import { principalFrom, type Principal } from '../people/principal.js'
 import { throttled } from '../people/throttle.js'
@@ -27,6 +28,13 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The authenticated caller, or null (no token, or one that failed). */
     principal: Principal | null
+  }
+  interface FastifyContextConfig {
+    /**
+     * The route's statement confirms the token itself (auth/statement-credential.ts): a token this
+     * process checked within the last minute is not looked up before the handler runs.
+     */
+    credentialInStatement?: boolean
   }
   interface FastifyInstance {
     /** An onRequest/preHandler hook that answers 401 without a principal and 403 without one of these roles. */
@@ -43,7 +51,7 @@ export interface AuthOptions {
 
 export type AuthFailure = 'malformed' | 'invalid' | 'expired' | 'revoked'
 
-export type AuthResult = { principal: Principal } | { failure: Exclude<AuthFailure, 'malformed'> }
+export type AuthResult = { principal: Principal; credential: StatementCredential; expiresAt: Date | null } | { failure: Exclude<AuthFailure, 'malformed'> }
 
 const FAILURE_DETAIL: Record<AuthFailure, string> = {
   malformed: 'the Authorization header must be "Bearer <token>"',
@@ -62,7 +70,14 @@ export async function authenticateToken(db: Kysely<Database>, token: string): Pr
   const check = await checkToken(db, token)
   if (check.status !== 'active') return { failure: check.status }
   const principal = principalFrom(check.person, check.token)
-  return principal ? { principal } : { failure: 'revoked' }
+  return principal ? { principal, credential: { hash: check.hash, access: check.access }, expiresAt: check.token.expires_at } : { failure: 'revoked' }
+}
+
+const pendingCredentials = new WeakMap<FastifyRequest, PendingCredential>()
+
+/** The credential the route's statement must confirm, or undefined when it was checked in the database for this request. */
+export function pendingCredential(request: FastifyRequest): PendingCredential | undefined {
+  return pendingCredentials.get(request)
 }
 
 /** The authenticated principal; otherwise a 401 saying why. */
@@ -122,6 +137,10 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
     }
   })
 
+  const memory = new CredentialMemory()
+  const remember = (key: string, result: Extract<AuthResult, { principal: Principal }>) =>
+    memory.remember(key, { principal: result.principal, ...result.credential, expiresAt: result.expiresAt?.getTime() ?? null })
+
   app.addHook('onRequest', async (request, reply) => {
     const token = bearerToken(request.headers.authorization)
     if (token === null) return
@@ -129,11 +148,35 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
       failures.set(request, 'malformed')
       return
     }
+    const key = isWellFormedToken(token) ? hashToken(token).toString('hex') : null
+    const recalled = key && request.routeOptions.config.credentialInStatement ? memory.recall(key) : undefined
+    if (key && recalled) {
+      request.principal = recalled.principal
+      pendingCredentials.set(request, {
+        credential: recalled,
+        confirm: async () => {
+          pendingCredentials.delete(request)
+          memory.forget(key)
+          const result = await authenticateToken(app.db, token)
+          if (!('principal' in result)) {
+            request.principal = null
+            failures.set(request, result.failure)
+            throw unauthorized(FAILURE_DETAIL[result.failure])
+          }
+          remember(key, result)
+          request.principal = result.principal
+          return result.principal
+        },
+      })
+      return
+    }
     const result = await authenticateToken(app.db, token)
     if ('principal' in result) {
+      if (key) remember(key, result)
       request.principal = result.principal
       return
     }
+    if (key) memory.forget(key)
     // Counted in the database under a lock (throttle.ts): every process counts together, and a
     // burst of concurrent bad tokens cannot pass the limit between check and count.
     const counted = await throttled(app.db, [{ key: `address:${clientKey(request.ip)}`, max: options.rateLimit, windowSeconds }], async () => ({

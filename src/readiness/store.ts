@@ -1,11 +1,11 @@
 // Stored readiness: the scoring module's result written beside the assessment, in the caller's
 // transaction, so reads never recompute and never see a half-updated assessment.
-import { sql, type Insertable, type Selectable, type Transaction } from 'kysely'
+import { sql, type Selectable, type Transaction } from 'kysely'
 import type { AssessmentStatus, AssessmentsTable, Database, DomainScoresTable } from '../db/schema.js'
 import type { Readiness } from '../scoring/score.js'
 
 /** The domain_scores rows of one assessment's figures. */
-export function domainScoreRows(assessmentId: string, domains: Readiness['domains']): Insertable<DomainScoresTable>[] {
+export function domainScoreRows(assessmentId: string, domains: Readiness['domains']): DomainScoresTable[] {
   return domains.map((d) => ({
     assessment_id: assessmentId,
     domain: d.domain,

@@ -1,0 +1,75 @@
+// A token's check folded into the statement a request runs anyway, for the hottest writes.
+//
+// Checking a token costs a round trip before the work; on the answer write that is one of two (the
+// other is the write itself). So, for routes that opt in, a token checked recently by this process
+// is taken from memory, and the route's one statement re-checks it in the database in the same
+// snapshot as the write: the token still unrevoked and unexpired, and its person's status and
+// memberships (their md5) exactly as when the principal was made. Nothing is decided from memory
+// alone: a statement whose check fails changes nothing, and the route then checks the token the
+// usual way and answers as it would have (401 for a revoked token, the new rights otherwise).
+import { accessFingerprintSql, type Principal } from '../people/principal.js'
+import { LAST_USED_INTERVAL_SECONDS } from './tokens.js'
+
+/** What a statement compares to confirm a remembered credential. */
+export interface StatementCredential {
+  hash: Buffer
+  access: string
+}
+
+/** A principal taken from memory: the route's statement must confirm it, or `confirm` checks it the usual way. */
+export interface PendingCredential {
+  credential: StatementCredential
+  /** Checks the token in the database: the principal it now gives, or a 401 (and the request has none). */
+  confirm(): Promise<Principal>
+}
+
+interface Remembered extends StatementCredential {
+  principal: Principal
+  /** When the database last confirmed it (and wrote last_used_at if due), ms since the epoch. */
+  checkedAt: number
+  expiresAt: number | null
+}
+
+/**
+ * SQL that is true only while the token with hash `$hashParam` is usable and its person's access is
+ * still `$accessParam`. Params are numbered as in the statement it goes into.
+ */
+export function credentialHoldsSql(hashParam: number, accessParam: number): string {
+  return `exists (select from tokens t
+     where t.hash = $${hashParam}::bytea and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+       and ${accessFingerprintSql('t.person_id')} = $${accessParam}::text)`
+}
+
+/**
+ * Principals of tokens this process checked in the last minute (a token's last_used_at is written
+ * at most once a minute, so after that it is checked the usual way again), least recently used out
+ * first beyond `limit`.
+ */
+export class CredentialMemory {
+  private readonly entries = new Map<string, Remembered>()
+
+  constructor(private readonly limit = 2000) {}
+
+  remember(key: string, entry: Omit<Remembered, 'checkedAt'>, now = Date.now()): void {
+    this.entries.delete(key)
+    this.entries.set(key, { ...entry, checkedAt: now })
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!)
+  }
+
+  /** The remembered credential, if it was confirmed recently enough and has not expired by this clock. */
+  recall(key: string, now = Date.now()): Remembered | undefined {
+    const entry = this.entries.get(key)
+    if (!entry) return undefined
+    if (now - entry.checkedAt >= LAST_USED_INTERVAL_SECONDS * 1000 || (entry.expiresAt !== null && entry.expiresAt <= now)) {
+      this.entries.delete(key)
+      return undefined
+    }
+    this.entries.delete(key)
+    this.entries.set(key, entry)
+    return entry
+  }
+
+  forget(key: string): void {
+    this.entries.delete(key)
+  }
+}
