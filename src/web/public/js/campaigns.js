@@ -40,17 +40,6 @@ async function act(path, done) {
 
 function row(c) {
   const actions = [h('a', { href: `campaign.html?id=${c.id}` }, t('campaigns.board'))]
-  const tr = h(
-    'tr',
-    {},
-    h('th', { scope: 'row' }, h('bdi', {}, c.title)),
-    h('td', {}, `${c.questionnaire} v${c.version}`),
-    h('td', {}, String(c.cycle)),
-    h('td', {}, label('campaigns.state', c.state)),
-    h('td', {}, fmtDateTime(c.deadline)),
-    h('td', {}, t('campaigns.progress', { submitted: fmtInteger(c.submitted), invited: fmtInteger(c.invited), validated: fmtInteger(c.validated) })),
-    h('td', {}, actions),
-  )
   if (runs && c.state === 'draft') {
     actions.push(
       ' · ',
@@ -85,6 +74,18 @@ function row(c) {
       ),
     )
   }
+  // Made once the actions are known: h() takes its children as they are when it is called.
+  const tr = h(
+    'tr',
+    {},
+    h('th', { scope: 'row' }, h('bdi', {}, c.title)),
+    h('td', {}, `${c.questionnaire} v${c.version}`),
+    h('td', {}, String(c.cycle)),
+    h('td', {}, label('campaigns.state', c.state)),
+    h('td', {}, fmtDateTime(c.deadline)),
+    h('td', {}, t('campaigns.progress', { submitted: fmtInteger(c.submitted), invited: fmtInteger(c.invited), validated: fmtInteger(c.validated) })),
+    h('td', {}, actions),
+  )
   return tr
 }
 
