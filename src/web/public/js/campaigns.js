@@ -1,6 +1,6 @@
 // Campaigns, for staff: the list with each campaign's progress, a form to create one (a draft), and
-// the actions that move it on (open, close), each saying what it will do and asking first.
-import { api } from './api.js'
+// the actions that move it on (open, close, publish, correct), each saying what it will do and asking first.
+import { api, mapLimit } from './api.js'
 import { fmtDateTime, fmtInteger, label, t } from './i18n.js'
 import { clear, frame, h, message, problemText, regionName, requireSignIn } from './ui.js'
 
@@ -12,7 +12,8 @@ const main = document.getElementById('main')
 const status = h('div', { 'aria-live': 'polite' })
 const tbody = h('tbody')
 
-function confirmThen(row, question, yes, action) {
+/** `fields`: what the action needs said first (a correction's note), shown between the question and its buttons. */
+function confirmThen(row, question, yes, action, ...fields) {
   const cell = row.lastElementChild
   const before = [...cell.childNodes]
   const cancel = h('button', { type: 'button', onclick: () => clear(cell, ...before) }, t('review.cancel'))
@@ -22,15 +23,18 @@ function confirmThen(row, question, yes, action) {
       'div',
       { class: 'confirm', role: 'alertdialog', 'aria-label': question },
       h('p', {}, question),
+      ...fields,
       h('div', { class: 'button-row' }, h('button', { type: 'button', class: 'primary', onclick: action }, yes), cancel),
     ),
   )
   cancel.focus()
 }
 
-async function act(path, done) {
+// `body`: the JSON a route with a body schema needs (publishing takes `{}` or `{ note }`); the open
+// and close routes take none.
+async function act(path, done, body) {
   try {
-    const result = await api(path, { method: 'POST' })
+    const result = await api(path, { method: 'POST', body })
     clear(status, message('success', done(result)))
     await refresh()
   } catch (error) {
@@ -38,19 +42,9 @@ async function act(path, done) {
   }
 }
 
-function row(c) {
+/** `latest`: the campaign's newest publication (GET /campaigns/{id}/publications), when it has one. */
+function row(c, latest) {
   const actions = [h('a', { href: `campaign.html?id=${c.id}` }, t('campaigns.board'))]
-  const tr = h(
-    'tr',
-    {},
-    h('th', { scope: 'row' }, h('bdi', {}, c.title)),
-    h('td', {}, `${c.questionnaire} v${c.version}`),
-    h('td', {}, String(c.cycle)),
-    h('td', {}, label('campaigns.state', c.state)),
-    h('td', {}, fmtDateTime(c.deadline)),
-    h('td', {}, t('campaigns.progress', { submitted: fmtInteger(c.submitted), invited: fmtInteger(c.invited), validated: fmtInteger(c.validated) })),
-    h('td', {}, actions),
-  )
   if (runs && c.state === 'draft') {
     actions.push(
       ' · ',
@@ -85,13 +79,88 @@ function row(c) {
       ),
     )
   }
+  if (runs && c.state === 'closed') {
+    actions.push(
+      ' · ',
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link-button',
+          onclick: () =>
+            confirmThen(tr, t('campaigns.confirmPublish', { title: c.title, validated: fmtInteger(c.validated) }), t('campaigns.yesPublish'), () =>
+              act(
+                `/campaigns/${c.id}/publications`,
+                (p) => t('campaigns.published', { number: fmtInteger(p.number), countries: fmtInteger(p.countries.length) }),
+                {},
+              ),
+            ),
+        },
+        t('campaigns.publish'),
+      ),
+    )
+  }
+  if (runs && c.state === 'published') {
+    const noteId = `note-${c.id}`
+    actions.push(
+      ' · ',
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link-button',
+          onclick: () => {
+            const note = h('textarea', { id: noteId, required: true, maxlength: 4000, rows: 3 })
+            confirmThen(
+              tr,
+              t('campaigns.confirmCorrect', { title: c.title, validated: fmtInteger(c.validated) }),
+              t('campaigns.yesCorrect'),
+              () => {
+                if (!note.value.trim()) {
+                  clear(status, message('error', t('campaigns.noteNeeded')))
+                  note.focus()
+                  return
+                }
+                act(
+                  `/campaigns/${c.id}/publications`,
+                  (p) => t('campaigns.corrected', { number: fmtInteger(p.number), countries: fmtInteger(p.countries.length) }),
+                  { note: note.value.trim() },
+                )
+              },
+              h('div', { class: 'field' }, h('label', { for: noteId }, t('campaigns.noteLabel')), note),
+            )
+          },
+        },
+        t('campaigns.correct'),
+      ),
+    )
+  }
+  // Made once the actions are known: h() takes its children as they are when it is called.
+  const tr = h(
+    'tr',
+    {},
+    h('th', { scope: 'row' }, h('bdi', {}, c.title)),
+    h('td', {}, `${c.questionnaire} v${c.version}`),
+    h('td', {}, String(c.cycle)),
+    h(
+      'td',
+      {},
+      label('campaigns.state', c.state),
+      latest ? h('p', { class: 'help' }, t('campaigns.latestPublication', { number: fmtInteger(latest.number), date: fmtDateTime(latest.publishedAt) })) : null,
+    ),
+    h('td', {}, fmtDateTime(c.deadline)),
+    h('td', {}, t('campaigns.progress', { submitted: fmtInteger(c.submitted), invited: fmtInteger(c.invited), validated: fmtInteger(c.validated) })),
+    h('td', {}, actions),
+  )
   return tr
 }
 
 async function refresh() {
   try {
     const { items } = await api('/campaigns')
-    clear(tbody, ...(items.length ? items.map(row) : [h('tr', {}, h('td', { colspan: 7 }, t('campaigns.none')))]))
+    const published = items.filter((c) => c.state === 'published')
+    const latest = new Map(await mapLimit(published, 4, async (c) => [c.id, (await api(`/campaigns/${c.id}/publications`)).items.at(-1)]))
+    clear(tbody, ...(items.length ? items.map((c) => row(c, latest.get(c.id))) : [h('tr', {}, h('td', { colspan: 7 }, t('campaigns.none')))]))
   } catch (error) {
     clear(status, message('error', problemText(error)))
   }
