@@ -6,7 +6,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { findVisible, loadAnswers } from '../assessments/repository.js'
 import { AppError, notFound, problems } from '../errors.js'
-import { requireRole } from '../plugins/auth.js'
+import { requireRole, type Principal } from '../plugins/auth.js'
 import type { StoredAnswer } from '../questionnaires/answers.js'
 import { attachmentDisposition } from './filename.js'
 import { ACCEPTED_KINDS } from './media-types.js'
@@ -231,64 +231,81 @@ export default async function evidenceRoutes(app: FastifyInstance, options: Evid
     },
   )
 
-  r.delete(
-    '/assessments/:id/evidence/documents/:documentId',
-    {
+  /**
+   * Removing, attaching and detaching documents are the administration's changes to its draft's
+   * evidence (the service refuses them on any other assessment): the same tag, token, role and
+   * service call on the assessment, so each route below states only its operation, input, answer
+   * and service function.
+   */
+  function draftChange<P extends z.ZodType<{ id: string }>, B extends z.ZodType, R>(route: {
+    method: 'POST' | 'DELETE'
+    url: string
+    operationId: string
+    summary: string
+    params: P
+    body?: B
+    /** 201 with this body, or 204 with this description. */
+    answer: { created: z.ZodType<R> } | { noContent: string }
+    problems: number[]
+    change: (actor: Principal, params: z.output<P>, body: z.output<B>) => Promise<R>
+  }): void {
+    const { answer, change } = route
+    const success = 'created' in answer ? { 201: answer.created } : { 204: z.null().describe(answer.noContent) }
+    r.route({
+      method: route.method,
+      url: route.url,
       schema: {
-        operationId: 'deleteEvidenceDocument',
+        operationId: route.operationId,
         tags: ['evidence'],
-        summary: 'Remove a document from the library, with its attachments to answers (draft only)',
+        summary: route.summary,
         security: [{ bearer: [] }],
-        params: documentParams,
-        response: { 204: z.null().describe('Removed'), ...problems(400, 401, 403, 404, 409) },
+        params: route.params,
+        ...(route.body ? { body: route.body } : {}),
+        response: { ...success, ...problems(...route.problems) },
       },
-    },
-    async (request, reply) => {
-      const actor = requireRole(request, 'administration')
-      await deleteDocument(ctx, actor, request.params.id, request.params.documentId)
-      return reply.code(204).send(null)
-    },
-  )
+      handler: async (request, reply) => {
+        // Validated against route.params and route.body above; the type provider cannot resolve a generic schema's type.
+        const result = await change(requireRole(request, 'administration'), request.params as z.output<P>, request.body as z.output<B>)
+        if ('noContent' in answer) return reply.code(204).send(null)
+        reply.code(201)
+        return result
+      },
+    })
+  }
 
-  r.post(
-    '/assessments/:id/evidence/attachments',
-    {
-      schema: {
-        operationId: 'attachEvidenceDocument',
-        tags: ['evidence'],
-        summary: "Attach a document of the assessment's library to an answer (draft only)",
-        security: [{ bearer: [] }],
-        params: idParams,
-        body: z.strictObject({ questionId, documentId: z.uuid({ message: 'must be a document id (a UUID)' }) }),
-        response: { 201: z.object({ attachmentId: z.string() }), ...problems(400, 401, 403, 404, 409, 422) },
-      },
-    },
-    async (request, reply) => {
-      const actor = requireRole(request, 'administration')
-      const row = await attachDocument(ctx, actor, request.params.id, request.body.questionId, request.body.documentId)
-      reply.code(201)
-      return { attachmentId: row.id }
-    },
-  )
+  draftChange({
+    method: 'DELETE',
+    url: '/assessments/:id/evidence/documents/:documentId',
+    operationId: 'deleteEvidenceDocument',
+    summary: 'Remove a document from the library, with its attachments to answers (draft only)',
+    params: documentParams,
+    answer: { noContent: 'Removed' },
+    problems: [400, 401, 403, 404, 409],
+    change: (actor, params) => deleteDocument(ctx, actor, params.id, params.documentId),
+  })
 
-  r.delete(
-    '/assessments/:id/evidence/attachments/:attachmentId',
-    {
-      schema: {
-        operationId: 'detachEvidenceDocument',
-        tags: ['evidence'],
-        summary: 'Detach a document from an answer; it stays in the library (draft only)',
-        security: [{ bearer: [] }],
-        params: idParams.extend({ attachmentId: z.uuid({ message: 'must be an attachment id (a UUID)' }) }),
-        response: { 204: z.null().describe('Detached'), ...problems(400, 401, 403, 404, 409) },
-      },
-    },
-    async (request, reply) => {
-      const actor = requireRole(request, 'administration')
-      await detachDocument(ctx, actor, request.params.id, request.params.attachmentId)
-      return reply.code(204).send(null)
-    },
-  )
+  draftChange({
+    method: 'POST',
+    url: '/assessments/:id/evidence/attachments',
+    operationId: 'attachEvidenceDocument',
+    summary: "Attach a document of the assessment's library to an answer (draft only)",
+    params: idParams,
+    body: z.strictObject({ questionId, documentId: z.uuid({ message: 'must be a document id (a UUID)' }) }),
+    answer: { created: z.object({ attachmentId: z.string() }) },
+    problems: [400, 401, 403, 404, 409, 422],
+    change: async (actor, params, body) => ({ attachmentId: (await attachDocument(ctx, actor, params.id, body.questionId, body.documentId)).id }),
+  })
+
+  draftChange({
+    method: 'DELETE',
+    url: '/assessments/:id/evidence/attachments/:attachmentId',
+    operationId: 'detachEvidenceDocument',
+    summary: 'Detach a document from an answer; it stays in the library (draft only)',
+    params: idParams.extend({ attachmentId: z.uuid({ message: 'must be an attachment id (a UUID)' }) }),
+    answer: { noContent: 'Detached' },
+    problems: [400, 401, 403, 404, 409],
+    change: (actor, params) => detachDocument(ctx, actor, params.id, params.attachmentId),
+  })
 
   r.put(
     '/assessments/:id/evidence/reviews',

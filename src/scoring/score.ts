@@ -54,7 +54,7 @@
  *    `checkAnswer`) is treated as missing.
  */
 import { applicability, checkAnswer, type AnswerValue, type StoredAnswer } from '../questionnaires/answers.js'
-import { isScored, type Domain, type Force, type Question, type QuestionnaireFile, type ScoringSettings, type Tier } from '../questionnaires/schema.js'
+import { isScored, type Alternatives, type Domain, type Force, type Question, type QuestionnaireFile, type Tier } from '../questionnaires/schema.js'
 
 export type Counts = {
   /** Questions that apply and are not answered not_applicable: total − notApplicable. */
@@ -129,105 +129,177 @@ export type Readiness = {
 export function score(file: QuestionnaireFile, answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>): Readiness {
   const valid = validAnswers(file, answers)
   const applies = applicability(file, valid)
-  const { force_weights: forceWeights, unknown_scores_zero: unknownScoresZero, tiers } = file.scoring
+  const rules: TallyRules = { forceWeights: file.scoring.force_weights, unknownScoresZero: file.scoring.unknown_scores_zero }
+  const tiers = file.scoring.tiers
 
   const questions: QuestionResult[] = []
   const alternatives: AlternativesResult[] = []
   const domains: DomainReadiness[] = []
-  let overallNumerator = 0
-  let overallDenominator = 0
-  const overallCounts = emptyCounts()
+  const overall = emptyTally()
 
   for (const domain of file.domains) {
-    const counts = emptyCounts()
-    let numerator = 0
-    let denominator = 0
-    const routeOf = routesOf(domain)
-    /** Per "group route" key: Σ(weight × raw) and Σ(weight) of its counted questions. */
-    const routeSums = new Map<string, { numerator: number; denominator: number }>()
-
+    const tally = domainTally(domain, rules)
     for (const q of domain.questions) {
-      const doesApply = applies.get(q.id) ?? false
-      const answer = valid.get(q.id)
-      const status: QuestionStatus = !doesApply
-        ? 'not_applicable_by_condition'
-        : answer === undefined
-          ? 'missing'
-          : answer.special === 'not_applicable'
-            ? 'not_applicable'
-            : answer.special === 'unknown'
-              ? 'unknown'
-              : 'answered'
-
-      const scored = isScored(q)
-      const weight = scored ? q.weight * forceWeight(forceWeights, q.force) : 0
-      let raw: number | null = null
-      if (scored) {
-        if (status === 'answered' && answer && answer.value !== null) raw = rawScore(q, answer.value)
-        else if (status === 'missing' || (status === 'unknown' && unknownScoresZero)) raw = 0
-      }
-      const counted = raw !== null && weight > 0
-      const contribution = counted ? weight * (raw as number) : 0
-      const route = routeOf.get(q.id) ?? null
-      if (counted && route) {
-        const key = `${route.group} ${route.route}`
-        const sums = routeSums.get(key) ?? { numerator: 0, denominator: 0 }
-        sums.numerator += contribution
-        sums.denominator += weight
-        routeSums.set(key, sums)
-      } else if (counted) {
-        numerator += contribution
-        denominator += weight
-      }
-
-      counts.total++
-      if (status === 'not_applicable' || status === 'not_applicable_by_condition') counts.notApplicable++
-      else {
-        counts.applicable++
-        if (status === 'missing') counts.missing++
-        else counts.answered++
-        if (status === 'unknown') counts.unknown++
-      }
-
-      questions.push({ questionId: q.id, domain: domain.id, applies: doesApply, status, raw, weight, contribution, counted, route })
+      const result = tallyQuestion(tally, q, applies.get(q.id) ?? false, valid.get(q.id), (a) => (a.value === null ? null : rawScore(q, a.value)))
+      questions.push({ questionId: q.id, domain: domain.id, ...result })
     }
-
-    const byId = new Map(domain.questions.map((q) => [q.id, q]))
-    for (const g of domain.alternatives ?? []) {
-      const routes = g.routes.map((r) => {
-        const sums = routeSums.get(`${g.id} ${r.id}`)
-        // ≤ 1 exactly: the numerator is a sum of terms each ≤ its weight.
-        return { route: r.id, ratio: sums && sums.denominator > 0 ? sums.numerator / sums.denominator : null }
-      })
-      let best: { route: string; ratio: number } | null = null
-      for (const r of routes) if (r.ratio !== null && (best === null || r.ratio > best.ratio)) best = { route: r.route, ratio: r.ratio }
-      // The schema makes the questions of a group share one force.
-      const force = byId.get(g.routes[0]!.questions[0]!)!.force
-      const weight = g.weight * forceWeight(forceWeights, force)
-      const counted = best !== null && weight > 0
-      if (counted) {
-        numerator += weight * best!.ratio
-        denominator += weight
-      }
-      alternatives.push({ domain: domain.id, group: g.id, weight, routes, best: best?.route ?? null, raw: best?.ratio ?? null, counted })
-    }
-
-    // ratio ≤ 1 exactly in floating point: each weight × raw ≤ weight, and sums round monotonically.
-    const ratio = denominator > 0 ? numerator / denominator : null
-    if (ratio !== null) {
-      overallNumerator += domain.weight * ratio
-      overallDenominator += domain.weight
-    }
-    addCounts(overallCounts, counts)
-    domains.push({ domain: domain.id, ...figures(ratio, counts, tiers) })
+    for (const g of domain.alternatives ?? []) alternatives.push({ domain: domain.id, group: g.id, ...tallyGroup(tally, g) })
+    domains.push({ domain: domain.id, ...closeDomain(overall, domain.weight, tally, tiers) })
   }
 
-  const overallRatio = overallDenominator > 0 ? overallNumerator / overallDenominator : null
-  return { overall: figures(overallRatio, overallCounts, tiers), domains, questions, alternatives }
+  return { overall: overallFigures(overall, tiers), domains, questions, alternatives }
+}
+
+/**
+ * A question's weight or force in place of the file's (what-if scenarios, src/scenarios/score.ts);
+ * an absent field keeps the file's.
+ */
+export type Reweighing = { weight?: number | undefined; force?: Force | undefined }
+
+/** How a tally weighs and scores questions: the file's settings, or a scenario's. */
+export type TallyRules = {
+  forceWeights: Readonly<Partial<Record<Force, number | undefined>>>
+  unknownScoresZero: boolean
+  /** Per question id; without it every question weighs as the file says. */
+  reweigh?: ((questionId: string) => Reweighing) | undefined
+}
+
+type Sums = { numerator: number; denominator: number }
+
+/** Running Σ(weight × raw) and Σ(weight) of counted items, with the counts: of one domain, or of all (then the items are domains). */
+export type Tally = Sums & { counts: Counts }
+
+/**
+ * One domain's tally while its questions are added (rules 2–4 and 6), also holding each alternatives
+ * route's sums until its group is added. The stored scoring and the scenario scoring both count
+ * through it, so the two cannot drift apart; the empty scenario gives exactly the stored figures.
+ */
+export type DomainTally = Tally & {
+  domain: Domain
+  rules: TallyRules
+  routeOf: Map<string, { group: string; route: string }>
+  /** Per "group route" key. */
+  routeSums: Map<string, Sums>
+}
+
+export function emptyTally(): Tally {
+  return { numerator: 0, denominator: 0, counts: emptyCounts() }
+}
+
+export function domainTally(domain: Domain, rules: TallyRules): DomainTally {
+  return { ...emptyTally(), domain, rules, routeOf: routesOf(domain), routeSums: new Map() }
+}
+
+/**
+ * Adds one question of the tally's domain: its status to the counts and, when it is counted, weight ×
+ * raw to its route's sums or else to the domain's. `answeredRaw` gives the raw score of an answered
+ * question's answer (null: it has none); it is asked only for scored questions answered with a value.
+ */
+export function tallyQuestion<A extends StoredAnswer>(
+  t: DomainTally,
+  q: Question,
+  applies: boolean,
+  answer: A | undefined,
+  answeredRaw: (answer: A) => number | null,
+): Omit<QuestionResult, 'questionId' | 'domain'> {
+  const status: QuestionStatus = !applies
+    ? 'not_applicable_by_condition'
+    : answer === undefined
+      ? 'missing'
+      : answer.special === 'not_applicable'
+        ? 'not_applicable'
+        : answer.special === 'unknown'
+          ? 'unknown'
+          : 'answered'
+
+  const scored = isScored(q)
+  const change = t.rules.reweigh?.(q.id)
+  const weight = scored ? (change?.weight ?? q.weight) * forceWeight(t.rules.forceWeights, change?.force ?? q.force) : 0
+  let raw: number | null = null
+  if (scored) {
+    if (status === 'answered' && answer) raw = answeredRaw(answer)
+    else if (status === 'missing' || (status === 'unknown' && t.rules.unknownScoresZero)) raw = 0
+  }
+  const counted = raw !== null && weight > 0
+  const contribution = counted ? weight * (raw as number) : 0
+  const route = t.routeOf.get(q.id) ?? null
+  if (counted) {
+    const sums = route ? routeSums(t, `${route.group} ${route.route}`) : t
+    sums.numerator += contribution
+    sums.denominator += weight
+  }
+
+  t.counts.total++
+  if (status === 'not_applicable' || status === 'not_applicable_by_condition') t.counts.notApplicable++
+  else {
+    t.counts.applicable++
+    if (status === 'missing') t.counts.missing++
+    else t.counts.answered++
+    if (status === 'unknown') t.counts.unknown++
+  }
+
+  return { applies, status, raw, weight, contribution, counted, route }
+}
+
+function routeSums(t: DomainTally, key: string): Sums {
+  const sums = t.routeSums.get(key) ?? { numerator: 0, denominator: 0 }
+  t.routeSums.set(key, sums)
+  return sums
+}
+
+/** Adds an alternatives group of the tally's domain as one item scored by its best route; call it after the domain's questions. */
+export function tallyGroup(t: DomainTally, g: Alternatives): Omit<AlternativesResult, 'domain' | 'group'> {
+  const routes = g.routes.map((r) => {
+    const sums = t.routeSums.get(`${g.id} ${r.id}`)
+    // ≤ 1 exactly: the numerator is a sum of terms each ≤ its weight.
+    return { route: r.id, ratio: sums && sums.denominator > 0 ? sums.numerator / sums.denominator : null }
+  })
+  let best: { route: string; ratio: number } | null = null
+  for (const r of routes) if (r.ratio !== null && (best === null || r.ratio > best.ratio)) best = { route: r.route, ratio: r.ratio }
+  const weight = g.weight * forceWeight(t.rules.forceWeights, groupForce(t, g))
+  const counted = best !== null && weight > 0
+  if (counted) {
+    t.numerator += weight * best!.ratio
+    t.denominator += weight
+  }
+  return { weight, routes, best: best?.route ?? null, raw: best?.ratio ?? null, counted }
+}
+
+/**
+ * The schema makes the questions of a group share one force; a scenario that changes the force of
+ * any of them changes the group's (the first changed question in file order decides).
+ */
+function groupForce(t: DomainTally, g: Alternatives): Force {
+  const ids = g.routes.flatMap((r) => r.questions)
+  for (const id of ids) {
+    const forced = t.rules.reweigh?.(id).force
+    if (forced) return forced
+  }
+  return t.domain.questions.find((q) => q.id === ids[0])!.force
+}
+
+/** A domain's figures once all its items are added; its ratio and counts enter the overall tally. */
+export function closeDomain(overall: Tally, domainWeight: number, t: Tally, tiers: readonly Tier[]): Figures {
+  // ratio ≤ 1 exactly in floating point: each weight × raw ≤ weight, and sums round monotonically.
+  const ratio = ratioOf(t)
+  if (ratio !== null) {
+    overall.numerator += domainWeight * ratio
+    overall.denominator += domainWeight
+  }
+  addCounts(overall.counts, t.counts)
+  return figures(ratio, t.counts, tiers)
+}
+
+export function overallFigures(overall: Tally, tiers: readonly Tier[]): Figures {
+  return figures(ratioOf(overall), overall.counts, tiers)
+}
+
+function ratioOf(t: Sums): number | null {
+  return t.denominator > 0 ? t.numerator / t.denominator : null
 }
 
 /** The force's weight; the schema requires a weight for every force a file uses. */
-function forceWeight(weights: ScoringSettings['force_weights'], force: Force): number {
+function forceWeight(weights: TallyRules['forceWeights'], force: Force): number {
   return weights[force] ?? 0
 }
 
@@ -288,7 +360,7 @@ export function roundScore(x: number | null): number | null {
 }
 
 /** A ratio (0–1) and counts as the figures shown: score out of 100, coverage, tier. */
-export function figures(ratio: number | null, counts: Counts, tiers: readonly Tier[]): Figures {
+function figures(ratio: number | null, counts: Counts, tiers: readonly Tier[]): Figures {
   const score = ratio === null ? null : 100 * ratio
   return {
     score,
@@ -298,11 +370,11 @@ export function figures(ratio: number | null, counts: Counts, tiers: readonly Ti
   }
 }
 
-export function emptyCounts(): Counts {
+function emptyCounts(): Counts {
   return { applicable: 0, answered: 0, notApplicable: 0, unknown: 0, missing: 0, total: 0 }
 }
 
-export function addCounts(into: Counts, add: Counts): void {
+function addCounts(into: Counts, add: Counts): void {
   into.applicable += add.applicable
   into.answered += add.answered
   into.notApplicable += add.notApplicable

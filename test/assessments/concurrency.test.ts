@@ -1,6 +1,7 @@
 // Concurrent writers: If-Match lets exactly one of two racing writers win; concurrent answers to
 // different questions are all kept and the stored scores match a fresh score of the stored answers.
 import t from 'tap'
+import { domainScoreRows } from '../../src/readiness/store.js'
 import { score } from '../../src/scoring/score.js'
 import type { StoredAnswer } from '../../src/questionnaires/answers.js'
 import { answerAll, createAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
@@ -94,24 +95,8 @@ t.test('20 concurrent PUTs to different questions: all succeed, no lost score up
   const fresh = score(loaded!.content, new Map(rows.map((r) => [r.question_id, { value: r.value, special: r.special } as StoredAnswer])))
 
   const stored = await app.db.selectFrom('domain_scores').selectAll().where('assessment_id', '=', a.id).orderBy('domain').execute()
-  const expected = fresh.domains
-    .map((d) => ({
-      domain: d.domain,
-      score: d.score,
-      coverage: d.coverage,
-      tier: d.tier,
-      applicable: d.counts.applicable,
-      answered: d.counts.answered,
-      not_applicable: d.counts.notApplicable,
-      unknown: d.counts.unknown,
-      missing: d.counts.missing,
-    }))
-    .sort((x, y) => (x.domain < y.domain ? -1 : 1))
-  t.same(
-    stored.map(({ assessment_id: _, ...rest }) => rest),
-    expected,
-    'stored domain scores equal a fresh score of the stored answers',
-  )
+  const expected = domainScoreRows(a.id, fresh.domains).sort((x, y) => (x.domain < y.domain ? -1 : 1))
+  t.same(stored, expected, 'stored domain scores equal a fresh score of the stored answers')
   const assessment = await app.db.selectFrom('assessments').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow()
   t.equal(assessment.answered, 20)
   t.equal(assessment.answered, fresh.overall.counts.answered)

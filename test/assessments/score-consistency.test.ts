@@ -6,6 +6,7 @@
 // conditional questions on and off (so other answers are rescored by the same statement).
 import t from 'tap'
 import type { StoredAnswer } from '../../src/questionnaires/answers.js'
+import { domainScoreRows } from '../../src/readiness/store.js'
 import { score } from '../../src/scoring/score.js'
 import { createAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
@@ -82,20 +83,8 @@ t.test('a burst of concurrent writes leaves every stored score equal to a fresh 
     )
     const stored = await one.db.selectFrom('domain_scores').selectAll().where('assessment_id', '=', id).orderBy('domain').execute()
     t.same(
-      stored.map(({ assessment_id: _, ...rest }) => rest),
-      fresh.domains
-        .map((d) => ({
-          domain: d.domain,
-          score: d.score,
-          coverage: d.coverage,
-          tier: d.tier,
-          applicable: d.counts.applicable,
-          answered: d.counts.answered,
-          not_applicable: d.counts.notApplicable,
-          unknown: d.counts.unknown,
-          missing: d.counts.missing,
-        }))
-        .sort((x, y) => (x.domain < y.domain ? -1 : 1)),
+      stored,
+      domainScoreRows(id, fresh.domains).sort((x, y) => (x.domain < y.domain ? -1 : 1)),
       'every domain row equals a fresh score',
     )
     const assessment = await one.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
