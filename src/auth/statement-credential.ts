@@ -7,6 +7,7 @@
 // memberships (their md5) exactly as when the principal was made. Nothing is decided from memory
 // alone: a statement whose check fails changes nothing, and the route then checks the token the
 // usual way and answers as it would have (401 for a revoked token, the new rights otherwise).
+import { type RawBuilder, sql } from 'kysely'
 import { accessFingerprintSql, type Principal } from '../people/principal.js'
 import { LAST_USED_INTERVAL_SECONDS } from './tokens.js'
 
@@ -38,6 +39,13 @@ export function credentialHoldsSql(hashParam: number, accessParam: number): stri
   return `exists (select from tokens t
      where t.hash = $${hashParam}::bytea and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
        and ${accessFingerprintSql('t.person_id')} = $${accessParam}::text)`
+}
+
+/** The same check as an expression of a Kysely query. */
+export function credentialHolds(credential: StatementCredential): RawBuilder<boolean> {
+  return sql<boolean>`exists (select from tokens t
+     where t.hash = ${credential.hash} and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
+       and ${sql.raw(accessFingerprintSql('t.person_id'))} = ${credential.access})`
 }
 
 /**

@@ -5,6 +5,8 @@
 // documents; percentile_cont and avg ignore null scores, count(*) counts every assessment.
 import { PUBLISHED_STATUSES } from '../assessments/filters.js'
 import { sql, type Kysely, type Transaction } from 'kysely'
+import { jsonObjectFrom } from 'kysely/helpers/postgres'
+import { credentialHolds, type StatementCredential } from '../auth/statement-credential.js'
 import type { AssessmentStatus, Database, Region } from '../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -195,7 +197,7 @@ export async function countryCycles(db: Db, country: string, questionnaire: stri
  * The questionnaire's current campaign: the latest-opening one that is no longer a draft. Staff
  * dashboards open on its version and cycle rather than on whatever cycle someone last started.
  */
-export async function currentCampaign(db: Db, questionnaire: string) {
+function currentCampaignQuery(db: Db, questionnaire: string) {
   return db
     .selectFrom('campaigns')
     .select(['id', 'title', 'version', 'cycle', 'state'])
@@ -204,5 +206,19 @@ export async function currentCampaign(db: Db, questionnaire: string) {
     .orderBy('opens_at', 'desc')
     .orderBy('cycle', 'desc')
     .limit(1)
-    .executeTakeFirst()
+}
+
+export async function currentCampaign(db: Db, questionnaire: string) {
+  return currentCampaignQuery(db, questionnaire).executeTakeFirst()
+}
+
+/** The current campaign, and in the same statement whether a remembered credential still holds (auth/statement-credential.ts). */
+export async function currentCampaignConfirming(db: Db, questionnaire: string, credential: StatementCredential | null) {
+  const row = await db
+    .selectNoFrom([
+      jsonObjectFrom(currentCampaignQuery(db, questionnaire)).as('campaign'),
+      (credential ? credentialHolds(credential) : sql<boolean>`true`).as('holds'),
+    ])
+    .executeTakeFirstOrThrow()
+  return { campaign: row.campaign ?? undefined, holds: row.holds }
 }

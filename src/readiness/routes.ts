@@ -13,13 +13,13 @@ import { domainProgress, findVisible, type AssessmentRow, type DomainProgressRow
 import { ASSESSMENT_STATUSES as STATUSES, CAMPAIGN_STATES, REGIONS, type Region } from '../db/schema.js'
 import { PUBLISHED_STATUSES as PUBLISHED, statusList } from '../assessments/filters.js'
 import { forbidden, notFound, problems } from '../errors.js'
-import { requireRole, type Principal } from '../plugins/auth.js'
+import { pendingCredential, requireRole, type Principal } from '../plugins/auth.js'
 import type { LoadedVersion } from '../questionnaires/store.js'
 import { evidenceBackedByDomain } from '../evidence/repository.js'
 import { cellStats, publishedAggregates, publishedMedians } from '../publications/readiness.js'
 import { comparisonSchema, scenarioComparison } from '../scenarios/comparison.js'
 import { AggregateCache } from './cache.js'
-import { countryCycles, currentCampaign, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
+import { countryCycles, currentCampaign, currentCampaignConfirming, latestCycle, medians, type AggregateRow, type MedianRow } from './repository.js'
 
 export const MIN_GROUP_SIZE = 3
 /** Readiness is for administrations and staff; admin tokens manage tokens only (403). */
@@ -245,6 +245,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
   r.get(
     '/readiness',
     {
+      config: { credentialInStatement: true },
       schema: {
         operationId: 'getReadinessAggregates',
         tags: ['readiness'],
@@ -297,16 +298,45 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const actor = requireRole(request, ...READINESS_ROLES)
+      // A token remembered by this process (auth/statement-credential.ts) is confirmed by the
+      // campaign's statement; anything else, a refusal included, is decided with a confirmed one.
+      let pending = pendingCredential(request)
+      const confirm = async () => {
+        await pending!.confirm()
+        pending = undefined
+      }
+      const refusal = () => {
+        const actor = requireRole(request, ...READINESS_ROLES)
+        if (actor.role === 'administration' && (request.query.status ?? PUBLISHED).some((s) => !PUBLISHED.includes(s))) {
+          throw forbidden('administrations may read published figures only (submitted, validated)')
+        }
+        if (request.query.scenario) requireRole(request, 'staff')
+        return actor
+      }
+      let actor: Principal
+      try {
+        actor = refusal()
+      } catch (error) {
+        if (!pending) throw error
+        await confirm()
+        actor = refusal()
+      }
+      if (pending && hides(actor)) {
+        await confirm()
+        actor = refusal()
+      }
       const q = request.query
       const statuses = q.status ?? [...PUBLISHED]
-      if (actor.role === 'administration' && statuses.some((s) => !PUBLISHED.includes(s))) {
-        throw forbidden('administrations may read published figures only (submitted, validated)')
-      }
-      if (q.scenario) requireRole(request, 'staff')
       if (hides(actor)) return publishedReadiness(q)
       // Without a version or cycle: the current campaign's, then the latest.
-      const campaign = await currentCampaign(app.db, q.questionnaire)
+      const first = await currentCampaignConfirming(app.db, q.questionnaire, pending?.credential ?? null)
+      let campaign = first.campaign
+      if (!first.holds) {
+        await confirm()
+        actor = refusal()
+        if (hides(actor)) return publishedReadiness(q)
+        campaign = await currentCampaign(app.db, q.questionnaire)
+      }
       const version = q.version ?? campaign?.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
       if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
       const loaded = await versionOf(q.questionnaire, version)

@@ -1,4 +1,4 @@
-// The answer write takes the caller's token and the assessment from the process's memory when it
+// The answer write (and staff aggregates) take the caller's token, and the answer write the assessment, from the process's memory when it
 // has them (one statement per write). These tests change the database behind a process's back,
 // through a second app on the same database as another server process would, and check that the
 // next write through the first process sees the change: a revoked token, a disabled person or
@@ -27,12 +27,19 @@ async function setUp(t: Test, country: string) {
 async function stored(app: FastifyInstance, id: string) {
   const assessment = await app.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
   const answers = await app.db.selectFrom('answers').selectAll().where('assessment_id', '=', id).orderBy('question_id').execute()
-  const history = await app.db.selectFrom('answer_history').select((eb) => eb.fn.countAll<string>().as('n')).where('assessment_id', '=', id).executeTakeFirstOrThrow()
+  const history = await app.db
+    .selectFrom('answer_history')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('assessment_id', '=', id)
+    .executeTakeFirstOrThrow()
   return { revision: assessment.revision, overall: assessment.overall_score, answers: answers.map((r) => [r.question_id, r.value]), history: Number(history.n) }
 }
 
 t.test('a token revoked, or a person disabled, in another process is refused on the next write; nothing is written', async (t) => {
-  for (const [change, country] of [['revoke', 'KEN'], ['disable', 'GHA']] as const) {
+  for (const [change, country] of [
+    ['revoke', 'KEN'],
+    ['disable', 'GHA'],
+  ] as const) {
     const { one, two, plain, token, id, put } = await setUp(t, country)
     t.equal((await put(one, plain[0]!.id, 2)).statusCode, 200, 'the token is checked and remembered')
     t.equal((await put(one, plain[0]!.id, 3)).statusCode, 200, 'a write from memory')
@@ -89,4 +96,27 @@ t.test('an answer changed by another process: a stale If-Match fails, a fresh on
   t.equal(assessment.answered, expected.overall.counts.answered)
   t.same(new Map(rows.map((r) => [r.question_id, r.value])).get(plain[0]!.id), 3)
   t.equal(last.json().assessment.revision, assessment.revision)
+})
+
+t.test('staff aggregates: a remembered token revoked or narrowed in another process is refused on the next read', async (t) => {
+  const one = await build(t)
+  const two = await build(t)
+  const staff = await testToken(one, 'staff')
+  const read = () => one.inject({ method: 'GET', url: '/readiness?questionnaire=cdc', headers: { authorization: staff.authorization } })
+  t.equal((await read()).statusCode, 200, 'checked and remembered')
+  t.equal((await read()).statusCode, 200, 'from memory')
+  // Staff no more: the person now administers Kenya's answers only.
+  await two.db.deleteFrom('memberships').where('person_id', '=', staff.principal.personId).execute()
+  await two.db
+    .insertInto('memberships')
+    .values({ person_id: staff.principal.personId, role: 'focal_point', country: 'KEN', questionnaire: null, domains: null })
+    .execute()
+  t.equal((await read()).statusCode, 401, 'a staff token whose person lost staff rights')
+  const other = await testToken(one, 'staff')
+  const again = () => one.inject({ method: 'GET', url: '/readiness?questionnaire=cdc', headers: { authorization: other.authorization } })
+  t.equal((await again()).statusCode, 200)
+  await two.db.updateTable('tokens').set({ revoked_at: new Date() }).where('id', '=', other.principal.tokenId!).execute()
+  const res = await again()
+  t.equal(res.statusCode, 401, 'revoked elsewhere')
+  t.match(res.headers['www-authenticate'], /invalid_token/)
 })
