@@ -227,9 +227,12 @@ function start(script: string, port: number, extraEnv: Record<string, string | u
   }
   // An undefined value removes the variable (the embedded start runs without DATABASE_URL).
   for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key]
-  const child = spawn(process.execPath, [...profile, ...loader, script], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, ...loader, script], { env, stdio: ['ignore', 'ignore', 'inherit'] })
   return child
 }
+
+/** Node's flags for the server, as the Dockerfile's CMD and `npm start` run it. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=16']
 
 async function waitReady(port: number, child: ChildProcess, seconds = 30) {
   for (let i = 0; i < seconds * 20; i++) {
