@@ -30,30 +30,32 @@ export interface WriteSnapshot {
   domains: DomainScoreRow[]
 }
 
-const SNAPSHOT = `
+/** The assessment with its answers and domain rows as JSON; `$id` and `$country` are parameter numbers. */
+const snapshotSql = (id: number, country: number) => `
   select a.*,
     coalesce((select json_agg(x) from answers x where x.assessment_id = a.id), '[]') as answer_rows,
     coalesce((select json_agg(d) from domain_scores d where d.assessment_id = a.id), '[]') as domain_rows
   from assessments a
-  where a.id = $1::uuid and ($2::text is null or a.country = $2::text)`
+  where a.id = $${id}::uuid and ($${country}::text is null or a.country = $${country}::text)`
 
-/**
- * The assessment with its answers and stored domain figures, if `country` (an administration's)
- * is null or the assessment's.
- */
-export async function readSnapshot(run: Run, id: string, country: string | null): Promise<WriteSnapshot | undefined> {
-  const [row] = await run<AssessmentRow & { answer_rows: (Omit<AnswerRow, 'updated_at'> & { updated_at: string })[]; domain_rows: DomainScoreRow[] }>(
-    'answers.snapshot',
-    SNAPSHOT,
-    [id, country],
-  )
-  if (!row) return undefined
+type SnapshotRow = AssessmentRow & { answer_rows: (Omit<AnswerRow, 'updated_at'> & { updated_at: string })[]; domain_rows: DomainScoreRow[] }
+
+function snapshotOf(row: SnapshotRow): WriteSnapshot {
   const { answer_rows, domain_rows, ...assessment } = row
   return {
     assessment,
     answers: answer_rows.map((a) => ({ ...a, updated_at: new Date(a.updated_at) })),
     domains: domain_rows,
   }
+}
+
+/**
+ * The assessment with its answers and stored domain figures, if `country` (an administration's)
+ * is null or the assessment's.
+ */
+export async function readSnapshot(run: Run, id: string, country: string | null): Promise<WriteSnapshot | undefined> {
+  const [row] = await run<SnapshotRow>('answers.snapshot', snapshotSql(1, 2), [id, country])
+  return row && snapshotOf(row)
 }
 
 /**
@@ -99,7 +101,9 @@ const WRITE = `
       score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
       answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing
   )
-  select * from a`
+  select a.*, null::json as answer_rows, null::json as domain_rows, true as written from a
+  union all
+  select s.*, false from (${snapshotSql(1, 33)}) s where not exists (select from a)`
 
 /** One answer as written, with its history entry. */
 export interface AnswerChange {
@@ -125,15 +129,18 @@ export interface WritePlan {
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v))
 
+/** What a write did: the updated assessment, or, when its guard failed, the assessment as it now stands (if `country` sees it). */
+export type WriteOutcome = { written: AssessmentRow } | { written: null; current: WriteSnapshot | undefined }
+
 /**
  * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
  * overall figures (bumping its revision) in ONE statement, only if the assessment is still at
- * `plan.revision` and `credential` (when given) still holds. Returns the updated assessment, or
- * undefined when either did not.
+ * `plan.revision` and `credential` (when given) still holds. When either did not, the same
+ * statement gives the assessment as it now stands, so a retry needs no read of its own.
  */
-export async function applyWrite(run: Run, plan: WritePlan, credential: StatementCredential | null = null): Promise<AssessmentRow | undefined> {
+export async function applyWrite(run: Run, plan: WritePlan, country: string | null, credential: StatementCredential | null = null): Promise<WriteOutcome> {
   const { overall, changes, domains } = plan
-  const [row] = await run<AssessmentRow>('answers.write', WRITE, [
+  const [row] = await run<SnapshotRow & { written: boolean }>('answers.write', WRITE, [
     plan.assessmentId,
     plan.revision,
     plan.at,
@@ -166,8 +173,15 @@ export async function applyWrite(run: Run, plan: WritePlan, credential: Statemen
     domains.map((d) => d.counts.missing),
     credential?.hash ?? null,
     credential?.access ?? null,
+    country,
   ])
-  return row
+  if (!row) return { written: null, current: undefined }
+  const { written, ...rest } = row
+  if (written) {
+    const { answer_rows: _a, domain_rows: _d, ...assessment } = rest
+    return { written: assessment }
+  }
+  return { written: null, current: snapshotOf(rest) }
 }
 
 /** The domains whose freshly computed figures differ from the stored rows (or have none yet). */

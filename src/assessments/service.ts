@@ -306,9 +306,10 @@ const OPTIMISTIC_ATTEMPTS = 3
  * still the one read (every change to an assessment bumps it) and, when the caller's token came from
  * memory, only if that token still holds (auth/statement-credential.ts). A single statement is
  * atomic, so no transaction is needed and a reader never sees an answer without its score. In the
- * steady state a write is that one statement. When the guard fails, the credential is checked and
- * everything read again; a refusal (404, 409, 422…) is only ever given from a fresh read by a
- * confirmed credential. After a few races the write takes the row lock, so it always finishes.
+ * steady state a write is that one statement. When the guard fails, the same statement gives the
+ * assessment as it now stands and the credential is checked; a refusal (404, 409, 422…) is only
+ * ever given from the database's state to a confirmed credential. After a few races the write takes
+ * the row lock, so it always finishes.
  */
 export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[], pending?: PendingCredential) {
   const run = ctx.pool ? poolRunner(ctx.pool) : kyselyRunner(ctx.db)
@@ -319,27 +320,31 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
     caller = await unconfirmed.confirm()
     unconfirmed = undefined
   }
-  let remembered = ctx.snapshots?.recall(assessmentId)
+  // What the next attempt plans from: remembered by this process, given back by a failed write, or (null) to be read.
+  let known: WriteSnapshot | undefined | null = ctx.snapshots?.recall(assessmentId) ?? null
+  let fromMemory = known !== null
   for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
-    const snapshot = remembered ? visibleTo(remembered, caller) : await readSnapshot(run, assessmentId, visibleCountry(caller))
+    const snapshot = known === null ? await readSnapshot(run, assessmentId, visibleCountry(caller)) : visibleTo(known, caller)
     let planned: Awaited<ReturnType<typeof planAnswers>>
     try {
       planned = await planAnswers(ctx, ctx.db, caller, assessmentId, snapshot, writes)
     } catch (error) {
-      if (!remembered && !unconfirmed) throw error
+      if (!fromMemory && !unconfirmed) throw error
       await confirm()
-      remembered = undefined
+      known = null
+      fromMemory = false
       ctx.snapshots?.forget(assessmentId)
       continue
     }
-    const assessment = await applyWrite(run, planned.plan, unconfirmed?.credential ?? null)
-    if (assessment) {
-      ctx.snapshots?.remember(snapshotAfterWrite(snapshot!, { assessment, ...writtenRows(planned) }))
-      return { ...planned.result, assessment }
+    const outcome = await applyWrite(run, planned.plan, visibleCountry(caller), unconfirmed?.credential ?? null)
+    if (outcome.written) {
+      ctx.snapshots?.remember(snapshotAfterWrite(snapshot!, { assessment: outcome.written, ...writtenRows(planned) }))
+      return { ...planned.result, assessment: outcome.written }
     }
-    remembered = undefined
     ctx.snapshots?.forget(assessmentId)
     await confirm()
+    known = outcome.current
+    fromMemory = false
   }
   await confirm()
   ctx.snapshots?.forget(assessmentId)
@@ -348,16 +353,16 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
     await lockAssessment(locked, assessmentId)
     const snapshot = await readSnapshot(locked, assessmentId, visibleCountry(caller))
     const planned = await planAnswers(ctx, trx, caller, assessmentId, snapshot, writes)
-    const assessment = await applyWrite(locked, planned.plan)
-    if (!assessment) throw new Error(`assessment ${assessmentId} changed while locked`)
-    return { ...planned.result, assessment }
+    const outcome = await applyWrite(locked, planned.plan, visibleCountry(caller))
+    if (!outcome.written) throw new Error(`assessment ${assessmentId} changed while locked`)
+    return { ...planned.result, assessment: outcome.written }
   })
 }
 
 /** A remembered snapshot as `readSnapshot` would give it to this caller: none for another country's administration. */
-function visibleTo(snapshot: WriteSnapshot, actor: Actor): WriteSnapshot | undefined {
+function visibleTo(snapshot: WriteSnapshot | undefined, actor: Actor): WriteSnapshot | undefined {
   const country = visibleCountry(actor)
-  return country === null || snapshot.assessment.country === country ? snapshot : undefined
+  return !snapshot || country === null || snapshot.assessment.country === country ? snapshot : undefined
 }
 
 /** The rows a successful write stored, for the remembered snapshot. */
