@@ -101,9 +101,9 @@ const WRITE = `
       score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
       answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing
   )
-  select a.*, null::json as answer_rows, null::json as domain_rows, true as written from a
+  select a.*, null::json as answer_rows, null::json as domain_rows, true as written, true as credential_holds from a
   union all
-  select s.*, false from (${snapshotSql(1, 33)}) s where not exists (select from a)`
+  select s.*, false, ($31::bytea is null or ${credentialHoldsSql(31, 32)}) from (${snapshotSql(1, 33)}) s where not exists (select from a)`
 
 /** One answer as written, with its history entry. */
 export interface AnswerChange {
@@ -129,8 +129,11 @@ export interface WritePlan {
 
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v))
 
-/** What a write did: the updated assessment, or, when its guard failed, the assessment as it now stands (if `country` sees it). */
-export type WriteOutcome = { written: AssessmentRow } | { written: null; current: WriteSnapshot | undefined }
+/**
+ * What a write did: the updated assessment, or, when its guard failed, the assessment as it now
+ * stands (if `country` sees it) and whether the credential held (so only the revision had moved).
+ */
+export type WriteOutcome = { written: AssessmentRow } | { written: null; current: WriteSnapshot | undefined; credentialHeld: boolean }
 
 /**
  * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
@@ -140,7 +143,7 @@ export type WriteOutcome = { written: AssessmentRow } | { written: null; current
  */
 export async function applyWrite(run: Run, plan: WritePlan, country: string | null, credential: StatementCredential | null = null): Promise<WriteOutcome> {
   const { overall, changes, domains } = plan
-  const [row] = await run<SnapshotRow & { written: boolean }>('answers.write', WRITE, [
+  const [row] = await run<SnapshotRow & { written: boolean; credential_holds: boolean }>('answers.write', WRITE, [
     plan.assessmentId,
     plan.revision,
     plan.at,
@@ -175,13 +178,13 @@ export async function applyWrite(run: Run, plan: WritePlan, country: string | nu
     credential?.access ?? null,
     country,
   ])
-  if (!row) return { written: null, current: undefined }
-  const { written, ...rest } = row
+  if (!row) return { written: null, current: undefined, credentialHeld: false }
+  const { written, credential_holds, ...rest } = row
   if (written) {
     const { answer_rows: _a, domain_rows: _d, ...assessment } = rest
     return { written: assessment }
   }
-  return { written: null, current: snapshotOf(rest) }
+  return { written: null, current: snapshotOf(rest), credentialHeld: credential_holds }
 }
 
 /** The domains whose freshly computed figures differ from the stored rows (or have none yet). */

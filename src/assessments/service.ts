@@ -342,7 +342,9 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
       return { ...planned.result, assessment: outcome.written }
     }
     ctx.snapshots?.forget(assessmentId)
-    await confirm()
+    // Only the revision moved when the statement found the credential holding: it is confirmed.
+    if (outcome.credentialHeld) unconfirmed = undefined
+    else await confirm()
     known = outcome.current
     fromMemory = false
   }
