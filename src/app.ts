@@ -128,7 +128,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
   await app.register(dbPlugin, { connectionString: config.databaseUrl, poolSize: config.poolSize })
   await app.register(exportPoolPlugin, {
-    connectionString: config.databaseUrl,
+    // A read replica when one is set: exports are the heaviest reads and need no write.
+    connectionString: config.exportDatabaseUrl ?? config.databaseUrl,
     size: config.exportPoolSize,
     statementTimeoutSeconds: config.exportTimeoutSeconds,
   })

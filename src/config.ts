@@ -22,6 +22,10 @@ const environment = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  EXPORT_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   MIGRATE_ON_START: boolean.default(true),
@@ -124,6 +128,8 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly migrateOnStart: boolean
   readonly poolSize: number
+  /** Where exports read (a read replica); absent means DATABASE_URL. */
+  readonly exportDatabaseUrl: string | undefined
   /** Connections of the exports' own pool: exports never take the interactive pool's. */
   readonly exportPoolSize: number
   /** Concurrent exports one principal may run (429 beyond). */
@@ -179,6 +185,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`)
   }
   const e = parsed.data
+  if (e.EXPORT_DATABASE_URL && !e.DATABASE_URL) {
+    throw new ConfigError('invalid configuration: EXPORT_DATABASE_URL (a read replica for exports) needs DATABASE_URL (its primary) too')
+  }
   const oidcVars = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const
   const oidcSet = oidcVars.filter((v) => e[v] !== undefined)
   if (oidcSet.length > 0 && oidcSet.length < oidcVars.length) {
@@ -193,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.MIGRATE_ON_START,
     poolSize: e.DB_POOL_SIZE,
+    exportDatabaseUrl: e.EXPORT_DATABASE_URL,
     exportPoolSize: e.EXPORT_POOL_SIZE,
     exportsPerPerson: e.EXPORTS_PER_PERSON,
     exportStallSeconds: e.EXPORT_STALL_SECONDS,

@@ -129,3 +129,13 @@ t.test('the server refuses to start on a bad variable, with one line naming it',
   t.equal(lines.length, 1, `one line: ${output}`)
   t.match(lines[0], /invalid configuration: PORT=\\?"abc\\?": must be a number/)
 })
+
+t.test('EXPORT_DATABASE_URL: a replica for exports, only beside a primary', async (t) => {
+  t.equal(loadConfig({}).exportDatabaseUrl, undefined, 'exports read DATABASE_URL by default')
+  const config = loadConfig({ DATABASE_URL: 'postgres://db/tr', EXPORT_DATABASE_URL: 'postgres://replica/tr' })
+  t.equal(config.exportDatabaseUrl, 'postgres://replica/tr')
+  t.throws(() => loadConfig({ EXPORT_DATABASE_URL: 'postgres://replica/tr' }), { name: 'ConfigError', message: /EXPORT_DATABASE_URL .* needs DATABASE_URL/ })
+  t.throws(() => loadConfig({ DATABASE_URL: 'postgres://db/tr', EXPORT_DATABASE_URL: 'mysql://replica' }), {
+    message: /EXPORT_DATABASE_URL="mysql:\/\/replica": must be a postgres/,
+  })
+})
