@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import type { Page } from 'playwright-core'
 import t from 'tap'
 import { build } from '../helpers/build.js'
-import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
+import { launchChromium, NO_CHROMIUM, signInWithToken } from '../helpers/chromium.js'
 import { makePerson, tokenOf } from '../helpers/people.js'
 import { seedAssessment } from '../helpers/readiness-seed.js'
 import { testToken } from '../helpers/tokens.js'
@@ -16,14 +16,6 @@ import { testToken } from '../helpers/tokens.js'
 t.setTimeout(300_000)
 
 const AXE = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
-
-async function signIn(page: Page, base: string, token: string) {
-  await page.goto(`${base}/app/`)
-  if (!(await page.getByLabel('Access token').isVisible())) await page.getByText('Sign in with an access token instead').click()
-  await page.getByLabel('Access token').fill(token)
-  await page.getByLabel('Access token').press('Enter')
-  await page.waitForURL(/(assessments|dashboard)\.html/)
-}
 
 /** axe-core's violations (run through the devtools protocol: the CSP does not apply). */
 async function axe(page: Page): Promise<string[]> {
@@ -77,7 +69,7 @@ t.test('a reviewer publishes a closed campaign and then a correction; an analyst
   const status = page.locator('#main > [aria-live]')
 
   await t.test('a reviewer closes the open campaign', async (t) => {
-    await signIn(page, base, reviewer.token)
+    await signInWithToken(page, base, reviewer.token)
     await page.goto(`${base}/app/campaigns.html`)
     await row.getByRole('button', { name: 'Close' }).click()
     t.match(await row.getByRole('alertdialog').textContent(), /can no longer submit/)
@@ -89,7 +81,7 @@ t.test('a reviewer publishes a closed campaign and then a correction; an analyst
   })
 
   await t.test('an analyst sees the closed campaign without a Publish action', async (t) => {
-    await signIn(page, base, analyst.replace('Bearer ', ''))
+    await signInWithToken(page, base, analyst.replace('Bearer ', ''))
     await page.goto(`${base}/app/campaigns.html`)
     await row.waitFor()
     t.match(await row.textContent(), /Closed/)
@@ -99,7 +91,7 @@ t.test('a reviewer publishes a closed campaign and then a correction; an analyst
   })
 
   await t.test('a reviewer publishes after a confirmation that states the consequence', async (t) => {
-    await signIn(page, base, reviewer.token)
+    await signInWithToken(page, base, reviewer.token)
     await page.goto(`${base}/app/campaigns.html`)
     await row.waitFor()
     await row.getByRole('button', { name: 'Publish', exact: true }).click()

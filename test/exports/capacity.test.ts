@@ -8,11 +8,11 @@ import { createAssessment } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { tokenFor } from '../helpers/tokens.js'
 
-/** Enough answers with long comments that an export is far larger than the sockets' buffers (~12 MB). */
+/** Enough answers with long comments that an export (~25 MB) is far larger than the sockets' buffers (up to ~12 MB under load). */
 async function seedLargeExport(app: Awaited<ReturnType<typeof build>>): Promise<void> {
   await sql`
     insert into assessments (country, questionnaire, version, cycle, status)
-    select c.code, 'cdc', 1, y, 'submitted' from countries c cross join generate_series(2020, 2023) as y
+    select c.code, 'cdc', 1, y, 'submitted' from countries c cross join generate_series(2016, 2023) as y
     on conflict do nothing`.execute(app.db)
   await sql`
     insert into answers (assessment_id, question_id, value, comment, score)

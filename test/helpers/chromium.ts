@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { chromium, type BrowserContext, type LaunchOptions } from 'playwright-core'
+import { chromium, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core'
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 /** A tap `skip` value: false when Chromium is there, otherwise why the test cannot run. */
@@ -38,4 +38,13 @@ export async function launchChromium(
   })
   t.teardown(() => context.close())
   return context
+}
+
+/** Signs in on the page with an API token (the sign-in page's token form), landing on the role's first page. */
+export async function signInWithToken(page: Page, base: string, token: string): Promise<void> {
+  await page.goto(`${base}/app/`)
+  if (!(await page.getByLabel('Access token').isVisible())) await page.getByText('Sign in with an access token instead').click()
+  await page.getByLabel('Access token').fill(token)
+  await page.getByLabel('Access token').press('Enter')
+  await page.waitForURL(/(assessments|dashboard)\.html/)
 }

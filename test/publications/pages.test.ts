@@ -4,10 +4,9 @@
 // when asked for.
 import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
-import type { Page } from 'playwright-core'
 import t, { type Test } from 'tap'
 import { build } from '../helpers/build.js'
-import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
+import { launchChromium, NO_CHROMIUM, signInWithToken } from '../helpers/chromium.js'
 import { createCampaign, publishCampaign, setCampaignState } from '../helpers/publication.js'
 import { seedAssessment } from '../helpers/readiness-seed.js'
 import { testToken } from '../helpers/tokens.js'
@@ -18,14 +17,6 @@ async function serve(t: Test): Promise<{ app: FastifyInstance; base: string }> {
   const app = await build(t)
   await app.listen({ port: 0, host: '127.0.0.1' })
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
-}
-
-async function signIn(page: Page, base: string, token: string) {
-  await page.goto(`${base}/app/`)
-  if (!(await page.getByLabel('Access token').isVisible())) await page.getByText('Sign in with an access token instead').click()
-  await page.getByLabel('Access token').fill(token)
-  await page.getByLabel('Access token').press('Enter')
-  await page.waitForURL(/(assessments|dashboard)\.html/)
 }
 
 t.test('administration: published medians beside its scores; staff: current campaign, finished assessments', { skip: NO_CHROMIUM }, async (t) => {
@@ -42,7 +33,7 @@ t.test('administration: published medians beside its scores; staff: current camp
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
 
-  await signIn(page, base, admin.token)
+  await signInWithToken(page, base, admin.token)
   const section = page.locator('#published-comparison')
   await section.waitFor()
   t.match(await section.textContent(), /once ITU-D publishes/, 'before publication: says when figures come')
@@ -59,7 +50,7 @@ t.test('administration: published medians beside its scores; staff: current camp
   t.match(await section.textContent(), /publication 1/i)
 
   await context.clearCookies()
-  await signIn(page, base, staff.token)
+  await signInWithToken(page, base, staff.token)
   await page.goto(`${base}/app/dashboard.html`)
   await page.locator('#heatmap').waitFor()
   t.match(await page.locator('#current-campaign').textContent(), /CDC readiness 2026/)

@@ -5,7 +5,7 @@
 import { needsEvidence } from '../../src/evidence/rules.js'
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
+import { launchChromium, NO_CHROMIUM, signInWithToken } from '../helpers/chromium.js'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import type { BrowserContext, Page } from 'playwright-core'
@@ -47,15 +47,6 @@ async function serve(t: Test): Promise<{ app: FastifyInstance; base: string }> {
   const app = await build(t)
   await app.listen({ port: 0, host: '127.0.0.1' })
   return { app, base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
-}
-
-async function signIn(page: Page, base: string, token: string) {
-  await page.goto(`${base}/app/`)
-  const tokenForm = page.getByText('Sign in with an access token instead')
-  if (!(await page.getByLabel('Access token').isVisible())) await tokenForm.click()
-  await page.getByLabel('Access token').fill(token)
-  await page.getByLabel('Access token').press('Enter')
-  await page.waitForURL(/(assessments|dashboard)\.html/)
 }
 
 /** axe-core's violations on the page as it stands (evaluated through the devtools protocol, so the CSP does not apply). */
@@ -121,7 +112,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
 
     // ---- the administration signs in and starts an assessment (in the campaign staff opened)
     await ensureOpenCampaign(app, { questionnaire: 'cdc', country: admin.principal.country!, cycle: 2026 })
-    await signIn(page, base, admin.token)
+    await signInWithToken(page, base, admin.token)
     await page.waitForURL(/assessments\.html/)
     await page.getByText('You have not started an assessment yet').waitFor()
     await page.getByLabel('Cycle (year)').fill('2026')
@@ -246,7 +237,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     // ---- staff: dashboard heat map, country profile, validate, CSV download
     await page.getByRole('button', { name: translate('ar', 'app.signOut') }).click()
     await page.waitForURL(/index\.html/)
-    await signIn(page, base, staff.token)
+    await signInWithToken(page, base, staff.token)
     await page.waitForURL(/dashboard\.html/)
     const row = page.locator('#heatmap tbody tr[data-country="KEN"]')
     await row.waitFor()
@@ -297,7 +288,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     const answered = await answerAll(app, admin.authorization, prev.id)
     await ensureOpenCampaign(app, { questionnaire: 'cdc', country: 'TZA', cycle: 2026 })
     const { page, pageErrors } = await browser(t)
-    await signIn(page, base, admin.token)
+    await signInWithToken(page, base, admin.token)
 
     // ---- the start form keeps the person's choice of starting point when the year changes
     const from = page.getByLabel('Starting point')
@@ -374,7 +365,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     >
     t.ok(numberQ, 'a whole-number question with a minimum')
     const { page, pageErrors } = await browser(t)
-    await signIn(page, base, admin.token)
+    await signInWithToken(page, base, admin.token)
     await page.goto(`${base}/app/assessment.html?id=${a.id}`)
 
     // ---- −3 and 2.5 in a whole-number field: what is allowed, beside the field; nothing saved
@@ -443,7 +434,7 @@ async function submitted(app: FastifyInstance, country: string, cycle: number) {
     })
     t.equal(returned.statusCode, 200, returned.body)
     const { page, pageErrors } = await browser(t, { width: 1366, height: 768 })
-    await signIn(page, base, staff.token)
+    await signInWithToken(page, base, staff.token)
     // Returned assessments are shown when asked for (the default view has finished ones only).
     await page.goto(`${base}/app/dashboard.html?questionnaire=cdc&status=draft,submitted,returned,validated`)
     await page.locator('#heatmap tbody tr[data-country="VCT"]').waitFor()

@@ -5,7 +5,7 @@
 /// <reference lib="dom" />
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { launchChromium, NO_CHROMIUM } from '../helpers/chromium.js'
+import { launchChromium, NO_CHROMIUM, signInWithToken } from '../helpers/chromium.js'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -30,14 +30,6 @@ const ARABIC_TEXT = 'هل يوجد في بلدك صك ملزم قانوناً و
 async function browser(t: Test): Promise<BrowserContext> {
   const context = await launchChromium(t, [], { locale: 'en-US' })
   return context
-}
-
-async function signIn(page: Page, base: string, token: string) {
-  await page.goto(`${base}/app/`)
-  await page.getByText('Sign in with an access token instead').click()
-  await page.getByLabel('Access token').fill(token)
-  await page.getByLabel('Access token').press('Enter')
-  await page.waitForURL(/(assessments|dashboard)\.html/)
 }
 
 /** axe-core's critical and serious violations (run through the devtools protocol: the CSP does not apply). */
@@ -79,7 +71,7 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
   const page = adminContext.pages()[0] ?? (await adminContext.newPage())
   const pageErrors: string[] = []
   page.on('pageerror', (e) => pageErrors.push(e.message))
-  await signIn(page, base, admin.token)
+  await signInWithToken(page, base, admin.token)
 
   await t.test('the form in Arabic: right to left, English fallbacks isolated', async (t) => {
     await page.goto(`${base}/app/assessment.html?id=${assessment.id}&lang=ar`)
@@ -148,7 +140,7 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
     const staffContext = await browser(t)
     const staffPage = staffContext.pages()[0] ?? (await staffContext.newPage())
     staffPage.on('pageerror', (e) => pageErrors.push(e.message))
-    await signIn(staffPage, base, staff.token)
+    await signInWithToken(staffPage, base, staff.token)
     const adminPageContext = await browser(t)
     const adminPage = adminPageContext.pages()[0] ?? (await adminPageContext.newPage())
     adminPage.on('pageerror', (e) => pageErrors.push(e.message))

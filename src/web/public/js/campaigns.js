@@ -45,95 +45,53 @@ async function act(path, done, body) {
 /** `latest`: the campaign's newest publication (GET /campaigns/{id}/publications), when it has one. */
 function row(c, latest) {
   const actions = [h('a', { href: `campaign.html?id=${c.id}` }, t('campaigns.board'))]
+  const action = (text, onclick) => actions.push(' · ', h('button', { type: 'button', class: 'link-button', onclick }, text))
   if (runs && c.state === 'draft') {
-    actions.push(
-      ' · ',
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'link-button',
-          onclick: () =>
-            confirmThen(tr, t('campaigns.confirmOpen', { title: c.title, invited: fmtInteger(c.invited) }), t('campaigns.yesOpen'), () =>
-              act(`/campaigns/${c.id}/open`, (r) => t('campaigns.opened', { drafts: fmtInteger(r.drafts), invitations: fmtInteger(r.invitations) })),
-            ),
-        },
-        t('campaigns.open'),
+    action(t('campaigns.open'), () =>
+      confirmThen(tr, t('campaigns.confirmOpen', { title: c.title, invited: fmtInteger(c.invited) }), t('campaigns.yesOpen'), () =>
+        act(`/campaigns/${c.id}/open`, (r) => t('campaigns.opened', { drafts: fmtInteger(r.drafts), invitations: fmtInteger(r.invitations) })),
       ),
     )
   }
   if (runs && c.state === 'open') {
-    actions.push(
-      ' · ',
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'link-button',
-          onclick: () =>
-            confirmThen(tr, t('campaigns.confirmClose', { title: c.title }), t('campaigns.yesClose'), () =>
-              act(`/campaigns/${c.id}/close`, () => t('campaigns.closed')),
-            ),
-        },
-        t('campaigns.close'),
+    action(t('campaigns.close'), () =>
+      confirmThen(tr, t('campaigns.confirmClose', { title: c.title }), t('campaigns.yesClose'), () =>
+        act(`/campaigns/${c.id}/close`, () => t('campaigns.closed')),
       ),
     )
   }
   if (runs && c.state === 'closed') {
-    actions.push(
-      ' · ',
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'link-button',
-          onclick: () =>
-            confirmThen(tr, t('campaigns.confirmPublish', { title: c.title, validated: fmtInteger(c.validated) }), t('campaigns.yesPublish'), () =>
-              act(
-                `/campaigns/${c.id}/publications`,
-                (p) => t('campaigns.published', { number: fmtInteger(p.number), countries: fmtInteger(p.countries.length) }),
-                {},
-              ),
-            ),
-        },
-        t('campaigns.publish'),
+    action(t('campaigns.publish'), () =>
+      confirmThen(tr, t('campaigns.confirmPublish', { title: c.title, validated: fmtInteger(c.validated) }), t('campaigns.yesPublish'), () =>
+        act(
+          `/campaigns/${c.id}/publications`,
+          (p) => t('campaigns.published', { number: fmtInteger(p.number), countries: fmtInteger(p.countries.length) }),
+          {},
+        ),
       ),
     )
   }
   if (runs && c.state === 'published') {
     const noteId = `note-${c.id}`
-    actions.push(
-      ' · ',
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'link-button',
-          onclick: () => {
-            const note = h('textarea', { id: noteId, required: true, maxlength: 4000, rows: 3 })
-            confirmThen(
-              tr,
-              t('campaigns.confirmCorrect', { title: c.title, validated: fmtInteger(c.validated) }),
-              t('campaigns.yesCorrect'),
-              () => {
-                if (!note.value.trim()) {
-                  clear(status, message('error', t('campaigns.noteNeeded')))
-                  note.focus()
-                  return
-                }
-                act(
-                  `/campaigns/${c.id}/publications`,
-                  (p) => t('campaigns.corrected', { number: fmtInteger(p.number), countries: fmtInteger(p.countries.length) }),
-                  { note: note.value.trim() },
-                )
-              },
-              h('div', { class: 'field' }, h('label', { for: noteId }, t('campaigns.noteLabel')), note),
-            )
-          },
+    action(t('campaigns.correct'), () => {
+      const note = h('textarea', { id: noteId, required: true, maxlength: 4000, rows: 3 })
+      confirmThen(
+        tr,
+        t('campaigns.confirmCorrect', { title: c.title, validated: fmtInteger(c.validated) }),
+        t('campaigns.yesCorrect'),
+        () => {
+          if (!note.value.trim()) {
+            clear(status, message('error', t('campaigns.noteNeeded')))
+            note.focus()
+            return
+          }
+          act(`/campaigns/${c.id}/publications`, (p) => t('campaigns.corrected', { number: fmtInteger(p.number), countries: fmtInteger(p.countries.length) }), {
+            note: note.value.trim(),
+          })
         },
-        t('campaigns.correct'),
-      ),
-    )
+        h('div', { class: 'field' }, h('label', { for: noteId }, t('campaigns.noteLabel')), note),
+      )
+    })
   }
   // Made once the actions are known: h() takes its children as they are when it is called.
   const tr = h(
