@@ -12,7 +12,7 @@
 // query over the group's assessments, far cheaper than the aggregate), so every process behind a
 // load balancer agrees and a change is visible on the very next request. The aggregate and the
 // fingerprint it is stored under are read in one repeatable-read snapshot.
-import { sql, type Kysely } from 'kysely'
+import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/schema.js'
 import { aggregates, type AggregateFilters, type AggregateRow } from './repository.js'
 
@@ -24,28 +24,35 @@ interface Entry {
   rows: Promise<AggregateRow[]>
 }
 
-/** The WHERE of a group: the same filters the aggregate applies (repository.ts aggregates). */
-function groupFilter(f: AggregateFilters) {
+/** A group whose version and cycle may be SQL expressions (worked out by the statement that reads it). */
+type GroupOf = Omit<AggregateFilters, 'version' | 'cycle'> & { version: number | RawBuilder<number>; cycle: number | RawBuilder<number> }
+
+/**
+ * The group's fingerprint, as a scalar subquery: a digest of the ordered (id, revision) list of its
+ * assessments. Its WHERE applies the same filters as the aggregate (repository.ts aggregates).
+ */
+export function fingerprintSql(f: GroupOf): RawBuilder<string> {
   const region = f.region ? sql`and exists (select from countries c where c.code = a.country and c.region = ${f.region})` : sql``
-  return sql`a.questionnaire = ${f.questionnaire} and a.version = ${f.version} and a.cycle = ${f.cycle}
-    and a.status = any(${[...f.statuses]}::text[]) ${region}`
+  return sql<string>`(select count(*) || ':' || coalesce(md5(string_agg(a.id::text || '@' || a.revision, ',' order by a.id)), '')
+    from assessments a where a.questionnaire = ${f.questionnaire} and a.version = ${f.version} and a.cycle = ${f.cycle}
+    and a.status = any(${[...f.statuses]}::text[]) ${region})`
 }
 
-/** The group's fingerprint: a digest of the ordered (id, revision) list of its assessments. */
 export async function fingerprint(db: Kysely<Database>, f: AggregateFilters): Promise<string> {
-  const { rows } = await sql<{ fingerprint: string }>`
-    select count(*) || ':' || coalesce(md5(string_agg(a.id::text || '@' || a.revision, ',' order by a.id)), '') as fingerprint
-    from assessments a where ${groupFilter(f)}`.execute(db)
-  return rows[0]?.fingerprint ?? ''
+  const row = await db.selectNoFrom(fingerprintSql(f).as('fingerprint')).executeTakeFirstOrThrow()
+  return row.fingerprint
 }
 
 export class AggregateCache {
   readonly #entries = new Map<string, Entry>()
 
-  /** The group's aggregate rows: from the cache when the group has not changed since they were computed. */
-  async get(db: Kysely<Database>, f: AggregateFilters, tiers: readonly string[], byRegion: boolean): Promise<AggregateRow[]> {
+  /**
+   * The group's aggregate rows: from the cache when the group has not changed since they were
+   * computed. `known`: the group's fingerprint, when the caller's statement has just read it.
+   */
+  async get(db: Kysely<Database>, f: AggregateFilters, tiers: readonly string[], byRegion: boolean, known?: string): Promise<AggregateRow[]> {
     const key = JSON.stringify([f.questionnaire, f.version, f.cycle, f.region ?? null, [...f.statuses].sort(), tiers, byRegion])
-    const current = await fingerprint(db, f)
+    const current = known ?? (await fingerprint(db, f))
     const hit = this.#entries.get(key)
     if (hit && hit.fingerprint === current) {
       this.#entries.delete(key)

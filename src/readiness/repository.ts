@@ -4,9 +4,10 @@
 // Statistics use PostgreSQL's percentile_cont (linear interpolation), the method aggregate.ts
 // documents; percentile_cont and avg ignore null scores, count(*) counts every assessment.
 import { PUBLISHED_STATUSES } from '../assessments/filters.js'
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { type Kysely, type QueryCreator, sql, type Transaction } from 'kysely'
 import { jsonObjectFrom } from 'kysely/helpers/postgres'
 import { credentialHolds, type StatementCredential } from '../auth/statement-credential.js'
+import { fingerprintSql } from './cache.js'
 import type { AssessmentStatus, Database, Region } from '../db/schema.js'
 
 type Db = Kysely<Database> | Transaction<Database>
@@ -197,7 +198,7 @@ export async function countryCycles(db: Db, country: string, questionnaire: stri
  * The questionnaire's current campaign: the latest-opening one that is no longer a draft. Staff
  * dashboards open on its version and cycle rather than on whatever cycle someone last started.
  */
-function currentCampaignQuery(db: Db, questionnaire: string) {
+function currentCampaignQuery(db: QueryCreator<Database>, questionnaire: string) {
   return db
     .selectFrom('campaigns')
     .select(['id', 'title', 'version', 'cycle', 'state'])
@@ -212,13 +213,34 @@ export async function currentCampaign(db: Db, questionnaire: string) {
   return currentCampaignQuery(db, questionnaire).executeTakeFirst()
 }
 
-/** The current campaign, and in the same statement whether a remembered credential still holds (auth/statement-credential.ts). */
-export async function currentCampaignConfirming(db: Db, questionnaire: string, credential: StatementCredential | null) {
+/**
+ * The current campaign, and in the same statement whether a remembered credential still holds
+ * (auth/statement-credential.ts) and the fingerprint of the group the request will read when its
+ * version and cycle follow from the request and the campaign (readiness/cache.ts): a staff
+ * dashboard's read is then this statement alone while its group is unchanged.
+ */
+export async function currentCampaignConfirming(
+  db: Db,
+  questionnaire: string,
+  credential: StatementCredential | null,
+  group: { version: number | undefined; cycle: number | undefined; region: Region | undefined; statuses: readonly AssessmentStatus[] },
+) {
+  const version = sql<number>`coalesce(${group.version ?? null}::int, (select version from c))`
+  const cycle = sql<number>`coalesce(${group.cycle ?? null}::int, (select cycle from c where c.version = ${version}))`
   const row = await db
-    .selectNoFrom([
-      jsonObjectFrom(currentCampaignQuery(db, questionnaire)).as('campaign'),
+    .with('c', (db) => currentCampaignQuery(db, questionnaire))
+    .selectNoFrom((eb) => [
+      jsonObjectFrom(eb.selectFrom('c').selectAll()).as('campaign'),
       (credential ? credentialHolds(credential) : sql<boolean>`true`).as('holds'),
+      version.as('version'),
+      cycle.as('cycle'),
+      fingerprintSql({ questionnaire, version, cycle, region: group.region, statuses: group.statuses }).as('fingerprint'),
     ])
     .executeTakeFirstOrThrow()
-  return { campaign: row.campaign ?? undefined, holds: row.holds }
+  return {
+    campaign: row.campaign ?? undefined,
+    holds: row.holds,
+    /** The group's fingerprint, for this version and cycle (absent when the statement could not tell them). */
+    group: row.version !== null && row.cycle !== null ? { version: row.version, cycle: row.cycle, fingerprint: row.fingerprint } : undefined,
+  }
 }

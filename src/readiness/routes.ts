@@ -329,8 +329,14 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const statuses = q.status ?? [...PUBLISHED]
       if (hides(actor)) return publishedReadiness(q)
       // Without a version or cycle: the current campaign's, then the latest.
-      const first = await currentCampaignConfirming(app.db, q.questionnaire, pending?.credential ?? null)
+      const first = await currentCampaignConfirming(app.db, q.questionnaire, pending?.credential ?? null, {
+        version: q.version,
+        cycle: q.cycle,
+        region: q.region,
+        statuses,
+      })
       let campaign = first.campaign
+      const known = first.holds ? first.group : undefined
       if (!first.holds) {
         await confirm()
         actor = refusal()
@@ -346,7 +352,13 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const rows =
         cycle === undefined
           ? []
-          : await aggregateCache.get(app.db, { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses }, tiers, q.groupBy === 'region')
+          : await aggregateCache.get(
+              app.db,
+              { questionnaire: q.questionnaire, version, cycle, region: q.region, statuses },
+              tiers,
+              q.groupBy === 'region',
+              known?.version === version && known.cycle === cycle ? known.fingerprint : undefined,
+            )
       const groupKeys = q.groupBy === 'region' ? [...new Set(rows.map((r) => r.region))].sort((a, b) => String(a).localeCompare(String(b))) : [null]
       const groups = groupKeys.map((region) => {
         const inGroup = new Map(rows.filter((r) => r.region === region).map((r) => [r.domain ?? OVERALL, r]))
