@@ -106,6 +106,8 @@ t.test('admin pages: an invitation withdrawn, then found in the audit trail', { 
   await page.getByLabel('Access token').fill(admin.token)
   await page.getByLabel('Access token').press('Enter')
   await page.waitForURL(/people\.html/)
+  // The header is drawn once the page knows who is signed in (GET /me): wait for it before counting.
+  await page.getByRole('navigation').getByRole('link', { name: 'My account', exact: true }).waitFor()
   for (const name of ['Invitations', 'Tokens', 'Audit trail', 'My account']) {
     t.equal(await page.getByRole('navigation').getByRole('link', { name, exact: true }).count(), 1, `${name} in the header`)
   }
@@ -127,9 +129,13 @@ t.test('admin pages: an invitation withdrawn, then found in the audit trail', { 
   await page.waitForURL(/audit\.html/)
   await page.locator('#audit tbody tr').first().waitFor()
   await page.getByLabel('Action', { exact: true }).selectOption('invitation_revoked')
+  const filtered = page.waitForResponse((r) => r.url().includes('action=invitation_revoked'))
   await page.getByRole('button', { name: 'Show', exact: true }).click()
+  await filtered
   const event = page.locator('#audit tbody tr', { hasText: 'Invitation withdrawn' })
   await event.waitFor()
+  // The unfiltered rows (the invitation, the sign-in…) go when the filtered answer is drawn.
+  await page.waitForFunction(() => document.querySelectorAll('#audit tbody tr').length <= 1, undefined, { timeout: 5000 }).catch(() => {})
   t.equal(await page.locator('#audit tbody tr').count(), 1, 'only the withdrawal')
   t.match(await event.textContent(), /Ada Admin.*Grace Reviewer/, 'by whom, concerning whom')
 
