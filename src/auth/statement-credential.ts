@@ -31,21 +31,20 @@ interface Remembered extends StatementCredential {
   expiresAt: number | null
 }
 
+/** A token row `t` that can still be used, and whose person's access still has this md5 (after the `=`). */
+const USABLE = `t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and ${accessFingerprintSql('t.person_id')}`
+
 /**
  * SQL that is true only while the token with hash `$hashParam` is usable and its person's access is
  * still `$accessParam`. Params are numbered as in the statement it goes into.
  */
 export function credentialHoldsSql(hashParam: number, accessParam: number): string {
-  return `exists (select from tokens t
-     where t.hash = $${hashParam}::bytea and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
-       and ${accessFingerprintSql('t.person_id')} = $${accessParam}::text)`
+  return `exists (select from tokens t where t.hash = $${hashParam}::bytea and ${USABLE} = $${accessParam}::text)`
 }
 
 /** The same check as an expression of a Kysely query. */
 export function credentialHolds(credential: StatementCredential): RawBuilder<boolean> {
-  return sql<boolean>`exists (select from tokens t
-     where t.hash = ${credential.hash} and t.revoked_at is null and (t.expires_at is null or t.expires_at > now())
-       and ${sql.raw(accessFingerprintSql('t.person_id'))} = ${credential.access})`
+  return sql<boolean>`exists (select from tokens t where t.hash = ${credential.hash} and ${sql.raw(USABLE)} = ${credential.access})`
 }
 
 /**
