@@ -25,7 +25,7 @@ interface Entry {
 }
 
 /** A group whose version and cycle may be SQL expressions (worked out by the statement that reads it). */
-type GroupOf = Omit<AggregateFilters, 'version' | 'cycle'> & { version: number | RawBuilder<number>; cycle: number | RawBuilder<number> }
+type GroupOf = Omit<AggregateFilters, 'version' | 'cycle'> & { version: number | RawBuilder<number | null>; cycle: number | RawBuilder<number | null> }
 
 /**
  * The group's fingerprint, as a scalar subquery: a digest of the ordered (id, revision) list of its

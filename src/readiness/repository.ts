@@ -215,8 +215,8 @@ export async function currentCampaign(db: Db, questionnaire: string) {
 
 /**
  * The current campaign, and in the same statement whether a remembered credential still holds
- * (auth/statement-credential.ts) and the fingerprint of the group the request will read when its
- * version and cycle follow from the request and the campaign (readiness/cache.ts): a staff
+ * (auth/statement-credential.ts), the version the request reads, and the fingerprint of the group
+ * it reads when the cycle follows from the request and the campaign (readiness/cache.ts): a staff
  * dashboard's read is then this statement alone while its group is unchanged.
  */
 export async function currentCampaignConfirming(
@@ -225,8 +225,9 @@ export async function currentCampaignConfirming(
   credential: StatementCredential | null,
   group: { version: number | undefined; cycle: number | undefined; region: Region | undefined; statuses: readonly AssessmentStatus[] },
 ) {
-  const version = sql<number>`coalesce(${group.version ?? null}::int, (select version from c))`
-  const cycle = sql<number>`coalesce(${group.cycle ?? null}::int, (select cycle from c where c.version = ${version}))`
+  const version = sql<number | null>`coalesce(${group.version ?? null}::int, (select version from c),
+    (select max(version) from questionnaire_versions where questionnaire = ${questionnaire}))`
+  const cycle = sql<number | null>`coalesce(${group.cycle ?? null}::int, (select cycle from c where c.version = ${version}))`
   const row = await db
     .with('c', (db) => currentCampaignQuery(db, questionnaire))
     .selectNoFrom((eb) => [
@@ -240,7 +241,9 @@ export async function currentCampaignConfirming(
   return {
     campaign: row.campaign ?? undefined,
     holds: row.holds,
-    /** The group's fingerprint, for this version and cycle (absent when the statement could not tell them). */
+    /** The version the request reads (its own, the campaign's, else the latest; null: no such questionnaire). */
+    version: row.version,
+    /** The group's fingerprint, for this version and cycle (absent when the statement could not tell the cycle). */
     group: row.version !== null && row.cycle !== null ? { version: row.version, cycle: row.cycle, fingerprint: row.fingerprint } : undefined,
   }
 }

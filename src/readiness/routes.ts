@@ -343,7 +343,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
         if (hides(actor)) return publishedReadiness(q)
         campaign = await currentCampaign(app.db, q.questionnaire)
       }
-      const version = q.version ?? campaign?.version ?? (await app.questionnaires.latestVersion(q.questionnaire))
+      const version = q.version ?? campaign?.version ?? (first.holds ? (first.version ?? undefined) : await app.questionnaires.latestVersion(q.questionnaire))
       if (version === undefined) throw notFound(`questionnaire ${q.questionnaire}`)
       const loaded = await versionOf(q.questionnaire, version)
       const cycle = q.cycle ?? (campaign?.version === version ? campaign.cycle : await latestCycle(app.db, q.questionnaire, version, statuses))
