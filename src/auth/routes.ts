@@ -100,19 +100,26 @@ const me = z
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenInfo> {
+/** A token row as the API shows it to its owner (and, with more, to admins). */
+export function presentTokenRow(row: TokenRow) {
   return {
-    person: row.person_id ? { id: row.person_id, name: owners.get(row.person_id) ?? '' } : null,
     id: row.id,
     prefix: row.prefix,
     role: row.role,
     country: row.country,
     label: row.label,
     createdAt: row.created_at.toISOString(),
-    createdBy: row.created_by,
     expiresAt: iso(row.expires_at),
     revokedAt: iso(row.revoked_at),
     lastUsedAt: iso(row.last_used_at),
+  }
+}
+
+function info(row: TokenRow, owners: Map<string, string>): z.infer<typeof tokenInfo> {
+  return {
+    person: row.person_id ? { id: row.person_id, name: owners.get(row.person_id) ?? '' } : null,
+    ...presentTokenRow(row),
+    createdBy: row.created_by,
   }
 }
 

@@ -7,9 +7,10 @@ import type { FastifyInstance } from 'fastify'
 import type { ZodTypeProvider } from 'fastify-type-provider-zod'
 import { sql } from 'kysely'
 import { z } from 'zod'
-import { createToken, LABEL_MAX, parseExpiry, ROLES, TokenInputError, type TokenRow } from '../auth/tokens.js'
+import { createToken, LABEL_MAX, parseExpiry, ROLES, TokenInputError } from '../auth/tokens.js'
 import type { Role } from '../db/schema.js'
 import { AppError, conflict, notFound, problems, unprocessable } from '../errors.js'
+import { presentTokenRow } from '../auth/routes.js'
 import { clientKey, requirePrincipal } from '../plugins/auth.js'
 import { audit } from './audit.js'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js'
@@ -28,8 +29,6 @@ export interface AccountOptions {
 /** A personal token lives at most this long: a forgotten script must not hold rights for ever. */
 export const PERSONAL_TOKEN_MAX_DAYS = 366
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
-
 const personalToken = z
   .object({
     id: z.string(),
@@ -43,20 +42,6 @@ const personalToken = z
     lastUsedAt: z.string().nullable(),
   })
   .meta({ id: 'PersonalToken' })
-
-function presentToken(row: TokenRow): z.infer<typeof personalToken> {
-  return {
-    id: row.id,
-    prefix: row.prefix,
-    role: row.role,
-    country: row.country,
-    label: row.label,
-    createdAt: row.created_at.toISOString(),
-    expiresAt: iso(row.expires_at),
-    revokedAt: iso(row.revoked_at),
-    lastUsedAt: iso(row.last_used_at),
-  }
-}
 
 /** Whether the principal, as it acts now, holds the rights a token of this role (and country) would carry. */
 export function mayIssue(p: Pick<Principal, 'memberships'>, role: Role, country: string | null): boolean {
@@ -169,7 +154,7 @@ export default async function accountRoutes(app: FastifyInstance, options: Accou
         .orderBy('created_at', 'desc')
         .orderBy('id')
         .execute()
-      return { items: rows.map(presentToken) }
+      return { items: rows.map(presentTokenRow) }
     },
   )
 
@@ -241,7 +226,7 @@ export default async function accountRoutes(app: FastifyInstance, options: Accou
       })
       request.log.info({ tokenId: created.row.id, personId: actor.personId }, 'personal token created')
       reply.code(201).header('cache-control', 'no-store')
-      return { ...presentToken(created.row), token: created.token }
+      return { ...presentTokenRow(created.row), token: created.token }
     },
   )
 

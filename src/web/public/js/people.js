@@ -359,22 +359,8 @@ function inviteForm(questionnaires, refresh) {
     roles.map((r) => h('option', { value: r }, label('membership', r))),
   )
   const country = h('input', { id: 'invite-country', value: focalOf ?? '', maxlength: 3, size: 4, dir: 'ltr', readonly: !isAdmin })
-  const boxes = questionnaires.flatMap((q) =>
-    q.domains.map((d) => ({ q: q.id, d: d.id, box: h('input', { type: 'checkbox', id: `d-${q.id}-${d.id}`, value: d.id }), title: d.title })),
-  )
-  const domainSet = h(
-    'fieldset',
-    {},
-    h('legend', {}, t('people.invite.domains')),
-    questionnaires.map((q) =>
-      h(
-        'div',
-        {},
-        h('p', {}, h('strong', {}, q.title)),
-        boxes.filter((b) => b.q === q.id).map((b) => h('div', { class: 'check' }, b.box, ' ', h('label', { for: b.box.id }, b.title))),
-      ),
-    ),
-  )
+  const domains = domainPicker('d', questionnaires)
+  const domainSet = domains.element
   const national = () => role.value === 'focal_point' || role.value === 'contributor'
   const sync = () => {
     country.parentElement.hidden = !national()
@@ -402,12 +388,11 @@ function inviteForm(questionnaires, refresh) {
   sync()
   form.addEventListener('submit', async (event) => {
     event.preventDefault()
-    const ticked = boxes.filter((b) => b.box.checked)
-    const scoped = role.value === 'contributor' && ticked.length > 0
+    const scope = role.value === 'contributor' ? domains.value() : { domains: null }
     const membership = {
       role: role.value,
       ...(national() ? { country: country.value.trim().toUpperCase() } : {}),
-      ...(scoped ? { questionnaire: ticked[0].q, domains: ticked.filter((b) => b.q === ticked[0].q).map((b) => b.d) } : {}),
+      ...(scope.domains ? scope : {}),
     }
     try {
       const res = await api('/persons', {
