@@ -120,3 +120,13 @@ t.test('staff aggregates: a remembered token revoked or narrowed in another proc
   t.equal(res.statusCode, 401, 'revoked elsewhere')
   t.match(res.headers['www-authenticate'], /invalid_token/)
 })
+
+t.test("another country's administration cannot write through an assessment this process remembers", async (t) => {
+  const { one, two, plain, id, put } = await setUp(t, 'SEN')
+  t.equal((await put(one, plain[0]!.id, 2)).statusCode, 200, 'Senegal writes: the process remembers its assessment')
+  const other = await testToken(one, 'administration', 'MLI')
+  t.equal((await put(one, plain[1]!.id, 1, '*', other.authorization)).statusCode, 404, 'Mali gets a 404')
+  t.equal((await put(one, plain[1]!.id, 1, '*', other.authorization)).statusCode, 404, 'also with its own token remembered')
+  const before = await stored(two, id)
+  t.equal(before.answers.length, 1, "only Senegal's answer is stored")
+})
