@@ -1,8 +1,7 @@
 // The OpenAPI 3 document, generated from the zod schemas of the routes, at /openapi.json; its
 // reference at /docs (Scalar's API reference, its bundle served from this origin: no CDN).
 import swagger from '@fastify/swagger'
-import scalar from '@scalar/fastify-api-reference'
-import type { FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-provider-zod'
 import { inlineScriptHashes, upgradeOverTls } from './csp.js'
@@ -49,6 +48,45 @@ const CONTRAST_CSS = `.light-mode {
   --scalar-color-purple: #c9a2ff;
 }`
 
+const REFERENCE_CONFIGURATION = {
+  url: '/openapi.json',
+  pageTitle: 'treaty-readiness API',
+  // Nothing from elsewhere: no web fonts, no telemetry, no AI agent, no request proxy.
+  withDefaultFonts: false,
+  telemetry: false,
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  hideClientButton: true,
+  showDeveloperTools: 'never',
+  documentDownloadType: 'json',
+  // One colour scheme, checked by axe (test/web/docs.test.ts): the default theme's greys and
+  // method colours fall below WCAG AA contrast (on white, and in the dark code panels).
+  forceDarkModeState: 'light',
+  hideDarkModeToggle: true,
+  customCss: CONTRAST_CSS,
+} as const
+
+/**
+ * Scalar's own plugin in an instance of its own, loaded on the first visit to /docs. Its module
+ * holds the reference's 5 MB bundle as a string literal, about 35 MB of the server's memory once
+ * parsed (measured on the embedded start), which a server whose reference nobody opens should not
+ * carry.
+ */
+let reference: Promise<FastifyInstance> | undefined
+function loadReference(): Promise<FastifyInstance> {
+  reference ??= (async () => {
+    const { default: scalar } = await import('@scalar/fastify-api-reference')
+    const instance = Fastify({ logger: false })
+    await instance.register(scalar, { routePrefix: '/docs', configuration: REFERENCE_CONFIGURATION })
+    await instance.ready()
+    return instance
+  })().catch((err: unknown) => {
+    reference = undefined
+    throw err
+  })
+  return reference
+}
+
 async function docs(app: FastifyInstance): Promise<void> {
   app.addHook('onSend', async (request, reply, payload) => {
     const type = String(reply.getHeader('content-type'))
@@ -59,26 +97,18 @@ async function docs(app: FastifyInstance): Promise<void> {
     // Scalar's page names no language; screen readers need it (axe: html-has-lang).
     return payload.replace(/<html>/, '<html lang="en">')
   })
-  await app.register(scalar, {
-    routePrefix: '/docs',
-    configuration: {
-      url: '/openapi.json',
-      pageTitle: 'treaty-readiness API',
-      // Nothing from elsewhere: no web fonts, no telemetry, no AI agent, no request proxy.
-      withDefaultFonts: false,
-      telemetry: false,
-      agent: { disabled: true },
-      mcp: { disabled: true },
-      hideClientButton: true,
-      showDeveloperTools: 'never',
-      documentDownloadType: 'json',
-      // One colour scheme, checked by axe (test/web/docs.test.ts): the default theme's greys and
-      // method colours fall below WCAG AA contrast (on white, and in the dark code panels).
-      forceDarkModeState: 'light',
-      hideDarkModeToggle: true,
-      customCss: CONTRAST_CSS,
-    },
-  })
+  const forward = async (request: FastifyRequest, reply: FastifyReply) => {
+    const answer = await (await loadReference()).inject({ method: 'GET', url: request.url })
+    if (answer.statusCode === 404) return reply.callNotFound()
+    reply.code(answer.statusCode)
+    for (const name of ['content-type', 'location'] as const) {
+      const value = answer.headers[name]
+      if (value !== undefined) reply.header(name, value)
+    }
+    return /^text\//.test(String(answer.headers['content-type'])) ? answer.body : answer.rawPayload
+  }
+  app.get('/docs', { schema: { hide: true } }, forward)
+  app.get('/docs/*', { schema: { hide: true } }, forward)
 }
 
 /**

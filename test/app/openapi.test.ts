@@ -103,6 +103,9 @@ t.test('/docs serves the HTML reference and its script from this origin, under a
     t.match(asset.headers['content-type'], /javascript/)
     t.equal(asset.headers['cache-control'], 'public, max-age=86400', 'cached for a day')
   }
+  const missing = await app.inject({ method: 'GET', url: '/docs/js/nothing.js' })
+  t.equal(missing.statusCode, 404, 'nothing else is served under /docs/')
+  t.match(missing.headers['content-type'], /^application\/problem\+json/)
 })
 
 /** Every operation's id, pinned: generated clients name their methods after them. */
