@@ -54,4 +54,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
 # The server handles SIGTERM itself (finishes in-flight requests, closes the database, exits 0).
 # V8's young generation at its 64-bit default (3 × 64 MB semi-spaces) held ~130 MB of a server's
 # ~350 MB RSS under load; 16 MB semi-spaces keep it under 200 MB at the same throughput (bench/RESULTS.md).
-CMD ["node", "--max-semi-space-size=16", "dist/src/server.js"]
+# --expose-gc lets a long export ask for minor collections of the chunks it has read (src/exports/read-garbage.ts).
+CMD ["node", "--max-semi-space-size=16", "--expose-gc", "dist/src/server.js"]

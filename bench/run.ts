@@ -231,8 +231,8 @@ function start(script: string, port: number, extraEnv: Record<string, string | u
   return child
 }
 
-/** Node's flags for the server, as the Dockerfile's CMD and `npm start` run it. */
-const SERVER_NODE_FLAGS = ['--max-semi-space-size=16']
+/** Node's flags for the server, as the Dockerfile's CMD and `npm start` run it; BENCH_NODE_FLAGS adds more (for trying V8 settings). */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=16', '--expose-gc', ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean)]
 
 async function waitReady(port: number, child: ChildProcess, seconds = 30) {
   for (let i = 0; i < seconds * 20; i++) {

@@ -26,6 +26,7 @@ import { acceptedEvidenceSql, evidenceDocumentsSql, evidenceTitlesSql } from '..
 import { t } from '../i18n/catalogs.js'
 import { conditionValues, questionnaireFile, type QuestionnaireFile } from '../questionnaires/schema.js'
 import { UTF8_BOM } from './columns.js'
+import { collectingEvery } from './read-garbage.js'
 import { RATIO_DECIMALS, SCORE_DECIMALS } from './tables.js'
 
 /** The export filters, as strict as the values allow (they end up inlined into a COPY statement). */
@@ -400,6 +401,6 @@ export function copyOut(client: pg.ClientBase, select: string, options: { bom?: 
     client.off('error', onClientError)
     options.release(err === undefined ? undefined : err instanceof Error ? err : new Error(String(err)))
   }
-  pipeline(copy, out).then(() => finish(), finish)
+  pipeline(copy, collectingEvery(), out).then(() => finish(), finish)
   return out
 }
