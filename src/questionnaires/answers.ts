@@ -62,10 +62,9 @@ export function checkAnswer(question: Question, input: AnswerInput): CheckResult
 function checkValue(q: Question, v: unknown): { value: AnswerValue } | string {
   switch (q.type) {
     case 'maturity': {
-      const levels = maturityChoices(q)
       if (typeof v !== 'number') return `value must be a maturity level (a whole number from 0 to 4), got ${describeValue(v)}`
-      if (!Number.isInteger(v)) return `value must be a whole maturity level, one of: ${levels}; got ${describeValue(v)}`
-      if (v < 0 || v > 4) return `value must be one of: ${levels}; got ${describeValue(v)}, which is out of range`
+      if (!Number.isInteger(v)) return `value must be a whole maturity level, one of: ${maturityChoices(q)}; got ${describeValue(v)}`
+      if (v < 0 || v > 4) return `value must be one of: ${maturityChoices(q)}; got ${describeValue(v)}, which is out of range`
       return { value: v }
     }
     case 'yes_no_partial': {
@@ -190,9 +189,19 @@ export function applicability(file: QuestionnaireFile, answers: ReadonlyMap<stri
   return memo
 }
 
-/** Question id → question, over all domains of the file. */
-export function indexQuestions(file: QuestionnaireFile): Map<string, Question> {
-  return new Map(questionsOf(file).map(({ question }) => [question.id, question]))
+const indexes = new WeakMap<QuestionnaireFile, ReadonlyMap<string, Question>>()
+
+/**
+ * Question id → question, over all domains of the file. Made once per file object: scoring asks for
+ * it on every answer write, and a parsed file is never changed afterwards.
+ */
+export function indexQuestions(file: QuestionnaireFile): ReadonlyMap<string, Question> {
+  let index = indexes.get(file)
+  if (!index) {
+    index = new Map(questionsOf(file).map(({ question }) => [question.id, question]))
+    indexes.set(file, index)
+  }
+  return index
 }
 
 /** Whether an answer value satisfies a condition's list of values. */

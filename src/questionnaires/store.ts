@@ -11,7 +11,7 @@ export interface LoadedVersion {
   /** With the translation files' texts applied (they are not part of the hashed content). */
   content: QuestionnaireFile
   hash: string
-  questions: Map<string, Question>
+  questions: ReadonlyMap<string, Question>
   /** question id → domain id */
   domainOf: Map<string, string>
 }

@@ -53,7 +53,7 @@
  *    not have are ignored. A stored answer that is not valid for its question (impossible through
  *    `checkAnswer`) is treated as missing.
  */
-import { applicability, checkAnswer, type AnswerValue, type StoredAnswer } from '../questionnaires/answers.js'
+import { applicability, checkAnswer, indexQuestions, type AnswerValue, type StoredAnswer } from '../questionnaires/answers.js'
 import { isScored, type Alternatives, type Domain, type Force, type Question, type QuestionnaireFile, type Tier } from '../questionnaires/schema.js'
 
 export type Counts = {
@@ -177,7 +177,7 @@ export type Tally = Sums & { counts: Counts }
 export type DomainTally = Tally & {
   domain: Domain
   rules: TallyRules
-  routeOf: Map<string, { group: string; route: string }>
+  routeOf: ReadonlyMap<string, { group: string; route: string }>
   /** Per "group route" key. */
   routeSums: Map<string, Sums>
 }
@@ -303,10 +303,17 @@ function forceWeight(weights: TallyRules['forceWeights'], force: Force): number 
   return weights[force] ?? 0
 }
 
-/** Question id → its alternatives group and route, for one domain. */
-function routesOf(domain: Domain): Map<string, { group: string; route: string }> {
-  const out = new Map<string, { group: string; route: string }>()
-  for (const g of domain.alternatives ?? []) for (const r of g.routes) for (const id of r.questions) out.set(id, { group: g.id, route: r.id })
+const routeIndexes = new WeakMap<Domain, ReadonlyMap<string, { group: string; route: string }>>()
+
+/** Question id → its alternatives group and route, for one domain; made once per domain object, as indexQuestions. */
+function routesOf(domain: Domain): ReadonlyMap<string, { group: string; route: string }> {
+  let out = routeIndexes.get(domain)
+  if (!out) {
+    const index = new Map<string, { group: string; route: string }>()
+    for (const g of domain.alternatives ?? []) for (const r of g.routes) for (const id of r.questions) index.set(id, { group: g.id, route: r.id })
+    routeIndexes.set(domain, index)
+    out = index
+  }
   return out
 }
 
@@ -392,8 +399,7 @@ function validAnswers(
   file: QuestionnaireFile,
   answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>,
 ): Map<string, StoredAnswer> {
-  const byId = new Map<string, Question>()
-  for (const d of file.domains) for (const q of d.questions) byId.set(q.id, q)
+  const byId = indexQuestions(file)
   const result = new Map<string, StoredAnswer>()
   const seen = new Set<string>()
   for (const [id, answer] of answers) {
