@@ -4,9 +4,12 @@
 //   npm run build && node --import tsx bench/probe.ts              PUT answer, 3 rounds of 8 s
 //   PROBE_READINESS=1 node --import tsx bench/probe.ts              GET /readiness instead
 //   PROBE_NODE="--cpu-prof --cpu-prof-dir=/tmp/prof" …              flags for the server's node
+//   PROBE_STATEMENT=1 …                                             the statement floor (bench/floor-server.ts) instead
+//   PROBE_EXPORT=1 …                                                then answers.csv, with the server's peak RSS during it
+//   PROBE_HOLD=30 …                                                 keep the server up 30 s after the rounds
 //   PROBE_ROUNDS=2 …; PROBE_SNAP=1 with PROBE_NODE=--heapsnapshot-signal=SIGUSR2 takes a heap snapshot at the end
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { setTimeout as sleep } from 'node:timers/promises'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
@@ -23,14 +26,33 @@ const staff = `Bearer ${(await createToken(db, { role: 'staff', label: 'probe st
 const qs = ['cdc.human_rights.restriction_instrument', 'cdc.data.national_data_policy']
 await db.destroy()
 const extra = (process.env.PROBE_NODE ?? '').split(' ').filter(Boolean)
-const child = spawn(process.execPath, [...extra, 'dist/src/server.js'], {
+const STATEMENT = Boolean(process.env.PROBE_STATEMENT)
+const domainOf = (q: string) => q.split('.')[1]
+const child = spawn(process.execPath, [...extra, ...(STATEMENT ? ['--import', 'tsx', 'bench/floor-server.ts'] : ['dist/src/server.js'])], {
   env: { ...process.env, DATABASE_URL: URL, PORT: '3998', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false', AUTH_RATE_LIMIT: '1000000' },
   stdio: ['ignore', 'ignore', 'inherit'],
 })
-const cpu = () => {
-  const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return (Number(f[11]) + Number(f[12])) * 10
+const cpuOf = (pid: number | string) => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(f[11]) + Number(f[12])) * 10
+  } catch {
+    return 0 // ended between the listing and the read
+  }
 }
+const cpu = () => cpuOf(child.pid!)
+/** CPU time of every PostgreSQL process, in ms (the backends serving the server's pool included). */
+const postgresCpu = () =>
+  readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        return readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')
+      } catch {
+        return false
+      }
+    })
+    .reduce((sum, d) => sum + cpuOf(d), 0)
 child.on('exit', (c) => {
   if (c) process.exit(1)
 })
@@ -47,6 +69,8 @@ console.log('ready rss', rss())
 let n = 0
 for (let r = 0; r < Number(process.env.PROBE_ROUNDS ?? 3); r++) {
   const c0 = cpu()
+  const p0 = postgresCpu()
+  const l0 = process.cpuUsage()
   const res = await autocannon({
     url: 'http://127.0.0.1:3998',
     connections: 32,
@@ -58,6 +82,14 @@ for (let r = 0; r < Number(process.env.PROBE_ROUNDS ?? 3); r++) {
           : (req) => {
               const i = n++
               const w = writers[(i * 7919) % writers.length]!
+              if (STATEMENT)
+                return {
+                  ...req,
+                  method: 'PUT',
+                  path: `/statement/${w.id}/${qs[i % 2]}`,
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ value: i % 5, domain: domainOf(qs[i % 2]!) }),
+                }
               return {
                 ...req,
                 method: 'PUT',
@@ -69,9 +101,29 @@ for (let r = 0; r < Number(process.env.PROBE_ROUNDS ?? 3); r++) {
       },
     ],
   })
+  const load = process.cpuUsage(l0)
+  const per = (ms: number) => (ms / res.requests.total).toFixed(3)
   console.log(
-    `round ${r}: ${Math.round(res.requests.average)} req/s p99 ${res.latency.p99} non2xx ${res.non2xx} rss ${rss()} server cpu/req ${((cpu() - c0) / res.requests.total).toFixed(3)} ms`,
+    `round ${r}: ${Math.round(res.requests.average)} req/s p99 ${res.latency.p99} non2xx ${res.non2xx} rss ${rss()} cpu/req: server ${per(cpu() - c0)} ms, postgres ${per(postgresCpu() - p0)} ms, autocannon ${per((load.user + load.system) / 1000)} ms`,
   )
+}
+if (process.env.PROBE_EXPORT) {
+  // As the bench's (c): after the write rounds, the whole questionnaire's answers, RSS sampled every 20 ms.
+  let peak = rss()
+  const before = peak
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rss())
+  }, 20)
+  const res = await fetch('http://127.0.0.1:3998/exports/answers.csv?questionnaire=cdc', { headers: { authorization: staff } })
+  let bytes = 0
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length
+  clearInterval(sampler)
+  console.log(`export: ${res.status}, ${Math.round(bytes / 1048576)} MB, rss before ${before} MB, peak ${peak} MB`)
+}
+if (process.env.PROBE_HOLD) {
+  // Time to look at the server from outside (/proc/<pid>/smaps) before it stops.
+  console.log(`holding server ${child.pid} for ${process.env.PROBE_HOLD} s`)
+  await sleep(Number(process.env.PROBE_HOLD) * 1000)
 }
 if (process.env.PROBE_SNAP) {
   child.kill('SIGUSR2')
