@@ -7,6 +7,8 @@ import { PUBLISHED_STATUSES } from '../assessments/filters.js'
 import { type Kysely, type QueryCreator, sql, type Transaction } from 'kysely'
 import { jsonObjectFrom } from 'kysely/helpers/postgres'
 import { credentialHolds, type StatementCredential } from '../auth/statement-credential.js'
+import type pg from 'pg'
+import { preparedFirst } from '../db/prepared.js'
 import { fingerprintSql } from './cache.js'
 import type { AssessmentStatus, Database, Region } from '../db/schema.js'
 
@@ -221,6 +223,8 @@ export async function currentCampaign(db: Db, questionnaire: string) {
  */
 export async function currentCampaignConfirming(
   db: Db,
+  /** When given, the statement runs prepared on it (it is every dashboard request's). */
+  pool: pg.Pool | undefined,
   questionnaire: string,
   credential: StatementCredential | null,
   group: { version: number | undefined; cycle: number | undefined; region: Region | undefined; statuses: readonly AssessmentStatus[] },
@@ -228,7 +232,7 @@ export async function currentCampaignConfirming(
   const version = sql<number | null>`coalesce(${group.version ?? null}::int, (select version from c),
     (select max(version) from questionnaire_versions where questionnaire = ${questionnaire}))`
   const cycle = sql<number | null>`coalesce(${group.cycle ?? null}::int, (select cycle from c where c.version = ${version}))`
-  const row = await db
+  const query = db
     .with('c', (db) => currentCampaignQuery(db, questionnaire))
     .selectNoFrom((eb) => [
       jsonObjectFrom(eb.selectFrom('c').selectAll()).as('campaign'),
@@ -237,7 +241,8 @@ export async function currentCampaignConfirming(
       cycle.as('cycle'),
       fingerprintSql({ questionnaire, version, cycle, region: group.region, statuses: group.statuses }).as('fingerprint'),
     ])
-    .executeTakeFirstOrThrow()
+  const row = pool ? await preparedFirst(pool, query) : await query.executeTakeFirst()
+  if (!row) throw new Error('the campaign statement returned no row')
   return {
     campaign: row.campaign ?? undefined,
     holds: row.holds,

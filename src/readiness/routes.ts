@@ -329,7 +329,7 @@ export default async function readinessRoutes(app: FastifyInstance): Promise<voi
       const statuses = q.status ?? [...PUBLISHED]
       if (hides(actor)) return publishedReadiness(q)
       // Without a version or cycle: the current campaign's, then the latest.
-      const first = await currentCampaignConfirming(app.db, q.questionnaire, pending?.credential ?? null, {
+      const first = await currentCampaignConfirming(app.db, app.pg.pool, q.questionnaire, pending?.credential ?? null, {
         version: q.version,
         cycle: q.cycle,
         region: q.region,
