@@ -266,7 +266,11 @@ async function sessionPlugin(app: FastifyInstance, options: SessionOptions): Pro
     cacheControl: true,
     maxAge: 0,
   })
-  const home = async (_request: FastifyRequest, reply: FastifyReply) => reply.redirect('/app/index.html')
+  // The query goes along: a link to /app/?lang=ar must open the sign-in page in Arabic.
+  const home = async (request: FastifyRequest, reply: FastifyReply) => {
+    const query = request.url.indexOf('?')
+    return reply.redirect(`/app/index.html${query === -1 ? '' : request.url.slice(query)}`)
+  }
   app.get('/', { schema: { hide: true } }, home)
   app.get('/app', { schema: { hide: true } }, home)
 }

@@ -105,6 +105,18 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
     t.match(ends, { text: /\p{L}\.$/u, sameLine: true })
     t.ok(ends.stopLeft >= ends.wordRight - 0.5, `the full stop follows the last word on the right (${ends.stopLeft} ≥ ${ends.wordRight})`)
 
+    // What people type takes the direction of its own text (an English comment in an Arabic page
+    // keeps its full stop at its end), and web addresses always run left to right.
+    t.equal(await q1.locator('textarea').first().evaluate((el) => getComputedStyle(el).unicodeBidi), 'plaintext', 'a comment follows its own text')
+    const addressDirection = await q1.evaluate((el) => {
+      const input = Object.assign(document.createElement('input'), { type: 'url' })
+      el.append(input)
+      const direction = getComputedStyle(input).direction
+      input.remove()
+      return direction
+    })
+    t.equal(addressDirection, 'ltr', 'an address runs left to right')
+
     // A question with no Arabic text at all: marked, and its text isolated as English.
     const second = page.locator(`#${dom(SECOND)}`)
     t.equal(await second.locator('.q-text').getAttribute('dir'), 'ltr')

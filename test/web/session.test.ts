@@ -184,6 +184,8 @@ t.test('the pages are served under /app/ with the CSP', async (t) => {
   const root = await app.inject({ method: 'GET', url: '/' })
   t.equal(root.statusCode, 302)
   t.equal(root.headers.location, '/app/index.html')
+  const arabic = await app.inject({ method: 'GET', url: '/app/?lang=ar' })
+  t.equal(arabic.headers.location, '/app/index.html?lang=ar', 'a link with a language keeps it through the redirect')
   const page = await app.inject({ method: 'GET', url: '/app/index.html' })
   t.equal(page.statusCode, 200)
   t.match(page.headers['content-security-policy'], /script-src 'self'/)
