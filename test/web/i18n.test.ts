@@ -107,7 +107,8 @@ t.test('the pages in six languages', { skip, timeout: 1_200_000 }, async (t) => 
 
     // What people type takes the direction of its own text (an English comment in an Arabic page
     // keeps its full stop at its end), and web addresses always run left to right.
-    t.equal(await q1.locator('textarea').first().evaluate((el) => getComputedStyle(el).unicodeBidi), 'plaintext', 'a comment follows its own text')
+    const comment = q1.locator('textarea').first()
+    t.equal(await comment.evaluate((el) => getComputedStyle(el).unicodeBidi), 'plaintext', 'a comment follows its own text')
     const addressDirection = await q1.evaluate((el) => {
       const input = Object.assign(document.createElement('input'), { type: 'url' })
       el.append(input)
