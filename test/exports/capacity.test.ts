@@ -8,7 +8,12 @@ import { createAssessment } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { tokenFor } from '../helpers/tokens.js'
 
-/** Enough answers with long comments that an export (~25 MB) is far larger than the sockets' buffers (up to ~12 MB under load). */
+/**
+ * Enough answers with long comments that an export (~100 MB) is far larger than everything that can
+ * buffer it: a stalled reader's receive buffer autotunes up to net.ipv4.tcp_rmem's maximum (32 MB
+ * here), plus the server's send buffer (4 MB) and the same again between PostgreSQL and the server.
+ * At 25 MB, two exports of twenty once finished into those buffers under CI load.
+ */
 async function seedLargeExport(app: Awaited<ReturnType<typeof build>>): Promise<void> {
   await sql`
     insert into assessments (country, questionnaire, version, cycle, status)
@@ -16,7 +21,7 @@ async function seedLargeExport(app: Awaited<ReturnType<typeof build>>): Promise<
     on conflict do nothing`.execute(app.db)
   await sql`
     insert into answers (assessment_id, question_id, value, comment, score)
-    select a.id, q.question_id, '2'::jsonb, repeat('evidence of the law in force ', 70), 0.5
+    select a.id, q.question_id, '2'::jsonb, repeat('evidence of the law in force ', 280), 0.5
       from assessments a cross join (select question_id from questionnaire_questions where questionnaire = 'cdc' and version = 1 limit 8) q
     on conflict do nothing`.execute(app.db)
 }
