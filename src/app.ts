@@ -19,6 +19,7 @@ import { upgradeOverTls } from './plugins/csp.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin, { sendProblem } from './plugins/errors.js'
 import exportPoolPlugin from './plugins/export-pool.js'
+import idleCompactionPlugin from './plugins/idle-compaction.js'
 import openapiPlugin from './plugins/openapi.js'
 import questionnairesPlugin from './plugins/questionnaires.js'
 import { TRANSLATIONS_DIR } from './questionnaires/catalog.js'
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   })
 
   await app.register(errorsPlugin)
+  await app.register(idleCompactionPlugin)
   // Before every route (it attaches itself to routes as they are added): JSON, pages and CSV go
   // compressed to any client that accepts it (brotli at a fast quality, else gzip).
   await app.register(compress, { encodings: ['br', 'gzip'] })
