@@ -7,10 +7,10 @@
 //
 // Why it is exact: every change to an assessment's figures or status bumps its revision (its ETag)
 // in the same statement or transaction, and a group's figures are a function of its assessments'
-// rows. So a group's fingerprint, the list of (id, revision) of the assessments in it, changes
-// whenever its figures may have (read as a digest of that list). It is read from PostgreSQL on every request (one small indexed
-// query over the group's assessments, far cheaper than the aggregate), so every process behind a
-// load balancer agrees and a change is visible on the very next request. The aggregate and the
+// rows. So a group's fingerprint, a digest of the list of (id, revision) of the assessments in it,
+// changes whenever its figures may have. It is read from PostgreSQL on every request (one small
+// indexed query over the group's assessments, far cheaper than the aggregate), so every process
+// behind a load balancer agrees and a change is visible on the very next request. The aggregate and the
 // fingerprint it is stored under are read in one repeatable-read snapshot.
 import { type Kysely, type RawBuilder, sql } from 'kysely'
 import type { Database } from '../db/schema.js'
