@@ -3,26 +3,14 @@
 // transaction, or decides that the single guarded statement needs none.
 //
 // Both statements have a fixed text (rows travel as arrays), so they run as named prepared
-// statements: PostgreSQL parses and plans them once per connection, not on every write.
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely'
-import type pg from 'pg'
+// statements (src/db/prepared.ts): parsed and planned once per connection, not on every write.
 import { credentialHoldsSql, type StatementCredential } from '../auth/statement-credential.js'
-import type { Database, DomainScoresTable, Role } from '../db/schema.js'
+import type { Run } from '../db/prepared.js'
+import type { DomainScoresTable, Role } from '../db/schema.js'
 import type { Readiness } from '../scoring/score.js'
 import type { AnswerRow, AssessmentRow } from './repository.js'
 
 export type DomainScoreRow = DomainScoresTable
-
-/** Runs one fixed statement: through the pool as a named prepared statement, or through Kysely (a transaction). */
-export type Run = <R>(name: string, text: string, values: unknown[]) => Promise<R[]>
-
-export function poolRunner(pool: pg.Pool): Run {
-  return async <R>(name: string, text: string, values: unknown[]) => (await pool.query({ name, text, values })).rows as R[]
-}
-
-export function kyselyRunner(db: Kysely<Database> | Transaction<Database>): Run {
-  return async <R>(_name: string, text: string, values: unknown[]) => (await db.executeQuery<R>(CompiledQuery.raw(text, values))).rows as R[]
-}
 
 export interface WriteSnapshot {
   assessment: AssessmentRow

@@ -14,17 +14,8 @@ import { parseIfMatch, type Precondition } from './etag.js'
 import { answerableDomains, hasMembership } from '../people/principal.js'
 import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
-import {
-  applyWrite,
-  changedDomains,
-  kyselyRunner,
-  lockAssessment,
-  poolRunner,
-  readSnapshot,
-  type AnswerChange,
-  type WritePlan,
-  type WriteSnapshot,
-} from './answer-store.js'
+import { kyselyRunner, poolRunner } from '../db/prepared.js'
+import { applyWrite, changedDomains, lockAssessment, readSnapshot, type AnswerChange, type WritePlan, type WriteSnapshot } from './answer-store.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
 import { snapshotAfterWrite, type SnapshotMemory } from './snapshot-memory.js'

@@ -223,8 +223,8 @@ export async function currentCampaign(db: Db, questionnaire: string) {
  */
 export async function currentCampaignConfirming(
   db: Db,
-  /** When given, the statement runs prepared on it (it is every dashboard request's). */
-  pool: pg.Pool | undefined,
+  /** The statement runs prepared on it: it is every dashboard request's. */
+  pool: pg.Pool,
   questionnaire: string,
   credential: StatementCredential | null,
   group: { version: number | undefined; cycle: number | undefined; region: Region | undefined; statuses: readonly AssessmentStatus[] },
@@ -241,7 +241,7 @@ export async function currentCampaignConfirming(
       cycle.as('cycle'),
       fingerprintSql({ questionnaire, version, cycle, region: group.region, statuses: group.statuses }).as('fingerprint'),
     ])
-  const row = pool ? await preparedFirst(pool, query) : await query.executeTakeFirst()
+  const row = await preparedFirst(pool, query)
   if (!row) throw new Error('the campaign statement returned no row')
   return {
     campaign: row.campaign ?? undefined,
