@@ -211,6 +211,9 @@ export async function startEmbedded(dataDir: string, options: StartOptions = {})
   const dir = path.resolve(dataDir)
   const cluster = path.join(dir, CLUSTER_DIR)
   const user = await clusterUser()
+  // Parents get the default mode: a recursive mkdir would give them 0700 too, and the cluster's user
+  // (root's case) could then not reach its own directory.
+  await mkdir(path.dirname(dir), { recursive: true })
   await mkdir(dir, { recursive: true, mode: 0o700 })
   // The cluster's own user must be able to reach its directory; nobody else may list DATA_DIR.
   await chmod(dir, user ? 0o711 : 0o700)

@@ -48,7 +48,7 @@ async function timed(fn: () => Promise<Response>): Promise<{ status: number; ms:
 }
 
 t.test('20 stalled downloads: interactive requests keep their connections; the stall timeout frees the export pool', async (t) => {
-  const app = await build(t, { poolSize: 5, exportPoolSize: 4, exportsPerPerson: 2, exportStallSeconds: 3 })
+  const app = await build(t, { poolSize: 5, exportPoolSize: 4, exportsPerPerson: 2, exportStallSeconds: 10 })
   await seedLargeExport(app)
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as net.AddressInfo).port
@@ -69,9 +69,11 @@ t.test('20 stalled downloads: interactive requests keep their connections; the s
   )
   t.equal(app.exportPool.totalCount - app.exportPool.idleCount, 4, 'the running exports hold the export pool')
 
+  // "Meanwhile" is checked by what holds the export pool, not by a clock: a request that waited for
+  // an export connection would only finish once the stall timeout (10 s) had freed one, and the
+  // exports would no longer hold the pool. Under CI load a first write can take over a second.
   const ready = await timed(() => fetch(`${base}/readyz`))
-  t.equal(ready.status, 200, '/readyz answers 200 meanwhile')
-  t.ok(ready.ms < 1000, `within 1 s (${ready.ms.toFixed(0)} ms)`)
+  t.equal(ready.status, 200, `/readyz answers 200 (${ready.ms.toFixed(0)} ms)`)
   const write = await timed(() =>
     fetch(`${base}/assessments/${draft}/answers/cdc.human_rights.restriction_instrument`, {
       method: 'PUT',
@@ -79,11 +81,11 @@ t.test('20 stalled downloads: interactive requests keep their connections; the s
       body: JSON.stringify({ value: 3 }),
     }),
   )
-  t.equal(write.status, 200, 'a write answers 200 meanwhile', { body: write.body })
-  t.ok(write.ms < 1000, `within 1 s (${write.ms.toFixed(0)} ms)`)
+  t.equal(write.status, 200, `a write answers 200 (${write.ms.toFixed(0)} ms)`, { body: write.body })
+  t.equal(app.exportPool.totalCount - app.exportPool.idleCount, 4, 'both while the stalled exports still hold the export pool')
 
   // After the stall timeout, every export connection is back (or discarded), none held.
-  const deadline = Date.now() + 15_000
+  const deadline = Date.now() + 25_000
   while (app.exportPool.totalCount - app.exportPool.idleCount > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
   t.equal(app.exportPool.totalCount - app.exportPool.idleCount, 0, 'the stall timeout freed every export connection')
   const again = await fetch(`${base}/exports/answers.csv`, { headers: { authorization: staff[0]! } })
