@@ -1,8 +1,9 @@
-// SQL of the answer write path: what a write needs to read (one statement) and everything it
-// writes (one statement). Functions take the statement runner first; the service owns the
-// transaction, or decides that the single guarded statement needs none.
+// SQL of the answer write path: what a write needs to read (one statement), everything it writes
+// (one statement), and what it reads when the write's guard failed. Functions take the statement
+// runner first; the service owns the transaction, or decides that the single guarded statement
+// needs none.
 //
-// Both statements have a fixed text (rows travel as arrays), so they run as named prepared
+// The statements have fixed texts (rows travel as arrays), so they run as named prepared
 // statements (src/db/prepared.ts): parsed and planned once per connection, not on every write.
 import { credentialHoldsSql, type StatementCredential } from '../auth/statement-credential.js'
 import type { Run } from '../db/prepared.js'
@@ -55,12 +56,18 @@ export async function lockAssessment(run: Run, id: string): Promise<void> {
   await run('answers.lock', 'select 1 from assessments where id = $1::uuid for update', [id])
 }
 
-const WRITE = `
+/**
+ * The write statement's text. Kept as small as the write allows: PostgreSQL builds the executor state
+ * of every node on each execution, so a CTE that has nothing to do (rescoring when no other answer's
+ * score moved) is left out of the text instead of being run on empty arrays, and what a failed guard
+ * needs is another statement (failedWriteSql), run only then.
+ */
+const writeSql = (rescore: boolean) => `
   with a as (
     update assessments
        set revision = revision + 1, updated_at = $3::timestamptz,
            overall_score = $6::float8, coverage = $7::float8, tier = $8::text, answered = $9::int, applicable = $10::int
-     where id = $1::uuid and revision = $2::int and ($31::bytea is null or ${credentialHoldsSql(31, 32)})
+     where id = $1::uuid and revision = $2::int and ($29::bytea is null or ${credentialHoldsSql(29, 30)})
     returning *
   ), w as (
     select w.* from unnest($11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::float8[], $17::int[], $18::jsonb[], $19::jsonb[])
@@ -76,22 +83,31 @@ const WRITE = `
   ), history as (
     insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by, changed_by_role)
     select $1::uuid, question_id, revision, old_answer, new_answer, $3::timestamptz, $4::uuid, $5::text from w
-  ), rescored as (
-    update answers x set score = r.score
-      from unnest($20::text[], $21::float8[]) as r(question_id, score)
-     where x.assessment_id = $1::uuid and x.question_id = r.question_id and exists (select from a)
   ), domains as (
     insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
-    select $1::uuid, d.* from unnest($22::text[], $23::float8[], $24::float8[], $25::text[], $26::int[], $27::int[], $28::int[], $29::int[], $30::int[])
+    select $1::uuid, d.* from unnest($20::text[], $21::float8[], $22::float8[], $23::text[], $24::int[], $25::int[], $26::int[], $27::int[], $28::int[])
       as d(domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
     where exists (select from a)
     on conflict (assessment_id, domain) do update set
       score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
       answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing
-  )
-  select a.*, null::json as answer_rows, null::json as domain_rows, true as written, true as credential_holds from a
-  union all
-  select s.*, false, ($31::bytea is null or ${credentialHoldsSql(31, 32)}) from (${snapshotSql(1, 33)}) s where not exists (select from a)`
+  )${
+    rescore
+      ? `, rescored as (
+    update answers x set score = r.score
+      from unnest($31::text[], $32::float8[]) as r(question_id, score)
+     where x.assessment_id = $1::uuid and x.question_id = r.question_id and exists (select from a)
+  )`
+      : ''
+  }
+  select a.* from a`
+
+const WRITE = writeSql(false)
+const WRITE_RESCORING = writeSql(true)
+
+/** After a write's guard failed: the assessment as it now stands (if `$3` sees it), and whether the credential holds. */
+const FAILED_WRITE = `
+  select s.*, ($1::bytea is null or ${credentialHoldsSql(1, 2)}) as credential_holds from (${snapshotSql(4, 3)}) s`
 
 /** One answer as written, with its history entry. */
 export interface AnswerChange {
@@ -126,12 +142,12 @@ export type WriteOutcome = { written: AssessmentRow } | { written: null; current
 /**
  * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
  * overall figures (bumping its revision) in ONE statement, only if the assessment is still at
- * `plan.revision` and `credential` (when given) still holds. When either did not, the same
- * statement gives the assessment as it now stands, so a retry needs no read of its own.
+ * `plan.revision` and `credential` (when given) still holds. When either did not, a second statement
+ * reads the assessment as it now stands and checks the credential, for the retry.
  */
 export async function applyWrite(run: Run, plan: WritePlan, country: string | null, credential: StatementCredential | null = null): Promise<WriteOutcome> {
-  const { overall, changes, domains } = plan
-  const [row] = await run<SnapshotRow & { written: boolean; credential_holds: boolean }>('answers.write', WRITE, [
+  const { overall, changes, domains, rescored } = plan
+  const values: unknown[] = [
     plan.assessmentId,
     plan.revision,
     plan.at,
@@ -151,8 +167,6 @@ export async function applyWrite(run: Run, plan: WritePlan, country: string | nu
     changes.map((c) => c.row.revision),
     changes.map((c) => json(c.oldAnswer)),
     changes.map((c) => JSON.stringify(c.newAnswer)),
-    plan.rescored.map((r) => r.questionId),
-    plan.rescored.map((r) => r.score),
     domains.map((d) => d.domain),
     domains.map((d) => d.score),
     domains.map((d) => d.coverage),
@@ -164,15 +178,20 @@ export async function applyWrite(run: Run, plan: WritePlan, country: string | nu
     domains.map((d) => d.counts.missing),
     credential?.hash ?? null,
     credential?.access ?? null,
+  ]
+  const [written] = rescored.length
+    ? await run<AssessmentRow>('answers.write-rescoring', WRITE_RESCORING, [...values, rescored.map((r) => r.questionId), rescored.map((r) => r.score)])
+    : await run<AssessmentRow>('answers.write', WRITE, values)
+  if (written) return { written }
+  const [row] = await run<SnapshotRow & { credential_holds: boolean }>('answers.failed-write', FAILED_WRITE, [
+    credential?.hash ?? null,
+    credential?.access ?? null,
     country,
+    plan.assessmentId,
   ])
   if (!row) return { written: null, current: undefined, credentialHeld: false }
-  const { written, credential_holds, ...rest } = row
-  if (written) {
-    const { answer_rows: _a, domain_rows: _d, ...assessment } = rest
-    return { written: assessment }
-  }
-  return { written: null, current: snapshotOf(rest), credentialHeld: credential_holds }
+  const { credential_holds, ...current } = row
+  return { written: null, current: snapshotOf(current), credentialHeld: credential_holds }
 }
 
 /** The domains whose freshly computed figures differ from the stored rows (or have none yet). */

@@ -297,8 +297,8 @@ const OPTIMISTIC_ATTEMPTS = 3
  * still the one read (every change to an assessment bumps it) and, when the caller's token came from
  * memory, only if that token still holds (auth/statement-credential.ts). A single statement is
  * atomic, so no transaction is needed and a reader never sees an answer without its score. In the
- * steady state a write is that one statement. When the guard fails, the same statement gives the
- * assessment as it now stands and the credential is checked; a refusal (404, 409, 422…) is only
+ * steady state a write is that one statement. When the guard fails, the assessment is read as it
+ * now stands and the credential is checked; a refusal (404, 409, 422…) is only
  * ever given from the database's state to a confirmed credential. After a few races the write takes
  * the row lock, so it always finishes.
  */
