@@ -3,8 +3,8 @@
 // Checking a token costs a round trip before the work; on the answer write that is one of two (the
 // other is the write itself). So, for routes that opt in, a token checked recently by this process
 // is taken from memory, and the route's one statement re-checks it in the database in the same
-// snapshot as the write: the token still unrevoked and unexpired, and its person's status and
-// memberships (their md5) exactly as when the principal was made. Nothing is decided from memory
+// snapshot as the write: the token still unrevoked and unexpired, and its person's access version
+// (bumped by triggers on any change to their status or memberships) as when the principal was made. Nothing is decided from memory
 // alone: a statement whose check fails changes nothing, and the route then checks the token the
 // usual way and answers as it would have (401 for a revoked token, the new rights otherwise).
 import { type RawBuilder, sql } from 'kysely'
@@ -31,7 +31,7 @@ interface Remembered extends StatementCredential {
   expiresAt: number | null
 }
 
-/** A token row `t` that can still be used, and whose person's access still has this md5 (after the `=`). */
+/** A token row `t` that can still be used, and whose person's access version is still (after the `=`) the remembered one. */
 const USABLE = `t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and ${accessFingerprintSql('t.person_id')}`
 
 /**

@@ -92,6 +92,8 @@ export interface PersonsTable {
   /** Bound on the first single sign-on. */
   oidc_issuer: string | null
   oidc_subject: string | null
+  /** Bumped by triggers whenever the person's rights may have changed (migrations/…_access_versions.ts). */
+  access_version: ColumnType<string, never, never>
 }
 
 export interface PasswordResetsTable {

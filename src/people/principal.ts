@@ -99,12 +99,13 @@ export function personWithMemberships(personId: Expression<string | null>) {
 }
 
 /**
- * What a principal's rights were computed from (the person's status and memberships), as the md5
- * of the same JSON: a statement that compares it with a remembered value knows whether a principal
- * kept in memory still holds exactly those rights.
+ * What a principal was made from, as a value a statement can compare: the person's access version,
+ * which triggers bump whenever their name, status, language, second factor or memberships change. A
+ * statement that compares it with a remembered value knows whether a principal kept in memory still
+ * holds exactly those rights.
  */
 export function accessFingerprintSql(personId: string): string {
-  return `md5((${PERSON_JSON}${personId})::text)`
+  return `(select p.access_version::text from persons p where p.id = ${personId})`
 }
 
 /** The principal of an active person (optionally through a token), or null when there is none. Pure. */
