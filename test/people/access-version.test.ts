@@ -8,14 +8,19 @@ import { build } from '../helpers/build.js'
 t.test('the access version moves with every change of a person’s rights, and only then', async (t) => {
   const app = await build(t)
   const person = (
-    await app.db.insertInto('persons').values({ name: 'Wanjiru', email: 'wanjiru.access@example.org', password_hash: null }).returning('id').executeTakeFirstOrThrow()
+    await app.db
+      .insertInto('persons')
+      .values({ name: 'Wanjiru', email: 'wanjiru.access@example.org', password_hash: null })
+      .returning('id')
+      .executeTakeFirstOrThrow()
   ).id
-  const version = async () =>
-    Number((await app.db.selectFrom('persons').select('access_version').where('id', '=', person).executeTakeFirstOrThrow()).access_version)
+  const versionOf = async (id: string) =>
+    Number((await app.db.selectFrom('persons').select('access_version').where('id', '=', id).executeTakeFirstOrThrow()).access_version)
+  const version = () => versionOf(person)
   const expectChange = async (what: string, change: () => Promise<unknown>, moves: boolean) => {
     const before = await version()
     await change()
-    t.equal(await version() !== before, moves, `${what}: ${moves ? 'moves' : 'stays'}`)
+    t.equal((await version()) !== before, moves, `${what}: ${moves ? 'moves' : 'stays'}`)
   }
   const membership = async () =>
     (
@@ -44,7 +49,7 @@ t.test('the access version moves with every change of a person’s rights, and o
   const other = (
     await app.db.insertInto('persons').values({ name: 'Kofi', email: 'kofi.access@example.org', password_hash: null }).returning('id').executeTakeFirstOrThrow()
   ).id
-  const otherVersion = async () => Number((await app.db.selectFrom('persons').select('access_version').where('id', '=', other).executeTakeFirstOrThrow()).access_version)
+  const otherVersion = () => versionOf(other)
   id = await membership()
   const [mine, theirs] = [await version(), await otherVersion()]
   await sql`update memberships set person_id = ${other} where id = ${id}`.execute(app.db)
