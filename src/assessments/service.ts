@@ -439,7 +439,8 @@ async function planAnswers(
     }
   }
 
-  const after = new Map<string, StoredAnswer>([...current].map(([id, row]) => [id, stored(row)]))
+  // The rows themselves, not copies: scoring reads only value and special (never undefined in a row).
+  const after = new Map<string, StoredAnswer>(current as ReadonlyMap<string, AnswerRow & StoredAnswer>)
   for (const { write, answer } of checked) after.set(write.questionId, answer)
   for (const { write } of checked) {
     if (!applies(version.questions.get(write.questionId)!, after, version.questions)) {

@@ -185,7 +185,8 @@ export function applies(question: Question, answers: ReadonlyMap<string, StoredA
 export function applicability(file: QuestionnaireFile, answers: ReadonlyMap<string, StoredAnswer>): Map<string, boolean> {
   const byId = indexQuestions(file)
   const memo = new Map<string, boolean>()
-  for (const q of byId.values()) resolve(q, answers, byId, memo, new Set())
+  const visiting = new Set<string>() // empty again after each resolve
+  for (const q of byId.values()) resolve(q, answers, byId, memo, visiting)
   return memo
 }
 

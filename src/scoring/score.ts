@@ -137,11 +137,11 @@ export function score(file: QuestionnaireFile, answers: ReadonlyMap<string, Stor
   const domains: DomainReadiness[] = []
   const overall = emptyTally()
 
+  const answeredRaw = (a: StoredAnswer, q: Question) => (a.value === null ? null : rawScore(q, a.value))
   for (const domain of file.domains) {
     const tally = domainTally(domain, rules)
     for (const q of domain.questions) {
-      const result = tallyQuestion(tally, q, applies.get(q.id) ?? false, valid.get(q.id), (a) => (a.value === null ? null : rawScore(q, a.value)))
-      questions.push({ questionId: q.id, domain: domain.id, ...result })
+      questions.push(tallyQuestion(tally, q, applies.get(q.id) ?? false, valid.get(q.id), answeredRaw))
     }
     for (const g of domain.alternatives ?? []) alternatives.push({ domain: domain.id, group: g.id, ...tallyGroup(tally, g) })
     domains.push({ domain: domain.id, ...closeDomain(overall, domain.weight, tally, tiers) })
@@ -200,8 +200,8 @@ export function tallyQuestion<A extends StoredAnswer>(
   q: Question,
   applies: boolean,
   answer: A | undefined,
-  answeredRaw: (answer: A) => number | null,
-): Omit<QuestionResult, 'questionId' | 'domain'> {
+  answeredRaw: (answer: A, q: Question) => number | null,
+): QuestionResult {
   const status: QuestionStatus = !applies
     ? 'not_applicable_by_condition'
     : answer === undefined
@@ -217,7 +217,7 @@ export function tallyQuestion<A extends StoredAnswer>(
   const weight = scored ? (change?.weight ?? q.weight) * forceWeight(t.rules.forceWeights, change?.force ?? q.force) : 0
   let raw: number | null = null
   if (scored) {
-    if (status === 'answered' && answer) raw = answeredRaw(answer)
+    if (status === 'answered' && answer) raw = answeredRaw(answer, q)
     else if (status === 'missing' || (status === 'unknown' && t.rules.unknownScoresZero)) raw = 0
   }
   const counted = raw !== null && weight > 0
@@ -238,7 +238,7 @@ export function tallyQuestion<A extends StoredAnswer>(
     if (status === 'unknown') t.counts.unknown++
   }
 
-  return { applies, status, raw, weight, contribution, counted, route }
+  return { questionId: q.id, domain: t.domain.id, applies, status, raw, weight, contribution, counted, route }
 }
 
 function routeSums(t: DomainTally, key: string): Sums {
