@@ -7,6 +7,8 @@
 //   PROBE_STATEMENT=1 …                                             the statement floor (bench/floor-server.ts) instead
 //   PROBE_EXPORT=1 …                                                then answers.csv, with the server's peak RSS during it
 //   PROBE_HOLD=30 …                                                 keep the server up 30 s after the rounds
+//   PROBE_SERVER=/tmp/a/dist/src/server.js …                        another build (A/B: alternate two)
+//   PROBE_QUESTIONS=all …                                           every plain maturity question, as the bench, not two
 //   PROBE_ROUNDS=2 …; PROBE_SNAP=1 with PROBE_NODE=--heapsnapshot-signal=SIGUSR2 takes a heap snapshot at the end
 import { spawn } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
@@ -22,13 +24,22 @@ const writers: { id: string; auth: string }[] = []
 for (const d of drafts)
   writers.push({ id: d.id, auth: `Bearer ${(await createToken(db, { role: 'administration', country: d.country, label: 'probe' })).token}` })
 const staff = `Bearer ${(await createToken(db, { role: 'staff', label: 'probe staff' })).token}`
-// Maturity questions that depend on no other answer.
-const qs = ['cdc.human_rights.restriction_instrument', 'cdc.data.national_data_policy']
+// Maturity questions that depend on no other answer: two, or (PROBE_QUESTIONS=all) every one, as the bench writes.
+type Q = { id: string; type: string; applies_if?: unknown }
+const qs = process.env.PROBE_QUESTIONS
+  ? (
+      await sql<{ content: { domains: { questions: Q[] }[] } }>`
+        select content from questionnaire_versions where questionnaire = 'cdc' order by version desc limit 1`.execute(db)
+    ).rows[0]!.content.domains
+      .flatMap((d) => d.questions)
+      .filter((q) => q.type === 'maturity' && !q.applies_if)
+      .map((q) => q.id)
+  : ['cdc.human_rights.restriction_instrument', 'cdc.data.national_data_policy']
 await db.destroy()
 const extra = (process.env.PROBE_NODE ?? '').split(' ').filter(Boolean)
 const STATEMENT = Boolean(process.env.PROBE_STATEMENT)
 const domainOf = (q: string) => q.split('.')[1]
-const child = spawn(process.execPath, [...extra, ...(STATEMENT ? ['--import', 'tsx', 'bench/floor-server.ts'] : ['dist/src/server.js'])], {
+const child = spawn(process.execPath, [...extra, ...(STATEMENT ? ['--import', 'tsx', 'bench/floor-server.ts'] : [process.env.PROBE_SERVER ?? 'dist/src/server.js'])], {
   env: { ...process.env, DATABASE_URL: URL, PORT: '3998', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false', AUTH_RATE_LIMIT: '1000000' },
   stdio: ['ignore', 'ignore', 'inherit'],
 })
@@ -86,14 +97,14 @@ for (let r = 0; r < Number(process.env.PROBE_ROUNDS ?? 3); r++) {
                 return {
                   ...req,
                   method: 'PUT',
-                  path: `/statement/${w.id}/${qs[i % 2]}`,
+                  path: `/statement/${w.id}/${qs[i % qs.length]}`,
                   headers: { 'content-type': 'application/json' },
-                  body: JSON.stringify({ value: i % 5, domain: domainOf(qs[i % 2]!) }),
+                  body: JSON.stringify({ value: i % 5, domain: domainOf(qs[i % qs.length]!) }),
                 }
               return {
                 ...req,
                 method: 'PUT',
-                path: `/assessments/${w.id}/answers/${qs[i % 2]}`,
+                path: `/assessments/${w.id}/answers/${qs[i % qs.length]}`,
                 headers: { 'content-type': 'application/json', authorization: w.auth, 'if-match': '*' },
                 body: JSON.stringify({ value: i % 5 }),
               }

@@ -619,6 +619,8 @@ async function main() {
       runs.bare.push(await load({ url: floorUrl, requests: [{ setupRequest: gen.bare }] }))
       runs.statement.push(await load({ url: floorUrl, requests: [{ setupRequest: gen.statement }] }))
       runs.service.push(await load({ url: base, requests: [{ setupRequest: gen.service }] }))
+      const last = (xs: LoadResult[]) => xs[xs.length - 1]!.rps.toFixed(0)
+      log(`(a) round ${round}: ${last(runs.bare)} / ${last(runs.statement)} / ${last(runs.service)} req/s`)
     }
     const bare = medianOf(runs.bare)
     const statement = medianOf(runs.statement)

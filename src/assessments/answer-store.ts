@@ -15,7 +15,8 @@ export type DomainScoreRow = DomainScoresTable
 
 export interface WriteSnapshot {
   assessment: AssessmentRow
-  answers: AnswerRow[]
+  /** By question id: a write looks its answers up, and the next snapshot is this one with a few replaced. */
+  answers: ReadonlyMap<string, AnswerRow>
   domains: DomainScoreRow[]
 }
 
@@ -33,7 +34,7 @@ function snapshotOf(row: SnapshotRow): WriteSnapshot {
   const { answer_rows, domain_rows, ...assessment } = row
   return {
     assessment,
-    answers: answer_rows.map((a) => ({ ...a, updated_at: new Date(a.updated_at) })),
+    answers: new Map(answer_rows.map((a) => [a.question_id, { ...a, updated_at: new Date(a.updated_at) }])),
     domains: domain_rows,
   }
 }

@@ -90,7 +90,8 @@ async function recompute(
   options: StoreOptions = {},
 ): Promise<{ assessment: AssessmentRow; readiness: Readiness }> {
   const readiness = score(version.content, new Map(answers.map((a) => [a.question_id, stored(a)])))
-  const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
+  const raw = new Map<string, number | null>()
+  for (const q of readiness.questions) raw.set(q.questionId, q.raw)
   for (const answer of answers) {
     const next = raw.get(answer.question_id) ?? null
     if (answer.score === next) continue
@@ -385,7 +386,7 @@ async function planAnswers(
   assertCanEdit(actor, assessment)
   const version = await versionOf(ctx, db, assessment.questionnaire, assessment.version)
   assertMayAnswer(actor, assessment, version, writes)
-  const current = new Map(snapshot.answers.map((a) => [a.question_id, a]))
+  const current = snapshot.answers
 
   const problems: FieldProblem[] = []
   const seen = new Set<string>()
@@ -455,7 +456,8 @@ async function planAnswers(
 
   // The new answers' raw scores are known before they are stored, so each row is written once.
   const readiness = score(version.content, after)
-  const raw = new Map(readiness.questions.map((q) => [q.questionId, q.raw]))
+  const raw = new Map<string, number | null>()
+  for (const q of readiness.questions) raw.set(q.questionId, q.raw)
   const at = new Date()
   const changes: AnswerChange[] = checked.map(({ write, answer }) => {
     const existing = current.get(write.questionId)
@@ -471,9 +473,11 @@ async function planAnswers(
     return { row, oldAnswer: existing ? answerSnapshot(existing) : null, newAnswer: answerSnapshot(row) }
   })
   const written = new Set(checked.map(({ write }) => write.questionId))
-  const rescored = snapshot.answers
-    .filter((a) => !written.has(a.question_id) && a.score !== (raw.get(a.question_id) ?? null))
-    .map((a) => ({ questionId: a.question_id, score: raw.get(a.question_id) ?? null }))
+  const rescored: WritePlan['rescored'] = []
+  for (const a of current.values()) {
+    const now = raw.get(a.question_id) ?? null
+    if (!written.has(a.question_id) && a.score !== now) rescored.push({ questionId: a.question_id, score: now })
+  }
   const plan: WritePlan = {
     assessmentId: assessment.id,
     revision: assessment.revision,

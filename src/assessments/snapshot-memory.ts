@@ -37,7 +37,7 @@ export function snapshotAfterWrite(
   before: WriteSnapshot,
   write: { assessment: AssessmentRow; answers: AnswerRow[]; rescored: { questionId: string; score: number | null }[]; domains: DomainScoreRow[] },
 ): WriteSnapshot {
-  const answers = new Map(before.answers.map((a) => [a.question_id, a]))
+  const answers = new Map(before.answers)
   for (const r of write.rescored) {
     const a = answers.get(r.questionId)
     if (a) answers.set(r.questionId, { ...a, score: r.score })
@@ -45,5 +45,5 @@ export function snapshotAfterWrite(
   for (const a of write.answers) answers.set(a.question_id, a)
   const domains = new Map(before.domains.map((d) => [d.domain, d]))
   for (const d of write.domains) domains.set(d.domain, d)
-  return { assessment: write.assessment, answers: [...answers.values()], domains: [...domains.values()] }
+  return { assessment: write.assessment, answers, domains: [...domains.values()] }
 }
