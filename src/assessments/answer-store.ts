@@ -58,25 +58,60 @@ export async function lockAssessment(run: Run, id: string): Promise<void> {
 }
 
 /**
+ * Rows of `columns` from parameters numbered from `first`: one row of plain parameters (`one`), or
+ * any number from one array parameter per column. The usual write (one answer, one domain) takes the
+ * first: no arrays to parse on either side.
+ */
+function rowsOf(first: number, columns: readonly (readonly [name: string, type: string])[], one: boolean): string {
+  const param = (i: number, type: string) => `$${first + i}::${type}${one ? '' : '[]'}`
+  return one
+    ? `select ${columns.map(([name, type], i) => `${param(i, type)} as ${name}`).join(', ')}`
+    : `select * from unnest(${columns.map(([, type], i) => param(i, type)).join(', ')}) as r(${columns.map(([name]) => name).join(', ')})`
+}
+
+const CHANGE_COLUMNS = [
+  ['question_id', 'text'],
+  ['value', 'jsonb'],
+  ['special', 'text'],
+  ['comment', 'text'],
+  ['evidence', 'jsonb'],
+  ['score', 'float8'],
+  ['revision', 'int'],
+  ['old_answer', 'jsonb'],
+  ['new_answer', 'jsonb'],
+] as const
+const DOMAIN_COLUMNS = [
+  ['domain', 'text'],
+  ['score', 'float8'],
+  ['coverage', 'float8'],
+  ['tier', 'text'],
+  ['applicable', 'int'],
+  ['answered', 'int'],
+  ['not_applicable', 'int'],
+  ['unknown', 'int'],
+  ['missing', 'int'],
+] as const
+
+/**
  * The write statement's text. Kept as small as the write allows: PostgreSQL builds the executor state
  * of every node on each execution, so a CTE that has nothing to do (rescoring when no other answer's
- * score moved) is left out of the text instead of being run on empty arrays, and what a failed guard
- * needs is another statement (failedWriteSql), run only then.
+ * score moved) is left out of the text instead of being run on empty arrays, what a failed guard
+ * needs is another statement (FAILED_WRITE), run only then, and only the new revision comes back
+ * (the rest of the row is known: the planned-from row with the figures the statement wrote).
  */
-const writeSql = (rescore: boolean) => `
+const writeSql = (rescore: boolean, one: boolean) => `
   with a as (
     update assessments
        set revision = revision + 1, updated_at = $3::timestamptz,
            overall_score = $6::float8, coverage = $7::float8, tier = $8::text, answered = $9::int, applicable = $10::int
-     where id = $1::uuid and revision = $2::int and ($29::bytea is null or ${credentialHoldsSql(29, 30)})
-    returning *
+     where id = $1::uuid and revision = $2::int and ($11::bytea is null or ${credentialHoldsSql(11, 12)})
+    returning revision
   ), w as (
-    select w.* from unnest($11::text[], $12::jsonb[], $13::text[], $14::text[], $15::jsonb[], $16::float8[], $17::int[], $18::jsonb[], $19::jsonb[])
-      as w(question_id, value, special, comment, evidence, score, revision, old_answer, new_answer)
-    where exists (select from a)
+    ${rowsOf(13, CHANGE_COLUMNS, one)}
   ), stored as (
     insert into answers (assessment_id, question_id, value, special, comment, evidence, carried_forward, score, revision, updated_at, updated_by, updated_by_role)
     select $1::uuid, question_id, value, special, comment, evidence, false, score, revision, $3::timestamptz, $4::uuid, $5::text from w
+     where exists (select from a)
     on conflict (assessment_id, question_id) do update set
       value = excluded.value, special = excluded.special, comment = excluded.comment, evidence = excluded.evidence,
       carried_forward = false, score = excluded.score, revision = excluded.revision, updated_at = excluded.updated_at,
@@ -84,11 +119,11 @@ const writeSql = (rescore: boolean) => `
   ), history as (
     insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by, changed_by_role)
     select $1::uuid, question_id, revision, old_answer, new_answer, $3::timestamptz, $4::uuid, $5::text from w
+     where exists (select from a)
   ), domains as (
     insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
-    select $1::uuid, d.* from unnest($20::text[], $21::float8[], $22::float8[], $23::text[], $24::int[], $25::int[], $26::int[], $27::int[], $28::int[])
-      as d(domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
-    where exists (select from a)
+    select $1::uuid, d.* from (${rowsOf(22, DOMAIN_COLUMNS, one)}) d
+     where exists (select from a)
     on conflict (assessment_id, domain) do update set
       score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
       answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing
@@ -101,10 +136,10 @@ const writeSql = (rescore: boolean) => `
   )`
       : ''
   }
-  select a.* from a`
+  select revision from a`
 
-const WRITE = writeSql(false)
-const WRITE_RESCORING = writeSql(true)
+/** The four texts, by [rescore][one]. */
+const WRITES = [false, true].map((rescore) => [false, true].map((one) => writeSql(rescore, one)))
 
 /** After a write's guard failed: the assessment as it now stands (if `$3` sees it), and whether the credential holds. */
 const FAILED_WRITE = `
@@ -118,9 +153,8 @@ export interface AnswerChange {
 }
 
 export interface WritePlan {
-  assessmentId: string
-  /** The assessment revision the plan was made from: the write happens only if it still is. */
-  revision: number
+  /** The assessment as the plan was made from it: the write happens only if it is still at its revision. */
+  assessment: AssessmentRow
   at: Date
   by: string | null
   role: Role
@@ -148,9 +182,11 @@ export type WriteOutcome = { written: AssessmentRow } | { written: null; current
  */
 export async function applyWrite(run: Run, plan: WritePlan, country: string | null, credential: StatementCredential | null = null): Promise<WriteOutcome> {
   const { overall, changes, domains, rescored } = plan
+  const one = changes.length === 1 && domains.length === 1
+  const column = <T, V>(rows: readonly T[], value: (row: T) => V): V | V[] => (one ? value(rows[0]!) : rows.map(value))
   const values: unknown[] = [
-    plan.assessmentId,
-    plan.revision,
+    plan.assessment.id,
+    plan.assessment.revision,
     plan.at,
     plan.by,
     plan.role,
@@ -159,39 +195,52 @@ export async function applyWrite(run: Run, plan: WritePlan, country: string | nu
     overall.tier,
     overall.counts.answered,
     overall.counts.applicable,
-    changes.map((c) => c.row.question_id),
-    changes.map((c) => json(c.row.value)),
-    changes.map((c) => c.row.special),
-    changes.map((c) => c.row.comment),
-    changes.map((c) => JSON.stringify(c.row.evidence)),
-    changes.map((c) => c.row.score),
-    changes.map((c) => c.row.revision),
-    changes.map((c) => json(c.oldAnswer)),
-    changes.map((c) => JSON.stringify(c.newAnswer)),
-    domains.map((d) => d.domain),
-    domains.map((d) => d.score),
-    domains.map((d) => d.coverage),
-    domains.map((d) => d.tier),
-    domains.map((d) => d.counts.applicable),
-    domains.map((d) => d.counts.answered),
-    domains.map((d) => d.counts.notApplicable),
-    domains.map((d) => d.counts.unknown),
-    domains.map((d) => d.counts.missing),
     credential?.hash ?? null,
     credential?.access ?? null,
+    column(changes, (c) => c.row.question_id),
+    column(changes, (c) => json(c.row.value)),
+    column(changes, (c) => c.row.special),
+    column(changes, (c) => c.row.comment),
+    column(changes, (c) => JSON.stringify(c.row.evidence)),
+    column(changes, (c) => c.row.score),
+    column(changes, (c) => c.row.revision),
+    column(changes, (c) => json(c.oldAnswer)),
+    column(changes, (c) => JSON.stringify(c.newAnswer)),
+    column(domains, (d) => d.domain),
+    column(domains, (d) => d.score),
+    column(domains, (d) => d.coverage),
+    column(domains, (d) => d.tier),
+    column(domains, (d) => d.counts.applicable),
+    column(domains, (d) => d.counts.answered),
+    column(domains, (d) => d.counts.notApplicable),
+    column(domains, (d) => d.counts.unknown),
+    column(domains, (d) => d.counts.missing),
   ]
-  const [written] = rescored.length
-    ? await run<AssessmentRow>('answers.write-rescoring', WRITE_RESCORING, [...values, rescored.map((r) => r.questionId), rescored.map((r) => r.score)])
-    : await run<AssessmentRow>('answers.write', WRITE, values)
-  if (written) return { written }
-  const [row] = await run<SnapshotRow & { credential_holds: boolean }>('answers.failed-write', FAILED_WRITE, [
+  if (rescored.length) values.push(rescored.map((r) => r.questionId), rescored.map((r) => r.score))
+  const name = `answers.write${rescored.length ? '-rescoring' : ''}${one ? '-one' : ''}`
+  const [row] = await run<{ revision: number }>(name, WRITES[rescored.length ? 1 : 0]![one ? 1 : 0]!, values)
+  if (row) {
+    return {
+      written: {
+        ...plan.assessment,
+        revision: row.revision,
+        updated_at: plan.at,
+        overall_score: overall.score,
+        coverage: overall.coverage,
+        tier: overall.tier,
+        answered: overall.counts.answered,
+        applicable: overall.counts.applicable,
+      },
+    }
+  }
+  const [failed] = await run<SnapshotRow & { credential_holds: boolean }>('answers.failed-write', FAILED_WRITE, [
     credential?.hash ?? null,
     credential?.access ?? null,
     country,
-    plan.assessmentId,
+    plan.assessment.id,
   ])
-  if (!row) return { written: null, current: undefined, credentialHeld: false }
-  const { credential_holds, ...current } = row
+  if (!failed) return { written: null, current: undefined, credentialHeld: false }
+  const { credential_holds, ...current } = failed
   return { written: null, current: snapshotOf(current), credentialHeld: credential_holds }
 }
 

@@ -361,7 +361,7 @@ function visibleTo(snapshot: WriteSnapshot | undefined, actor: Actor): WriteSnap
 
 /** The rows a successful write stored, for the remembered snapshot. */
 function writtenRows({ plan, result }: Awaited<ReturnType<typeof planAnswers>>) {
-  return { answers: result.answers, rescored: plan.rescored, domains: domainScoreRows(plan.assessmentId, plan.domains) }
+  return { answers: result.answers, rescored: plan.rescored, domains: domainScoreRows(plan.assessment.id, plan.domains) }
 }
 
 /** The country an actor's reads are limited to (an administration's), or null for staff. */
@@ -479,8 +479,7 @@ async function planAnswers(
     if (!written.has(a.question_id) && a.score !== now) rescored.push({ questionId: a.question_id, score: now })
   }
   const plan: WritePlan = {
-    assessmentId: assessment.id,
-    revision: assessment.revision,
+    assessment,
     at,
     by: actor.personId,
     role: actor.role,
