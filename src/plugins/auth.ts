@@ -191,10 +191,12 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
     request.log.info({ failure: result.failure }, 'authentication failed')
   })
 
-  app.addHook('onSend', async (request, reply) => {
+  // Callback style, as the other per-request hooks: an async hook costs a promise on every response.
+  app.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
       reply.header('www-authenticate', failures.has(request) ? `Bearer realm="${REALM}", error="invalid_token"` : `Bearer realm="${REALM}"`)
     }
+    done(null, payload)
   })
 }
 

@@ -48,15 +48,17 @@ async function idleCompaction(app: FastifyInstance, options: IdleCompactionOptio
   let activeSince = false
   let baseline = rss()
 
-  app.addHook('onRequest', async (_request, reply) => {
+  const settled = () => {
+    inFlight--
+    lastActivity = Date.now()
+  }
+  app.addHook('onRequest', (_request, reply, done) => {
     inFlight++
     activeSince = true
     lastActivity = Date.now()
     // 'close' comes for every response, finished or broken off (a long export included).
-    reply.raw.once('close', () => {
-      inFlight--
-      lastActivity = Date.now()
-    })
+    reply.raw.once('close', settled)
+    done()
   })
   app.addHook('onReady', async () => {
     baseline = rss()
