@@ -30,8 +30,7 @@ const qs = process.env.PROBE_QUESTIONS
   ? (
       await sql<{ content: { domains: { questions: Q[] }[] } }>`
         select content from questionnaire_versions where questionnaire = 'cdc' order by version desc limit 1`.execute(db)
-    ).rows[0]!.content.domains
-      .flatMap((d) => d.questions)
+    ).rows[0]!.content.domains.flatMap((d) => d.questions)
       .filter((q) => q.type === 'maturity' && !q.applies_if)
       .map((q) => q.id)
   : ['cdc.human_rights.restriction_instrument', 'cdc.data.national_data_policy']
@@ -39,10 +38,14 @@ await db.destroy()
 const extra = (process.env.PROBE_NODE ?? '').split(' ').filter(Boolean)
 const STATEMENT = Boolean(process.env.PROBE_STATEMENT)
 const domainOf = (q: string) => q.split('.')[1]
-const child = spawn(process.execPath, [...extra, ...(STATEMENT ? ['--import', 'tsx', 'bench/floor-server.ts'] : [process.env.PROBE_SERVER ?? 'dist/src/server.js'])], {
-  env: { ...process.env, DATABASE_URL: URL, PORT: '3998', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false', AUTH_RATE_LIMIT: '1000000' },
-  stdio: ['ignore', 'ignore', 'inherit'],
-})
+const child = spawn(
+  process.execPath,
+  [...extra, ...(STATEMENT ? ['--import', 'tsx', 'bench/floor-server.ts'] : [process.env.PROBE_SERVER ?? 'dist/src/server.js'])],
+  {
+    env: { ...process.env, DATABASE_URL: URL, PORT: '3998', HOST: '127.0.0.1', LOG_LEVEL: 'warn', MIGRATE_ON_START: 'false', AUTH_RATE_LIMIT: '1000000' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  },
+)
 const cpuOf = (pid: number | string) => {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')

@@ -18,6 +18,8 @@ export interface WriteSnapshot {
   /** By question id: a write looks its answers up, and the next snapshot is this one with a few replaced. */
   answers: ReadonlyMap<string, AnswerRow>
   domains: DomainScoreRow[]
+  /** The readiness of exactly these answers, when known (after a write by this process), for rescore. */
+  readiness?: Readiness
 }
 
 /** The assessment with its answers and domain rows as JSON; `$id` and `$country` are parameter numbers. */
@@ -216,7 +218,11 @@ export async function applyWrite(run: Run, plan: WritePlan, country: string | nu
     column(domains, (d) => d.counts.unknown),
     column(domains, (d) => d.counts.missing),
   ]
-  if (rescored.length) values.push(rescored.map((r) => r.questionId), rescored.map((r) => r.score))
+  if (rescored.length)
+    values.push(
+      rescored.map((r) => r.questionId),
+      rescored.map((r) => r.score),
+    )
   const name = `answers.write${rescored.length ? '-rescoring' : ''}${one ? '-one' : ''}`
   const [row] = await run<{ revision: number }>(name, WRITES[rescored.length ? 1 : 0]![one ? 1 : 0]!, values)
   if (row) {

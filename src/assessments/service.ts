@@ -5,11 +5,11 @@ import type { Kysely, Transaction } from 'kysely'
 import type pg from 'pg'
 import type { Database } from '../db/schema.js'
 import { AppError, conflict, forbidden, notFound, preconditionFailed, unprocessable, type FieldProblem } from '../errors.js'
-import { applies, checkAnswer, commentProblem, type StoredAnswer } from '../questionnaires/answers.js'
+import { applies, checkAnswer, commentProblem, type AnswerLookup, type StoredAnswer } from '../questionnaires/answers.js'
 import type { LoadedVersion, QuestionnaireStore } from '../questionnaires/store.js'
 import type { PendingCredential } from '../auth/statement-credential.js'
 import { domainScoreRows, storeReadiness, type StoreOptions } from '../readiness/store.js'
-import { score, type Readiness } from '../scoring/score.js'
+import { rescore, score, type Readiness } from '../scoring/score.js'
 import { parseIfMatch, type Precondition } from './etag.js'
 import { answerableDomains, hasMembership } from '../people/principal.js'
 import type { MembershipRole } from '../db/schema.js'
@@ -361,7 +361,7 @@ function visibleTo(snapshot: WriteSnapshot | undefined, actor: Actor): WriteSnap
 
 /** The rows a successful write stored, for the remembered snapshot. */
 function writtenRows({ plan, result }: Awaited<ReturnType<typeof planAnswers>>) {
-  return { answers: result.answers, rescored: plan.rescored, domains: domainScoreRows(plan.assessment.id, plan.domains) }
+  return { answers: result.answers, rescored: plan.rescored, domains: domainScoreRows(plan.assessment.id, plan.domains), readiness: result.readiness }
 }
 
 /** The country an actor's reads are limited to (an administration's), or null for staff. */
@@ -440,9 +440,10 @@ async function planAnswers(
     }
   }
 
-  // The rows themselves, not copies: scoring reads only value and special (never undefined in a row).
-  const after = new Map<string, StoredAnswer>(current as ReadonlyMap<string, AnswerRow & StoredAnswer>)
-  for (const { write, answer } of checked) after.set(write.questionId, answer)
+  // The answers after the write: the new ones over the stored rows themselves (scoring reads only
+  // value and special, never undefined in a row).
+  const written = new Map(checked.map(({ write, answer }) => [write.questionId, answer]))
+  const after: AnswerLookup = { get: (id) => written.get(id) ?? (current.get(id) as (AnswerRow & StoredAnswer) | undefined) }
   for (const { write } of checked) {
     if (!applies(version.questions.get(write.questionId)!, after, version.questions)) {
       const condition = version.questions.get(write.questionId)!.applies_if!
@@ -455,9 +456,19 @@ async function planAnswers(
   if (problems.length) throw unprocessable('answers to questions that do not apply are refused', problems)
 
   // The new answers' raw scores are known before they are stored, so each row is written once.
-  const readiness = score(version.content, after)
+  // Only the domains these answers can change are scored again when the snapshot carries the
+  // readiness of its answers (it does after a write by this process): the figures are the same.
+  const previous = snapshot.readiness
+  const readiness = previous
+    ? rescore(version.content, previous, after, written.keys())
+    : score(version.content, new Map<string, StoredAnswer>([...(current as ReadonlyMap<string, AnswerRow & StoredAnswer>), ...written]))
+  // Raw scores that may have moved: all after a full score; after a rescore, those of the domains
+  // scored again (the others' results are the previous objects, which the stored rows already match).
+  const same = previous && previous.questions.length === readiness.questions.length ? previous.questions : undefined
   const raw = new Map<string, number | null>()
-  for (const q of readiness.questions) raw.set(q.questionId, q.raw)
+  readiness.questions.forEach((q, i) => {
+    if (q !== same?.[i]) raw.set(q.questionId, q.raw)
+  })
   const at = new Date()
   const changes: AnswerChange[] = checked.map(({ write, answer }) => {
     const existing = current.get(write.questionId)
@@ -472,12 +483,13 @@ async function planAnswers(
     }
     return { row, oldAnswer: existing ? answerSnapshot(existing) : null, newAnswer: answerSnapshot(row) }
   })
-  const written = new Set(checked.map(({ write }) => write.questionId))
   const rescored: WritePlan['rescored'] = []
-  for (const a of current.values()) {
-    const now = raw.get(a.question_id) ?? null
-    if (!written.has(a.question_id) && a.score !== now) rescored.push({ questionId: a.question_id, score: now })
+  const noteRescored = (a: AnswerRow | undefined, now: number | null) => {
+    if (a && !written.has(a.question_id) && a.score !== now) rescored.push({ questionId: a.question_id, score: now })
   }
+  // Every stored answer after a full score (one to a question the version lacks scores null).
+  if (same) for (const [id, now] of raw) noteRescored(current.get(id), now)
+  else for (const a of current.values()) noteRescored(a, raw.get(a.question_id) ?? null)
   const plan: WritePlan = {
     assessment,
     at,

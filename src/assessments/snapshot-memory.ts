@@ -2,6 +2,7 @@
 // again. Never trusted on its own: a write made from it is guarded by the assessment's revision (every
 // change to an assessment, its answers or its figures bumps it, in any process), so a stale
 // snapshot only costs a failed guard and a fresh read.
+import type { Readiness } from '../scoring/score.js'
 import type { AnswerRow, AssessmentRow } from './repository.js'
 import type { DomainScoreRow, WriteSnapshot } from './answer-store.js'
 
@@ -35,7 +36,14 @@ export class SnapshotMemory {
 /** The snapshot as the database holds it after a write made from `before`. Pure. */
 export function snapshotAfterWrite(
   before: WriteSnapshot,
-  write: { assessment: AssessmentRow; answers: AnswerRow[]; rescored: { questionId: string; score: number | null }[]; domains: DomainScoreRow[] },
+  write: {
+    assessment: AssessmentRow
+    answers: AnswerRow[]
+    rescored: { questionId: string; score: number | null }[]
+    domains: DomainScoreRow[]
+    /** The readiness of the answers after the write. */
+    readiness: Readiness
+  },
 ): WriteSnapshot {
   const answers = new Map(before.answers)
   for (const r of write.rescored) {
@@ -45,5 +53,5 @@ export function snapshotAfterWrite(
   for (const a of write.answers) answers.set(a.question_id, a)
   const domains = new Map(before.domains.map((d) => [d.domain, d]))
   for (const d of write.domains) domains.set(d.domain, d)
-  return { assessment: write.assessment, answers, domains: [...domains.values()] }
+  return { assessment: write.assessment, answers, domains: [...domains.values()], readiness: write.readiness }
 }

@@ -177,17 +177,25 @@ export function describeAllowed(q: Question): string {
  * `applies_if.in` (multi_choice: any selected option listed). A special or missing answer to the
  * referenced question means the question does not apply.
  */
-export function applies(question: Question, answers: ReadonlyMap<string, StoredAnswer>, questionsById: ReadonlyMap<string, Question>): boolean {
+export function applies(question: Question, answers: AnswerLookup, questionsById: ReadonlyMap<string, Question>): boolean {
   return resolve(question, answers, questionsById, new Map(), new Set())
 }
 
-/** Whether each question of the file applies, computed once for all questions (question id → applies). */
-export function applicability(file: QuestionnaireFile, answers: ReadonlyMap<string, StoredAnswer>): Map<string, boolean> {
+/** What applicability reads of the answers: one question's at a time. */
+export type AnswerLookup = Pick<ReadonlyMap<string, StoredAnswer>, 'get'>
+
+/** Whether a question of the file applies, each question resolved at most once however often it is asked. */
+export function applicabilityOf(file: QuestionnaireFile, answers: AnswerLookup): (question: Question) => boolean {
   const byId = indexQuestions(file)
   const memo = new Map<string, boolean>()
   const visiting = new Set<string>() // empty again after each resolve
-  for (const q of byId.values()) resolve(q, answers, byId, memo, visiting)
-  return memo
+  return (question) => resolve(question, answers, byId, memo, visiting)
+}
+
+/** Whether each question of the file applies, computed once for all questions (question id → applies). */
+export function applicability(file: QuestionnaireFile, answers: AnswerLookup): Map<string, boolean> {
+  const applies = applicabilityOf(file, answers)
+  return new Map([...indexQuestions(file).values()].map((q) => [q.id, applies(q)]))
 }
 
 const indexes = new WeakMap<QuestionnaireFile, ReadonlyMap<string, Question>>()
@@ -212,13 +220,7 @@ export function conditionMet(inList: readonly (string | number)[], value: Answer
   return inList.includes(value)
 }
 
-function resolve(
-  q: Question,
-  answers: ReadonlyMap<string, StoredAnswer>,
-  byId: ReadonlyMap<string, Question>,
-  memo: Map<string, boolean>,
-  visiting: Set<string>,
-): boolean {
+function resolve(q: Question, answers: AnswerLookup, byId: ReadonlyMap<string, Question>, memo: Map<string, boolean>, visiting: Set<string>): boolean {
   const known = memo.get(q.id)
   if (known !== undefined) return known
   let result: boolean

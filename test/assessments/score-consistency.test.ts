@@ -4,13 +4,39 @@
 // assessment's revision counts every successful write once. The burst mixes writes to the same
 // question (If-Match: *), to different ones, batches, and parents whose value switches their
 // conditional questions on and off (so other answers are rescored by the same statement).
-import t from 'tap'
+import type { FastifyInstance } from 'fastify'
+import t, { type Test } from 'tap'
 import type { StoredAnswer } from '../../src/questionnaires/answers.js'
+import type { QuestionnaireFile } from '../../src/questionnaires/schema.js'
 import { domainScoreRows } from '../../src/readiness/store.js'
 import { score } from '../../src/scoring/score.js'
 import { createAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { tokenFor } from '../helpers/tokens.js'
+
+/** Every stored answer score, domain row and overall figure of the assessment equals a fresh score() of its stored answers. */
+async function assertFresh(t: Test, app: FastifyInstance, content: QuestionnaireFile, id: string, after = '') {
+  const rows = await app.db.selectFrom('answers').selectAll().where('assessment_id', '=', id).execute()
+  const fresh = score(content, new Map(rows.map((r) => [r.question_id, { value: r.value, special: r.special } as StoredAnswer])))
+  const raw = new Map(fresh.questions.map((q) => [q.questionId, q.raw]))
+  t.same(
+    rows.filter((r) => r.score !== (raw.get(r.question_id) ?? null)).map((r) => r.question_id),
+    [],
+    `each answer stores its fresh score${after}`,
+  )
+  const stored = await app.db.selectFrom('domain_scores').selectAll().where('assessment_id', '=', id).orderBy('domain').execute()
+  t.same(
+    stored,
+    domainScoreRows(id, fresh.domains).sort((x, y) => (x.domain < y.domain ? -1 : 1)),
+    `every domain row equals a fresh score${after}`,
+  )
+  const assessment = await app.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  t.same(
+    [assessment.overall_score, assessment.coverage, assessment.tier, assessment.answered, assessment.applicable],
+    [fresh.overall.score, fresh.overall.coverage, fresh.overall.tier, fresh.overall.counts.answered, fresh.overall.counts.applicable],
+    `the overall figures equal a fresh score${after}`,
+  )
+}
 
 t.test('a burst of concurrent writes leaves every stored score equal to a fresh score', async (t) => {
   const one = await build(t)
@@ -73,26 +99,7 @@ t.test('a burst of concurrent writes leaves every stored score equal to a fresh 
 
   const loaded = await one.questionnaires.get('cdc', 1)
   for (const { id } of assessments) {
-    const rows = await one.db.selectFrom('answers').selectAll().where('assessment_id', '=', id).execute()
-    const fresh = score(loaded!.content, new Map(rows.map((r) => [r.question_id, { value: r.value, special: r.special } as StoredAnswer])))
-    const raw = new Map(fresh.questions.map((q) => [q.questionId, q.raw]))
-    t.same(
-      rows.filter((r) => r.score !== (raw.get(r.question_id) ?? null)).map((r) => r.question_id),
-      [],
-      'each answer stores its fresh score',
-    )
-    const stored = await one.db.selectFrom('domain_scores').selectAll().where('assessment_id', '=', id).orderBy('domain').execute()
-    t.same(
-      stored,
-      domainScoreRows(id, fresh.domains).sort((x, y) => (x.domain < y.domain ? -1 : 1)),
-      'every domain row equals a fresh score',
-    )
-    const assessment = await one.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-    t.same(
-      [assessment.overall_score, assessment.coverage, assessment.tier, assessment.answered, assessment.applicable],
-      [fresh.overall.score, fresh.overall.coverage, fresh.overall.tier, fresh.overall.counts.answered, fresh.overall.counts.applicable],
-      'the overall figures equal a fresh score',
-    )
+    await assertFresh(t, one, loaded!.content, id)
     const history = await one.db
       .selectFrom('answer_history')
       .select(['question_id', (eb) => eb.fn.countAll<string>().as('n')])
@@ -100,12 +107,47 @@ t.test('a burst of concurrent writes leaves every stored score equal to a fresh 
       .groupBy('question_id')
       .execute()
     const counts = new Map(history.map((h) => [h.question_id, Number(h.n)]))
+    const rows = await one.db.selectFrom('answers').select(['question_id', 'revision']).where('assessment_id', '=', id).execute()
     t.same(
       rows.filter((r) => counts.get(r.question_id) !== r.revision).map((r) => r.question_id),
       [],
       "each answer's revision equals its number of history entries",
     )
     const writes = parents.length + children.length + 40
+    const assessment = await one.db.selectFrom('assessments').select('revision').where('id', '=', id).executeTakeFirstOrThrow()
     t.equal(assessment.revision, 1 + writes, 'the assessment revision counts every write once')
+  }
+})
+
+t.test('one process writing in sequence: each write scores only the domains it can change, and every stored figure stays fresh', async (t) => {
+  const app = await build(t)
+  const version = await questionnaireVersion(app, 'cdc', 1)
+  const questions = [...version.questions.values()]
+  const children = questions.filter((q) => q.appliesIf)
+  const parents = [...new Set(children.map((q) => q.appliesIf!.question))].map((id) => version.questions.get(id)!)
+  const plain = questions.filter((q) => q.type === 'maturity' && !q.appliesIf && !parents.includes(q)).slice(0, 4)
+  const auth = await tokenFor(app, 'administration', 'KEN')
+  const { id } = await createAssessment(app, auth, { questionnaire: 'cdc', version: 1, country: 'KEN', cycle: 2027 })
+  const put = async (questionId: string, value: unknown) => {
+    const res = await app.inject({
+      method: 'PUT',
+      url: `/assessments/${id}/answers/${questionId}`,
+      headers: { authorization: auth, 'if-match': '*' },
+      payload: { value },
+    })
+    t.equal(res.statusCode, 200, res.body)
+  }
+  for (const parent of parents) await put(parent.id, 3)
+  for (const child of children) await put(child.id, validValue(child))
+  const content = (await app.questionnaires.get('cdc', 1))!.content
+  // Each parent off and on again (its answered children stop, then start counting, in whichever
+  // domain they are), with plain writes in between; every figure checked after every write.
+  for (const [i, parent] of parents.entries()) {
+    for (const value of [1, 3]) {
+      await put(parent.id, value)
+      await assertFresh(t, app, content, id, ` (${parent.id} = ${value})`)
+      await put(plain[i % plain.length]!.id, (i + value) % 5)
+      await assertFresh(t, app, content, id, ` (then ${plain[i % plain.length]!.id})`)
+    }
   }
 })

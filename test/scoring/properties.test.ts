@@ -1,9 +1,10 @@
 // Property tests of the scoring rules on random valid questionnaires and answer sets.
+import { isDeepStrictEqual } from 'node:util'
 import fc from 'fast-check'
 import t from 'tap'
 import { checkAnswer, type AnswerValue, type StoredAnswer } from '../../src/questionnaires/answers.js'
 import { questionsOf, type Question, type QuestionnaireFile } from '../../src/questionnaires/schema.js'
-import { score, type Readiness } from '../../src/scoring/score.js'
+import { rescore, score, type Readiness } from '../../src/scoring/score.js'
 import { answersArb, fileArb } from '../helpers/questionnaire-arbitraries.js'
 
 /** Enough runs to find counter-examples, few enough to finish in a few seconds. */
@@ -298,4 +299,37 @@ t.test('unscored facts never change a score, only coverage', async (t) => {
     { numRuns: RUNS },
   )
   t.ok(tried > 0, `property exercised (${tried} runs)`)
+})
+
+t.test('rescoring the domains a change can affect gives exactly what scoring everything gives, write after write', async (t) => {
+  const writes = fileArb.chain((file) =>
+    fc.record({
+      file: fc.constant(file),
+      start: answersArb(file),
+      // Each write: answers to take from another answer set, for a random subset of the questions.
+      steps: fc.array(fc.record({ from: answersArb(file), picks: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }), { minLength: 1, maxLength: 6 }),
+    }),
+  )
+  fc.assert(
+    fc.property(writes, ({ file, start, steps }) => {
+      const ids = questionsOf(file).map((x) => x.question.id)
+      let answers = new Map(start)
+      let readiness = score(file, answers)
+      for (const { from, picks } of steps) {
+        const source = new Map(from)
+        const changed = picks.map((p) => ids[p % ids.length]!)
+        answers = new Map(answers)
+        for (const id of changed) {
+          const answer = source.get(id)
+          if (answer) answers.set(id, answer)
+          else answers.delete(id)
+        }
+        readiness = rescore(file, readiness, answers, changed)
+        // Bit for bit (SameValue on every number), and so is every rescore built on this one.
+        if (!isDeepStrictEqual(readiness, score(file, answers))) throw new Error(`rescore differs from score after changing ${changed.join(', ')}`)
+      }
+    }),
+    { numRuns: RUNS },
+  )
+  t.pass('property held')
 })
