@@ -7,6 +7,7 @@
 //   PROBE_STATEMENT=1 …                                             the statement floor (bench/floor-server.ts) instead
 //   PROBE_EXPORT=1 …                                                then answers.csv, with the server's peak RSS during it
 //   PROBE_HOLD=30 …                                                 keep the server up 30 s after the rounds
+//   PROBE_GAP=3 …                                                   idle 3 s between rounds (as the bench's floor runs leave it)
 //   PROBE_SERVER=/tmp/a/dist/src/server.js …                        another build (A/B: alternate two)
 //   PROBE_QUESTIONS=all …                                           every plain maturity question, as the bench, not two
 //   PROBE_ROUNDS=2 …; PROBE_SNAP=1 with PROBE_NODE=--heapsnapshot-signal=SIGUSR2 takes a heap snapshot at the end
@@ -82,6 +83,7 @@ for (;;) {
 console.log('ready rss', rss())
 let n = 0
 for (let r = 0; r < Number(process.env.PROBE_ROUNDS ?? 3); r++) {
+  if (r > 0 && process.env.PROBE_GAP) await sleep(Number(process.env.PROBE_GAP) * 1000)
   const c0 = cpu()
   const p0 = postgresCpu()
   const l0 = process.cpuUsage()

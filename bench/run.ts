@@ -2,7 +2,8 @@
 //   npm run bench             194 countries × 2 questionnaires × 3 cycles (1,164 assessments)
 //   npm run bench -- --scale  plus cdc for 52 cycles: 10,670 assessments, ~700k answers
 //   npm run bench -- --quick  short runs (one round, 4 s each, a 15 s campaign), for a busy machine
-// Options: --duration=10 (seconds per autocannon run), --rounds=3, --campaign=60 (seconds),
+// Options: --duration=10 (seconds per autocannon run), --rounds=3, --warm=2 (unmeasured seconds
+// before each measured write run), --campaign=60 (seconds),
 // --connections=32, --skip-embedded; BENCH_CPU_PROF=<dir> profiles the servers.
 //
 // It creates (drops first) the database treaty_bench on DATABASE_URL's server (default
@@ -48,6 +49,8 @@ const opt = (name: string, fallback: number) => {
 const QUICK = args.includes('--quick')
 const DURATION = opt('duration', QUICK ? 4 : 10)
 const ROUNDS = opt('rounds', QUICK ? 1 : 3)
+/** Seconds of unmeasured load before each measured write run (--warm=0: none). */
+const WARM = opt('warm', 2)
 const CAMPAIGN_SECONDS = opt('campaign', QUICK ? 15 : 60)
 const PEOPLE_PER_COUNTRY = 3
 const CONNECTIONS = opt('connections', 32)
@@ -616,9 +619,16 @@ async function main() {
     const runs: Record<'bare' | 'statement' | 'service', LoadResult[]> = { bare: [], statement: [], service: [] }
     for (let round = 1; round <= ROUNDS; round++) {
       log(`(a) round ${round}/${ROUNDS}: bare floor, statement floor, PUT answer`)
-      runs.bare.push(await load({ url: floorUrl, requests: [{ setupRequest: gen.bare }] }))
-      runs.statement.push(await load({ url: floorUrl, requests: [{ setupRequest: gen.statement }] }))
-      runs.service.push(await load({ url: base, requests: [{ setupRequest: gen.service }] }))
+      // Each measured run follows 2 s of the same load, unmeasured: steady state for all three. The
+      // service, idle through the floors' runs, has compacted its heap meanwhile (idle-compaction.ts)
+      // and needs a moment to regrow it; the floors have no such idle work. --warm=0 measures cold.
+      const measured = async (url: string, setupRequest: (req: autocannon.Request) => autocannon.Request) => {
+        if (WARM > 0) await load({ url, duration: WARM, requests: [{ setupRequest }] })
+        return load({ url, requests: [{ setupRequest }] })
+      }
+      runs.bare.push(await measured(floorUrl, gen.bare))
+      runs.statement.push(await measured(floorUrl, gen.statement))
+      runs.service.push(await measured(base, gen.service))
       const last = (xs: LoadResult[]) => xs[xs.length - 1]!.rps.toFixed(0)
       log(`(a) round ${round}: ${last(runs.bare)} / ${last(runs.statement)} / ${last(runs.service)} req/s`)
     }
