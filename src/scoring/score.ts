@@ -207,22 +207,27 @@ const dependents = new WeakMap<QuestionnaireFile, ReadonlyMap<string, readonly s
  * question whose applies_if refers to it, directly or through other conditions. Once per file object.
  */
 function dependentDomains(file: QuestionnaireFile): ReadonlyMap<string, readonly string[]> {
-  let out = dependents.get(file)
-  if (out) return out
+  const known = dependents.get(file)
+  if (known) return known
   const domainOf = new Map(file.domains.flatMap((d) => d.questions.map((q) => [q.id, d.id] as const)))
   const conditioned = new Map<string, string[]>() // target question → questions whose applies_if names it
   for (const d of file.domains)
     for (const q of d.questions) if (q.applies_if) conditioned.set(q.applies_if.question, [...(conditioned.get(q.applies_if.question) ?? []), q.id])
   const map = new Map<string, string[]>()
   for (const id of domainOf.keys()) {
-    const seen = new Set([id])
+    const reached = new Set([id])
     const queue = [id]
-    while (queue.length) for (const next of conditioned.get(queue.pop()!) ?? []) if (!seen.has(next) && seen.add(next)) queue.push(next)
-    map.set(id, [...new Set([...seen].map((q) => domainOf.get(q)!))])
+    while (queue.length) {
+      for (const next of conditioned.get(queue.pop()!) ?? []) {
+        if (reached.has(next)) continue
+        reached.add(next)
+        queue.push(next)
+      }
+    }
+    map.set(id, [...new Set([...reached].map((q) => domainOf.get(q)!))])
   }
   dependents.set(file, map)
-  out = map
-  return out
+  return map
 }
 
 /**
@@ -465,12 +470,6 @@ function addCounts(into: Counts, add: Counts): void {
   into.total += add.total
 }
 
-/**
- * The answers to the file's questions that are valid for them, keyed by question id.
- * Unknown ids are dropped; invalid answers are dropped (so they count as missing).
- * The same question id twice in an iterable is ambiguous and throws.
- */
-/** validAnswers for a map, checking an answer only when it is asked for (rescore asks for a few domains' worth). */
 /** The answers to the file's questions, as a map, from a lookup. */
 function lookedUp(file: QuestionnaireFile, answers: AnswerLookup): Map<string, StoredAnswer> {
   const out = new Map<string, StoredAnswer>()
@@ -481,6 +480,7 @@ function lookedUp(file: QuestionnaireFile, answers: AnswerLookup): Map<string, S
   return out
 }
 
+/** validAnswers for a lookup, checking an answer only when it is asked for (rescore asks for a few domains' worth). */
 function lazyValidAnswers(file: QuestionnaireFile, answers: AnswerLookup): AnswerLookup {
   const byId = indexQuestions(file)
   const checked = new Map<string, StoredAnswer | null>()
@@ -499,6 +499,11 @@ function lazyValidAnswers(file: QuestionnaireFile, answers: AnswerLookup): Answe
   }
 }
 
+/**
+ * The answers to the file's questions that are valid for them, keyed by question id.
+ * Unknown ids are dropped; invalid answers are dropped (so they count as missing).
+ * The same question id twice in an iterable is ambiguous and throws.
+ */
 function validAnswers(
   file: QuestionnaireFile,
   answers: ReadonlyMap<string, StoredAnswer> | Iterable<readonly [string, StoredAnswer]>,
