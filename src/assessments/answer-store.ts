@@ -3,8 +3,9 @@
 // runner first; the service owns the transaction, or decides that the single guarded statement
 // needs none.
 //
-// The statements have fixed texts (rows travel as arrays), so they run as named prepared
-// statements (src/db/prepared.ts): parsed and planned once per connection, not on every write.
+// The statements have fixed texts (rows travel as plain parameters for one answer, as arrays for
+// more), so they run as named prepared statements (src/db/prepared.ts): parsed and planned once per
+// connection, not on every write.
 import { credentialHoldsSql, type StatementCredential } from '../auth/statement-credential.js'
 import type { Run } from '../db/prepared.js'
 import type { DomainScoresTable, Role } from '../db/schema.js'
@@ -179,7 +180,7 @@ export type WriteOutcome = { written: AssessmentRow } | { written: null; current
 /**
  * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
  * overall figures (bumping its revision) in ONE statement, only if the assessment is still at
- * `plan.revision` and `credential` (when given) still holds. When either did not, a second statement
+ * `plan.assessment.revision` and `credential` (when given) still holds. When either did not, a second statement
  * reads the assessment as it now stands and checks the credential, for the retry.
  */
 export async function applyWrite(run: Run, plan: WritePlan, country: string | null, credential: StatementCredential | null = null): Promise<WriteOutcome> {

@@ -4,9 +4,10 @@
 // other is the write itself). So, for routes that opt in, a token checked recently by this process
 // is taken from memory, and the route's one statement re-checks it in the database in the same
 // snapshot as the write: the token still unrevoked and unexpired, and its person's access version
-// (bumped by triggers on any change to their status or memberships) as when the principal was made. Nothing is decided from memory
-// alone: a statement whose check fails changes nothing, and the route then checks the token the
-// usual way and answers as it would have (401 for a revoked token, the new rights otherwise).
+// (bumped by triggers on any change to their status or memberships) as when the principal was
+// made. Nothing is decided from memory alone: a statement whose check fails changes nothing, and
+// the route then checks the token the usual way and answers as it would have (401 for a revoked
+// token, the new rights otherwise).
 import { type RawBuilder, sql } from 'kysely'
 import { accessFingerprintSql, type Principal } from '../people/principal.js'
 import { LAST_USED_INTERVAL_SECONDS } from './tokens.js'
