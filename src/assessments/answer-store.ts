@@ -141,8 +141,13 @@ const writeSql = (rescore: boolean, one: boolean) => `
   }
   select revision from a`
 
-/** The four texts, by [rescore][one]. */
-const WRITES = [false, true].map((rescore) => [false, true].map((one) => writeSql(rescore, one)))
+/** The write statement for a plan's shape: its prepared statement's name and text. */
+const writeStatement = (rescore: boolean, one: boolean) => ({
+  name: `answers.write${rescore ? '-rescoring' : ''}${one ? '-one' : ''}`,
+  text: writeSql(rescore, one),
+})
+/** The four statements, made once. */
+const WRITES = new Map([false, true].flatMap((rescore) => [false, true].map((one) => [`${rescore} ${one}`, writeStatement(rescore, one)] as const)))
 
 /** After a write's guard failed: the assessment as it now stands (if `$3` sees it), and whether the credential holds. */
 const FAILED_WRITE = `
@@ -224,8 +229,8 @@ export async function applyWrite(run: Run, plan: WritePlan, country: string | nu
       rescored.map((r) => r.questionId),
       rescored.map((r) => r.score),
     )
-  const name = `answers.write${rescored.length ? '-rescoring' : ''}${one ? '-one' : ''}`
-  const [row] = await run<{ revision: number }>(name, WRITES[rescored.length ? 1 : 0]![one ? 1 : 0]!, values)
+  const { name, text } = WRITES.get(`${rescored.length > 0} ${one}`)!
+  const [row] = await run<{ revision: number }>(name, text, values)
   if (row) {
     return {
       written: {

@@ -9,7 +9,7 @@ import type { DomainScoreRow, WriteSnapshot } from './answer-store.js'
 export class SnapshotMemory {
   private readonly entries = new Map<string, WriteSnapshot>()
 
-  /** ~70 answers an assessment: a few MB at the default limit. */
+  /** ~70 answers and their readiness an assessment: a few MB at the default limit. */
   constructor(private readonly limit = 500) {}
 
   recall(assessmentId: string): WriteSnapshot | undefined {
