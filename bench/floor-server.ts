@@ -4,6 +4,10 @@
 //   PUT /statement/:assessment/:question  the statement floor: what the service writes for one answer
 //     (the answer upserted, its history row, its domain's row, the assessment's figures and revision)
 //     in one data-modifying statement, prepared like the service's, with figures sent by the client.
+//   PUT /coalesced/:assessment/:question  the same writes, coalesced as the service coalesces them
+//     (src/assessments/write-coalescer.ts): what queued while the connections were busy goes as one
+//     statement. Not a target of the bench; for comparing like with like (bench/probe.ts,
+//     PROBE_STATEMENT=coalesced).
 //   DATABASE_URL=… PORT=… DB_POOL_SIZE=10 node --import tsx bench/floor-server.ts
 import Fastify from 'fastify'
 import pg from 'pg'
@@ -32,6 +36,69 @@ const STATEMENT = `
   )
   select revision from stored`
 
+/** The statement floor's writes for several assessments, one row per write, in one statement. */
+const COALESCED = `
+  with r as (select * from unnest($1::uuid[], $2::text[], $3::jsonb[], $4::float8[], $5::text[]) as r(id, question, value, score, domain)),
+  a as (
+    update assessments set revision = revision + 1, updated_at = now(), overall_score = r.score, coverage = 1, tier = 'developing'
+      from r where assessments.id = r.id returning assessments.id
+  ), stored as (
+    insert into answers (assessment_id, question_id, value, special, comment, evidence, score, revision, updated_at, updated_by_role)
+    select r.id, r.question, r.value, null, null, '[]'::jsonb, r.score, 1, now(), 'administration' from r join a on a.id = r.id
+    on conflict (assessment_id, question_id) do update set value = excluded.value, score = excluded.score,
+      revision = answers.revision + 1, updated_at = excluded.updated_at
+    returning assessment_id, question_id, revision
+  ), history as (
+    insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by_role)
+    select r.id, r.question, stored.revision, null, jsonb_build_object('value', r.value), now(), 'administration'
+      from stored join r on r.id = stored.assessment_id and r.question = stored.question_id
+  ), domain as (
+    insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
+    select r.id, r.domain, r.score * 100, 1, 'developing', 1, 1, 0, 0, 0 from r join a on a.id = r.id
+    on conflict (assessment_id, domain) do update set score = excluded.score
+  )
+  select assessment_id, revision from stored`
+
+type Queued = { id: string; question: string; value: number; domain: string; done: (revision: number | undefined) => void; fail: (e: unknown) => void }
+let queue: Queued[] = []
+let connecting = false
+/** As the service's coalescer: one connection asked for at a time; it takes what queued, one write per assessment, in id order. */
+function next(): void {
+  if (connecting || queue.length === 0) return
+  connecting = true
+  void pool.connect().then(async (client) => {
+    connecting = false
+    const taken = new Map<string, Queued>()
+    const rest: Queued[] = []
+    for (const q of queue)
+      if (taken.has(q.id)) rest.push(q)
+      else taken.set(q.id, q)
+    queue = rest
+    const batch = [...taken.values()].sort((x, y) => (x.id < y.id ? -1 : 1))
+    next()
+    try {
+      const { rows } = await client.query({
+        name: 'coalesced-floor',
+        text: COALESCED,
+        values: [
+          batch.map((q) => q.id),
+          batch.map((q) => q.question),
+          batch.map((q) => JSON.stringify(q.value)),
+          batch.map((q) => q.value / 4),
+          batch.map((q) => q.domain),
+        ],
+      })
+      const revisions = new Map(rows.map((r: { assessment_id: string; revision: number }) => [r.assessment_id, r.revision]))
+      for (const q of batch) q.done(revisions.get(q.id))
+    } catch (error) {
+      for (const q of batch) q.fail(error)
+    } finally {
+      client.release()
+      next()
+    }
+  })
+}
+
 const app = Fastify({ logger: false })
 app.put<{ Params: { k: string }; Body: { value: unknown } }>('/floor/:k', async (request) => {
   const { rows } = await pool.query(
@@ -51,6 +118,15 @@ app.put<{ Params: { assessment: string; question: string }; Body: { value: numbe
   })
   return { revision: rows[0]?.revision }
 })
+app.put<{ Params: { assessment: string; question: string }; Body: { value: number; domain: string } }>(
+  '/coalesced/:assessment/:question',
+  (request) =>
+    new Promise((resolve, reject) => {
+      const { value, domain } = request.body
+      queue.push({ id: request.params.assessment, question: request.params.question, value, domain, done: (revision) => resolve({ revision }), fail: reject })
+      next()
+    }),
+)
 app.get('/readyz', async () => ({ status: 'ok' }))
 await app.listen({ port: Number(process.env.PORT ?? 0), host: '127.0.0.1' })
 process.once(

@@ -5,6 +5,7 @@
 //   PROBE_READINESS=1 node --import tsx bench/probe.ts              GET /readiness instead
 //   PROBE_NODE="--cpu-prof --cpu-prof-dir=/tmp/prof" …              flags for the server's node
 //   PROBE_STATEMENT=1 …                                             the statement floor (bench/floor-server.ts) instead
+//   PROBE_STATEMENT=coalesced …                                     the statement floor's writes coalesced as the service's
 //   PROBE_EXPORT=1 …                                                then answers.csv, with the server's peak RSS during it
 //   PROBE_HOLD=30 …                                                 keep the server up 30 s after the rounds
 //   PROBE_GAP=3 …                                                   idle 3 s between rounds (as the bench's floor runs leave it)
@@ -37,7 +38,7 @@ const qs = process.env.PROBE_QUESTIONS
   : ['cdc.human_rights.restriction_instrument', 'cdc.data.national_data_policy']
 await db.destroy()
 const extra = (process.env.PROBE_NODE ?? '').split(' ').filter(Boolean)
-const STATEMENT = Boolean(process.env.PROBE_STATEMENT)
+const STATEMENT = process.env.PROBE_STATEMENT
 const domainOf = (q: string) => q.split('.')[1]
 const child = spawn(
   process.execPath,
@@ -102,7 +103,7 @@ for (let r = 0; r < Number(process.env.PROBE_ROUNDS ?? 3); r++) {
                 return {
                   ...req,
                   method: 'PUT',
-                  path: `/statement/${w.id}/${qs[i % qs.length]}`,
+                  path: `/${STATEMENT === 'coalesced' ? 'coalesced' : 'statement'}/${w.id}/${qs[i % qs.length]}`,
                   headers: { 'content-type': 'application/json' },
                   body: JSON.stringify({ value: i % 5, domain: domainOf(qs[i % qs.length]!) }),
                 }

@@ -91,8 +91,12 @@ const SECURE_HEADERS = recordedHeaders(
 function recordedHeaders(middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void): Record<string, string> {
   const headers: Record<string, string> = {}
   const res = {
-    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
-    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value)
+    },
+    removeHeader(name: string) {
+      delete headers[name.toLowerCase()]
+    },
   }
   let called = false
   middleware({} as IncomingMessage, res as unknown as ServerResponse, (err) => {

@@ -1,7 +1,8 @@
 // SQL of the answer write path: what a write needs to read (one statement), everything it writes
-// (one statement), and what it reads when the write's guard failed. Functions take the statement
-// runner first; the service owns the transaction, or decides that the single guarded statement
-// needs none.
+// (one statement: of one write, or of several writes to different assessments that queued together,
+// see write-coalescer.ts), and what it reads when the write's guard failed. Functions take the
+// statement runner first; the service owns the transaction, or decides that the single guarded
+// statement needs none.
 //
 // The statements have fixed texts (rows travel as plain parameters for one answer, as arrays for
 // more), so they run as named prepared statements (src/db/prepared.ts): parsed and planned once per
@@ -95,6 +96,15 @@ const DOMAIN_COLUMNS = [
   ['missing', 'int'],
 ] as const
 
+/** What a written answer row gets on conflict: everything the write sets. */
+const ANSWER_UPSERT = `on conflict (assessment_id, question_id) do update set
+      value = excluded.value, special = excluded.special, comment = excluded.comment, evidence = excluded.evidence,
+      carried_forward = false, score = excluded.score, revision = excluded.revision, updated_at = excluded.updated_at,
+      updated_by = excluded.updated_by, updated_by_role = excluded.updated_by_role`
+const DOMAIN_UPSERT = `on conflict (assessment_id, domain) do update set
+      score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
+      answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing`
+
 /**
  * The write statement's text. Kept as small as the write allows: PostgreSQL builds the executor state
  * of every node on each execution, so a CTE that has nothing to do (rescoring when no other answer's
@@ -107,7 +117,7 @@ const writeSql = (rescore: boolean, one: boolean) => `
     update assessments
        set revision = revision + 1, updated_at = $3::timestamptz,
            overall_score = $6::float8, coverage = $7::float8, tier = $8::text, answered = $9::int, applicable = $10::int
-     where id = $1::uuid and revision = $2::int and ($11::bytea is null or ${credentialHoldsSql(11, 12)})
+     where id = $1::uuid and revision = $2::int and ($11::bytea is null or ${credentialHoldsSql('$11::bytea', '$12::text')})
     returning revision
   ), w as (
     ${rowsOf(13, CHANGE_COLUMNS, one)}
@@ -115,10 +125,7 @@ const writeSql = (rescore: boolean, one: boolean) => `
     insert into answers (assessment_id, question_id, value, special, comment, evidence, carried_forward, score, revision, updated_at, updated_by, updated_by_role)
     select $1::uuid, question_id, value, special, comment, evidence, false, score, revision, $3::timestamptz, $4::uuid, $5::text from w
      where exists (select from a)
-    on conflict (assessment_id, question_id) do update set
-      value = excluded.value, special = excluded.special, comment = excluded.comment, evidence = excluded.evidence,
-      carried_forward = false, score = excluded.score, revision = excluded.revision, updated_at = excluded.updated_at,
-      updated_by = excluded.updated_by, updated_by_role = excluded.updated_by_role
+    ${ANSWER_UPSERT}
   ), history as (
     insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by, changed_by_role)
     select $1::uuid, question_id, revision, old_answer, new_answer, $3::timestamptz, $4::uuid, $5::text from w
@@ -127,9 +134,7 @@ const writeSql = (rescore: boolean, one: boolean) => `
     insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
     select $1::uuid, d.* from (${rowsOf(22, DOMAIN_COLUMNS, one)}) d
      where exists (select from a)
-    on conflict (assessment_id, domain) do update set
-      score = excluded.score, coverage = excluded.coverage, tier = excluded.tier, applicable = excluded.applicable,
-      answered = excluded.answered, not_applicable = excluded.not_applicable, unknown = excluded.unknown, missing = excluded.missing
+    ${DOMAIN_UPSERT}
   )${
     rescore
       ? `, rescored as (
@@ -141,6 +146,13 @@ const writeSql = (rescore: boolean, one: boolean) => `
   }
   select revision from a`
 
+/** A statement to run: its prepared statement's name, its text and its values. */
+export interface Statement {
+  name: string
+  text: string
+  values: unknown[]
+}
+
 /** The write statement for a plan's shape: its prepared statement's name and text. */
 const writeStatement = (rescore: boolean, one: boolean) => ({
   name: `answers.write${rescore ? '-rescoring' : ''}${one ? '-one' : ''}`,
@@ -149,9 +161,69 @@ const writeStatement = (rescore: boolean, one: boolean) => ({
 /** The four statements, made once. */
 const WRITES = new Map([false, true].flatMap((rescore) => [false, true].map((one) => [`${rescore} ${one}`, writeStatement(rescore, one)] as const)))
 
+const PLAN_COLUMNS = [
+  ['id', 'uuid'],
+  ['seen', 'int'],
+  ['at', 'timestamptz'],
+  ['by', 'uuid'],
+  ['role', 'text'],
+  ['overall_score', 'float8'],
+  ['coverage', 'float8'],
+  ['tier', 'text'],
+  ['answered', 'int'],
+  ['applicable', 'int'],
+  ['hash', 'bytea'],
+  ['access', 'text'],
+] as const
+const ASSESSMENT_ID = ['assessment_id', 'uuid'] as const
+const RESCORED_COLUMNS = [ASSESSMENT_ID, ['question_id', 'text'], ['score', 'float8']] as const
+
+/**
+ * The write of several plans (of distinct assessments) in one statement: the same guards, rows and
+ * figures as `writeSql` for each plan, each plan written only if its own guard holds. Its rows: the
+ * id and new revision of every assessment written.
+ */
+const batchSql = (rescore: boolean) => `
+  with p as (
+    ${rowsOf(1, PLAN_COLUMNS, false)}
+  ), a as (
+    update assessments x
+       set revision = x.revision + 1, updated_at = p.at,
+           overall_score = p.overall_score, coverage = p.coverage, tier = p.tier, answered = p.answered, applicable = p.applicable
+      from p
+     where x.id = p.id and x.revision = p.seen and (p.hash is null or ${credentialHoldsSql('p.hash', 'p.access')})
+    returning x.id, x.revision, p.at, p.by, p.role
+  ), w as (
+    ${rowsOf(13, [ASSESSMENT_ID, ...CHANGE_COLUMNS], false)}
+  ), stored as (
+    insert into answers (assessment_id, question_id, value, special, comment, evidence, carried_forward, score, revision, updated_at, updated_by, updated_by_role)
+    select w.assessment_id, w.question_id, w.value, w.special, w.comment, w.evidence, false, w.score, w.revision, a.at, a.by, a.role
+      from w join a on a.id = w.assessment_id
+    ${ANSWER_UPSERT}
+  ), history as (
+    insert into answer_history (assessment_id, question_id, revision, old_answer, new_answer, changed_at, changed_by, changed_by_role)
+    select w.assessment_id, w.question_id, w.revision, w.old_answer, w.new_answer, a.at, a.by, a.role
+      from w join a on a.id = w.assessment_id
+  ), domains as (
+    insert into domain_scores (assessment_id, domain, score, coverage, tier, applicable, answered, not_applicable, unknown, missing)
+    select d.* from (${rowsOf(23, [ASSESSMENT_ID, ...DOMAIN_COLUMNS], false)}) d join a on a.id = d.assessment_id
+    ${DOMAIN_UPSERT}
+  )${
+    rescore
+      ? `, rescored as (
+    update answers x set score = r.score
+      from (${rowsOf(33, RESCORED_COLUMNS, false)}) r join a on a.id = r.assessment_id
+     where x.assessment_id = r.assessment_id and x.question_id = r.question_id
+  )`
+      : ''
+  }
+  select id, revision from a`
+
+const BATCHES = new Map([false, true].map((rescore) => [rescore, { name: `answers.write-batch${rescore ? '-rescoring' : ''}`, text: batchSql(rescore) }]))
+
 /** After a write's guard failed: the assessment as it now stands (if `$3` sees it), and whether the credential holds. */
 const FAILED_WRITE = `
-  select s.*, ($1::bytea is null or ${credentialHoldsSql(1, 2)}) as credential_holds from (${snapshotSql(4, 3)}) s`
+  select s.*, ($1::bytea is null or ${credentialHoldsSql('$1::bytea', '$2::text')}) as credential_holds from (${snapshotSql(4, 3)}) s`
 
 /** One answer as written, with its history entry. */
 export interface AnswerChange {
@@ -174,7 +246,108 @@ export interface WritePlan {
   domains: Readiness['domains']
 }
 
+/** A plan with the credential its write must find holding (null: none to check). */
+export interface GuardedPlan {
+  plan: WritePlan
+  credential: StatementCredential | null
+}
+
 const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v))
+
+/** The values of the change columns (CHANGE_COLUMNS), in order. */
+const changeValues = (c: AnswerChange) => [
+  c.row.question_id,
+  json(c.row.value),
+  c.row.special,
+  c.row.comment,
+  JSON.stringify(c.row.evidence),
+  c.row.score,
+  c.row.revision,
+  json(c.oldAnswer),
+  JSON.stringify(c.newAnswer),
+]
+/** The values of the domain columns (DOMAIN_COLUMNS), in order. */
+const domainValues = (d: Readiness['domains'][number]) => [
+  d.domain,
+  d.score,
+  d.coverage,
+  d.tier,
+  d.counts.applicable,
+  d.counts.answered,
+  d.counts.notApplicable,
+  d.counts.unknown,
+  d.counts.missing,
+]
+/** The values of the plan columns (PLAN_COLUMNS), in order: the single statement's $1–$12 too. */
+const planValues = ({ plan, credential }: GuardedPlan) => [
+  plan.assessment.id,
+  plan.assessment.revision,
+  plan.at,
+  plan.by,
+  plan.role,
+  plan.overall.score,
+  plan.overall.coverage,
+  plan.overall.tier,
+  plan.overall.counts.answered,
+  plan.overall.counts.applicable,
+  credential?.hash ?? null,
+  credential?.access ?? null,
+]
+
+/** Rows of values as one array per column: the statements' array parameters. */
+function columnsOf(rows: unknown[][], width: number): unknown[][] {
+  const columns = Array.from({ length: width }, () => [] as unknown[])
+  for (const row of rows) for (let i = 0; i < width; i++) columns[i]!.push(row[i])
+  return columns
+}
+
+/** One plan's write statement. */
+export function singleWrite(guarded: GuardedPlan): Statement {
+  const { changes, domains, rescored } = guarded.plan
+  const one = changes.length === 1 && domains.length === 1
+  const values: unknown[] = planValues(guarded)
+  if (one) values.push(...changeValues(changes[0]!), ...domainValues(domains[0]!))
+  else values.push(...columnsOf(changes.map(changeValues), CHANGE_COLUMNS.length), ...columnsOf(domains.map(domainValues), DOMAIN_COLUMNS.length))
+  if (rescored.length)
+    values.push(
+      rescored.map((r) => r.questionId),
+      rescored.map((r) => r.score),
+    )
+  const { name, text } = WRITES.get(`${rescored.length > 0} ${one}`)!
+  return { name, text, values }
+}
+
+/** Several plans' writes (of distinct assessments) in one statement, whose rows give `id` and `revision` of each assessment written. */
+export function batchWrite(guarded: readonly GuardedPlan[]): Statement {
+  const id = (g: GuardedPlan) => g.plan.assessment.id
+  const rescored = guarded.flatMap((g) => g.plan.rescored.map((r) => [id(g), r.questionId, r.score]))
+  const values = [
+    ...columnsOf(guarded.map(planValues), PLAN_COLUMNS.length),
+    ...columnsOf(
+      guarded.flatMap((g) => g.plan.changes.map((c) => [id(g), ...changeValues(c)])),
+      CHANGE_COLUMNS.length + 1,
+    ),
+    ...columnsOf(
+      guarded.flatMap((g) => g.plan.domains.map((d) => [id(g), ...domainValues(d)])),
+      DOMAIN_COLUMNS.length + 1,
+    ),
+    ...(rescored.length ? columnsOf(rescored, RESCORED_COLUMNS.length) : []),
+  ]
+  const { name, text } = BATCHES.get(rescored.length > 0)!
+  return { name, text, values }
+}
+
+/** Runs a plan's write: the new revision, or null when its guard failed (nothing was written). */
+export type WriteRunner = (guarded: GuardedPlan) => Promise<number | null>
+
+/** Each write as its own statement, through `run` (a transaction's, or the pool's). */
+export function writeThrough(run: Run): WriteRunner {
+  return async (guarded) => {
+    const { name, text, values } = singleWrite(guarded)
+    const [row] = await run<{ revision: number }>(name, text, values)
+    return row?.revision ?? null
+  }
+}
 
 /**
  * What a write did: the updated assessment, or, when its guard failed, the assessment as it now
@@ -184,58 +357,25 @@ export type WriteOutcome = { written: AssessmentRow } | { written: null; current
 
 /**
  * Writes the answers, their history, rescored answers, changed domain figures and the assessment's
- * overall figures (bumping its revision) in ONE statement, only if the assessment is still at
- * `plan.assessment.revision` and `credential` (when given) still holds. When either did not, a second statement
- * reads the assessment as it now stands and checks the credential, for the retry.
+ * overall figures (bumping its revision) in ONE statement (through `write`: alone, or with other
+ * plans' writes), only if the assessment is still at `plan.assessment.revision` and `credential`
+ * (when given) still holds. When either did not, a second statement reads the assessment as it now
+ * stands and checks the credential, for the retry.
  */
-export async function applyWrite(run: Run, plan: WritePlan, country: string | null, credential: StatementCredential | null = null): Promise<WriteOutcome> {
-  const { overall, changes, domains, rescored } = plan
-  const one = changes.length === 1 && domains.length === 1
-  const column = <T, V>(rows: readonly T[], value: (row: T) => V): V | V[] => (one ? value(rows[0]!) : rows.map(value))
-  const values: unknown[] = [
-    plan.assessment.id,
-    plan.assessment.revision,
-    plan.at,
-    plan.by,
-    plan.role,
-    overall.score,
-    overall.coverage,
-    overall.tier,
-    overall.counts.answered,
-    overall.counts.applicable,
-    credential?.hash ?? null,
-    credential?.access ?? null,
-    column(changes, (c) => c.row.question_id),
-    column(changes, (c) => json(c.row.value)),
-    column(changes, (c) => c.row.special),
-    column(changes, (c) => c.row.comment),
-    column(changes, (c) => JSON.stringify(c.row.evidence)),
-    column(changes, (c) => c.row.score),
-    column(changes, (c) => c.row.revision),
-    column(changes, (c) => json(c.oldAnswer)),
-    column(changes, (c) => JSON.stringify(c.newAnswer)),
-    column(domains, (d) => d.domain),
-    column(domains, (d) => d.score),
-    column(domains, (d) => d.coverage),
-    column(domains, (d) => d.tier),
-    column(domains, (d) => d.counts.applicable),
-    column(domains, (d) => d.counts.answered),
-    column(domains, (d) => d.counts.notApplicable),
-    column(domains, (d) => d.counts.unknown),
-    column(domains, (d) => d.counts.missing),
-  ]
-  if (rescored.length)
-    values.push(
-      rescored.map((r) => r.questionId),
-      rescored.map((r) => r.score),
-    )
-  const { name, text } = WRITES.get(`${rescored.length > 0} ${one}`)!
-  const [row] = await run<{ revision: number }>(name, text, values)
-  if (row) {
+export async function applyWrite(
+  run: Run,
+  write: WriteRunner,
+  plan: WritePlan,
+  country: string | null,
+  credential: StatementCredential | null = null,
+): Promise<WriteOutcome> {
+  const revision = await write({ plan, credential })
+  if (revision !== null) {
+    const { overall } = plan
     return {
       written: {
         ...plan.assessment,
-        revision: row.revision,
+        revision,
         updated_at: plan.at,
         overall_score: overall.score,
         coverage: overall.coverage,

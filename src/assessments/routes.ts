@@ -5,6 +5,7 @@ import { ASSESSMENT_STATUSES as STATUSES, REGIONS } from '../db/schema.js'
 import { badRequest, notFound, problems } from '../errors.js'
 import { pendingCredential, requireRole } from '../plugins/auth.js'
 import { SnapshotMemory } from './snapshot-memory.js'
+import { WriteCoalescer } from './write-coalescer.js'
 import { comment, evidenceList } from './answer-fields.js'
 import { etag, parseIfMatch } from './etag.js'
 import { presentAnswer, presentAssessment, presentDomainProgress } from './present.js'
@@ -131,7 +132,14 @@ function decodeCursor(cursor: string) {
 
 export default async function assessmentRoutes(app: FastifyInstance): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
-  const ctx = { db: app.db, questionnaires: app.questionnaires, pool: app.pg.pool, clock: app.clock, snapshots: new SnapshotMemory() }
+  const ctx = {
+    db: app.db,
+    questionnaires: app.questionnaires,
+    pool: app.pg.pool,
+    clock: app.clock,
+    snapshots: new SnapshotMemory(),
+    coalescer: new WriteCoalescer(app.pg.pool),
+  }
 
   r.post(
     '/assessments',

@@ -15,12 +15,22 @@ import { answerableDomains, hasMembership } from '../people/principal.js'
 import type { MembershipRole } from '../db/schema.js'
 import type { Actor } from './principal.js'
 import { kyselyRunner, poolRunner } from '../db/prepared.js'
-import { applyWrite, changedDomains, lockAssessment, readSnapshot, type AnswerChange, type WritePlan, type WriteSnapshot } from './answer-store.js'
+import {
+  applyWrite,
+  changedDomains,
+  lockAssessment,
+  readSnapshot,
+  writeThrough,
+  type AnswerChange,
+  type WritePlan,
+  type WriteSnapshot,
+} from './answer-store.js'
 import { findByKey, findVisible, loadAnswers, recordTransition, type AnswerRow, type AssessmentRow } from './repository.js'
 import { planMove, type MovingAnswer } from './version-move.js'
 import { snapshotAfterWrite, type SnapshotMemory } from './snapshot-memory.js'
 import { assertEvidenceForSubmission } from '../evidence/submission.js'
 import { checkTransition, isEditable, type Action } from './workflow.js'
+import type { WriteCoalescer } from './write-coalescer.js'
 import { queueTransitionMails } from '../campaigns/mails.js'
 import { campaignForNewAssessment, submissionLateness } from '../campaigns/rules.js'
 import { systemClock, type Clock } from '../jobs/clock.js'
@@ -54,6 +64,8 @@ export interface Context {
   clock?: Clock
   /** Assessments as this process last wrote them: the next write to one needs no read (answer writes only). */
   snapshots?: SnapshotMemory
+  /** Sends answer writes on `pool` together when they queue for a connection (without it, each alone). */
+  coalescer?: WriteCoalescer
 }
 
 /** A questionnaire version, read through the caller's transaction when it is not cached yet. */
@@ -305,6 +317,7 @@ const OPTIMISTIC_ATTEMPTS = 3
  */
 export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: string, writes: AnswerWrite[], pending?: PendingCredential) {
   const run = ctx.pool ? poolRunner(ctx.pool) : kyselyRunner(ctx.db)
+  const write = ctx.coalescer?.write ?? writeThrough(run)
   let caller = actor
   let unconfirmed = pending
   const confirm = async () => {
@@ -328,7 +341,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
       ctx.snapshots?.forget(assessmentId)
       continue
     }
-    const outcome = await applyWrite(run, planned.plan, visibleCountry(caller), unconfirmed?.credential ?? null)
+    const outcome = await applyWrite(run, write, planned.plan, visibleCountry(caller), unconfirmed?.credential ?? null)
     if (outcome.written) {
       ctx.snapshots?.remember(snapshotAfterWrite(snapshot!, { assessment: outcome.written, ...writtenRows(planned) }))
       return { ...planned.result, assessment: outcome.written }
@@ -347,7 +360,7 @@ export async function writeAnswers(ctx: Context, actor: Actor, assessmentId: str
     await lockAssessment(locked, assessmentId)
     const snapshot = await readSnapshot(locked, assessmentId, visibleCountry(caller))
     const planned = await planAnswers(ctx, trx, caller, assessmentId, snapshot, writes)
-    const outcome = await applyWrite(locked, planned.plan, visibleCountry(caller))
+    const outcome = await applyWrite(locked, writeThrough(locked), planned.plan, visibleCountry(caller))
     if (!outcome.written) throw new Error(`assessment ${assessmentId} changed while locked`)
     return { ...planned.result, assessment: outcome.written }
   })

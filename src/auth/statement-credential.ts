@@ -36,11 +36,12 @@ interface Remembered extends StatementCredential {
 const USABLE = `t.revoked_at is null and (t.expires_at is null or t.expires_at > now()) and ${accessFingerprintSql('t.person_id')}`
 
 /**
- * SQL that is true only while the token with hash `$hashParam` is usable and its person's access is
- * still `$accessParam`. Params are numbered as in the statement it goes into.
+ * SQL that is true only while the token whose hash is `hash` is usable and its person's access is
+ * still `access`: SQL expressions of the statement it goes into (parameters such as `$11::bytea`, or
+ * columns).
  */
-export function credentialHoldsSql(hashParam: number, accessParam: number): string {
-  return `exists (select from tokens t where t.hash = $${hashParam}::bytea and ${USABLE} = $${accessParam}::text)`
+export function credentialHoldsSql(hash: string, access: string): string {
+  return `exists (select from tokens t where t.hash = ${hash} and ${USABLE} = ${access})`
 }
 
 /** The same check as an expression of a Kysely query. */

@@ -4,39 +4,10 @@
 // assessment's revision counts every successful write once. The burst mixes writes to the same
 // question (If-Match: *), to different ones, batches, and parents whose value switches their
 // conditional questions on and off (so other answers are rescored by the same statement).
-import type { FastifyInstance } from 'fastify'
-import t, { type Test } from 'tap'
-import type { StoredAnswer } from '../../src/questionnaires/answers.js'
-import type { QuestionnaireFile } from '../../src/questionnaires/schema.js'
-import { domainScoreRows } from '../../src/readiness/store.js'
-import { score } from '../../src/scoring/score.js'
-import { createAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
+import t from 'tap'
+import { assertFresh, createAssessment, questionnaireVersion, validValue } from '../helpers/assessments.js'
 import { build } from '../helpers/build.js'
 import { tokenFor } from '../helpers/tokens.js'
-
-/** Every stored answer score, domain row and overall figure of the assessment equals a fresh score() of its stored answers. */
-async function assertFresh(t: Test, app: FastifyInstance, content: QuestionnaireFile, id: string, after = '') {
-  const rows = await app.db.selectFrom('answers').selectAll().where('assessment_id', '=', id).execute()
-  const fresh = score(content, new Map(rows.map((r) => [r.question_id, { value: r.value, special: r.special } as StoredAnswer])))
-  const raw = new Map(fresh.questions.map((q) => [q.questionId, q.raw]))
-  t.same(
-    rows.filter((r) => r.score !== (raw.get(r.question_id) ?? null)).map((r) => r.question_id),
-    [],
-    `each answer stores its fresh score${after}`,
-  )
-  const stored = await app.db.selectFrom('domain_scores').selectAll().where('assessment_id', '=', id).orderBy('domain').execute()
-  t.same(
-    stored,
-    domainScoreRows(id, fresh.domains).sort((x, y) => (x.domain < y.domain ? -1 : 1)),
-    `every domain row equals a fresh score${after}`,
-  )
-  const assessment = await app.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
-  t.same(
-    [assessment.overall_score, assessment.coverage, assessment.tier, assessment.answered, assessment.applicable],
-    [fresh.overall.score, fresh.overall.coverage, fresh.overall.tier, fresh.overall.counts.answered, fresh.overall.counts.applicable],
-    `the overall figures equal a fresh score${after}`,
-  )
-}
 
 t.test('a burst of concurrent writes leaves every stored score equal to a fresh score', async (t) => {
   const one = await build(t)

@@ -4,8 +4,14 @@
 //   const a = await createAssessment(app, auth, { questionnaire: 'cdc', country: 'KEN', cycle: 2026 })
 //   await answerAll(app, auth, a.id)
 //   const before = await dbSnapshot(app); ...; t.equal(await dbSnapshot(app), before)
+//   await assertFresh(t, app, content, a.id)   every stored figure equals a fresh score()
 import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
+import type { Test } from 'tap'
+import type { StoredAnswer } from '../../src/questionnaires/answers.js'
+import type { QuestionnaireFile } from '../../src/questionnaires/schema.js'
+import { domainScoreRows } from '../../src/readiness/store.js'
+import { score } from '../../src/scoring/score.js'
 
 export interface CreateInput {
   questionnaire: string
@@ -191,4 +197,28 @@ export async function dbSnapshot(app: FastifyInstance): Promise<string> {
     dump[table] = result.rows
   }
   return JSON.stringify(dump, (_key, value: unknown) => (Buffer.isBuffer(value) ? value.toString('hex') : value))
+}
+
+/** Every stored answer score, domain row and overall figure of the assessment equals a fresh score() of its stored answers. */
+export async function assertFresh(t: Test, app: FastifyInstance, content: QuestionnaireFile, id: string, after = '') {
+  const rows = await app.db.selectFrom('answers').selectAll().where('assessment_id', '=', id).execute()
+  const fresh = score(content, new Map(rows.map((r) => [r.question_id, { value: r.value, special: r.special } as StoredAnswer])))
+  const raw = new Map(fresh.questions.map((q) => [q.questionId, q.raw]))
+  t.same(
+    rows.filter((r) => r.score !== (raw.get(r.question_id) ?? null)).map((r) => r.question_id),
+    [],
+    `each answer stores its fresh score${after}`,
+  )
+  const stored = await app.db.selectFrom('domain_scores').selectAll().where('assessment_id', '=', id).orderBy('domain').execute()
+  t.same(
+    stored,
+    domainScoreRows(id, fresh.domains).sort((x, y) => (x.domain < y.domain ? -1 : 1)),
+    `every domain row equals a fresh score${after}`,
+  )
+  const assessment = await app.db.selectFrom('assessments').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  t.same(
+    [assessment.overall_score, assessment.coverage, assessment.tier, assessment.answered, assessment.applicable],
+    [fresh.overall.score, fresh.overall.coverage, fresh.overall.tier, fresh.overall.counts.answered, fresh.overall.counts.applicable],
+    `the overall figures equal a fresh score${after}`,
+  )
 }

@@ -33,7 +33,8 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { timeout: 110_000 }
   const database = await createTestDatabase()
   t.teardown(() => database.drop())
   const fixture = await makeFixture(database.url, ['KEN', 'FRA', 'JPN', 'CHL'])
-  const server = await startServer(database.url)
+  // Logging each request as it comes in: the test waits until the server has taken every write.
+  const server = await startServer(database.url, undefined, { LOG_LEVEL: 'info' })
   t.teardown(() => {
     if (server.child.exitCode === null) server.child.kill('SIGKILL')
   })
@@ -47,8 +48,8 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { timeout: 110_000 }
   await locker.query('begin')
   await locker.query('select id from assessments where id = any($1::uuid[]) for update', [fixture.writers.map((w) => w.assessmentId)])
 
-  // As many writes as the server's pool has connections (10), so that every one of them reaches the
-  // database and can be seen waiting there: then each has certainly been accepted by the app.
+  // Two writes to each locked assessment: the first of each waits in the database, the second in
+  // the server, behind it (src/assessments/write-coalescer.ts).
   const WRITES = 8
   const inFlight: Promise<Outcome>[] = []
   for (let i = 0; i < WRITES; i++) {
@@ -58,17 +59,20 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { timeout: 110_000 }
       send(server.port, 'PATCH', `/assessments/${w.assessmentId}/answers`, { authorization: w.authorization, 'content-type': 'application/json' }, body),
     )
   }
-  // Wait (bounded) until every write is blocked on the locks.
+  // Wait (bounded) until the server has taken every write and writes wait on the locks: none can
+  // finish while the test holds them, so all are in flight when the signal comes.
   const watcher = new pg.Client({ connectionString: withDatabase(serverUrl(), 'postgres') })
   await watcher.connect()
+  const taken = () => server.output().split('\n').filter((line) => line.includes('"msg":"incoming request"') && line.includes('"method":"PATCH"')).length
   let blocked = 0
-  for (let i = 0; i < 400 && blocked < WRITES; i++) {
+  for (let i = 0; i < 400 && (blocked === 0 || taken() < WRITES); i++) {
     const { rows } = await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`, [name])
     blocked = rows[0].n
-    if (blocked < WRITES) await sleep(50)
+    if (blocked === 0 || taken() < WRITES) await sleep(50)
   }
   await watcher.end()
-  t.equal(blocked, WRITES, `all ${WRITES} writes were waiting in their transactions when the signal came`)
+  t.equal(taken(), WRITES, `the server had taken all ${WRITES} writes when the signal came`)
+  t.ok(blocked > 0, `writes were waiting on the locks (${blocked} statements)`)
   const signalledAt = Date.now()
   server.child.kill('SIGTERM')
   // Requests that arrive after the signal: refused or 503, never a half-answered response.

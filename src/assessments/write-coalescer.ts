@@ -1,0 +1,120 @@
+// Answer writes that arrive while the pool's connections are busy go to PostgreSQL together, as one
+// statement (group commit). Each write keeps its own guard (its assessment's revision, its
+// credential): one whose guard fails is simply not written, the others are. Nothing waits on
+// purpose: a write goes out with the first connection free, together with whatever else queued
+// for it meanwhile; under light load every write goes alone.
+//
+// Two writes to one assessment never share a statement (one UPDATE cannot change a row twice), nor
+// run in two statements at once (the second would only fail its guard): a write waits while its
+// assessment is being written. A statement locks its assessments in id order, as every process's
+// statements do, so two batches cannot deadlock each other.
+import pg from 'pg'
+import { batchWrite, singleWrite, type GuardedPlan, type Statement, type WriteRunner } from './answer-store.js'
+
+/** Writes per statement at most: past this, parameters grow without saving a round trip worth having. */
+const MAX_BATCH = 64
+
+interface Queued extends GuardedPlan {
+  resolve(revision: number | null): void
+  reject(error: unknown): void
+}
+
+export class WriteCoalescer {
+  private queue: Queued[] = []
+  /** A connection has been asked for and not yet given. */
+  private connecting = false
+  /** Ids of the assessments a statement is writing now. */
+  private readonly writing = new Set<string>()
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  readonly write: WriteRunner = (guarded) =>
+    new Promise((resolve, reject) => {
+      this.queue.push({ ...guarded, resolve, reject })
+      this.next()
+    })
+
+  /** Asks for a connection when a queued write could go and none is being asked for. */
+  private next(): void {
+    if (this.connecting || !this.queue.some((q) => !this.writing.has(q.plan.assessment.id))) return
+    this.connecting = true
+    this.pool.connect().then(
+      (client) => {
+        this.connecting = false
+        void this.send(client)
+      },
+      (error: unknown) => {
+        this.connecting = false
+        // As pool.query would have failed each of them.
+        const failed = this.queue
+        this.queue = []
+        for (const q of failed) q.reject(error)
+      },
+    )
+  }
+
+  /** The queued writes that can go now (one per assessment, none being written), in assessment id order. */
+  private take(): Queued[] {
+    const taken = new Map<string, Queued>()
+    const rest: Queued[] = []
+    for (const q of this.queue) {
+      const id = q.plan.assessment.id
+      if (taken.size < MAX_BATCH && !taken.has(id) && !this.writing.has(id)) taken.set(id, q)
+      else rest.push(q)
+    }
+    this.queue = rest
+    return [...taken.values()].sort((x, y) => (x.plan.assessment.id < y.plan.assessment.id ? -1 : 1))
+  }
+
+  private async send(client: pg.PoolClient): Promise<void> {
+    const batch = this.take()
+    for (const q of batch) this.writing.add(q.plan.assessment.id)
+    // Whatever still waits gets the next free connection, while this statement runs.
+    this.next()
+    let broken: Error | undefined
+    if (batch.length === 1) broken = await alone(client, batch[0]!)
+    else if (batch.length > 1) {
+      try {
+        const rows = await query<{ id: string; revision: number }>(client, batchWrite(batch))
+        const revisions = new Map(rows.map((r) => [r.id, r.revision]))
+        for (const q of batch) q.resolve(revisions.get(q.plan.assessment.id) ?? null)
+      } catch (error) {
+        // Nothing of the batch was written: each write alone, so that one write's error is its own.
+        if (!statementOnly(error)) broken = error instanceof Error ? error : new Error(String(error))
+        for (const q of batch) broken = (await alone(client, q)) ?? broken
+      }
+    }
+    // A connection that failed (rather than one statement on it) is not reused.
+    client.release(broken)
+    for (const q of batch) this.writing.delete(q.plan.assessment.id)
+    this.next()
+  }
+}
+
+/** Runs one write alone and settles it; gives its error if the connection failed with it. */
+async function alone(client: pg.PoolClient, q: Queued): Promise<Error | undefined> {
+  try {
+    const [row] = await query<{ revision: number }>(client, singleWrite(q))
+    q.resolve(row?.revision ?? null)
+    return undefined
+  } catch (error) {
+    q.reject(error)
+    return statementOnly(error) ? undefined : error instanceof Error ? error : new Error(String(error))
+  }
+}
+
+/**
+ * Whether PostgreSQL refused a statement and the session is as before (a statement outside a
+ * transaction leaves nothing behind): an error from the server, but not a connection exception
+ * (SQLSTATE 08) or an operator's intervention (57, except a cancelled statement). Anything else
+ * (the socket's errors) may have broken the connection.
+ */
+function statementOnly(error: unknown): boolean {
+  if (!(error instanceof pg.DatabaseError)) return false
+  const code = error.code ?? ''
+  return !code.startsWith('08') && (!code.startsWith('57') || code === '57014')
+}
+
+async function query<R>(client: pg.PoolClient, { name, text, values }: Statement): Promise<R[]> {
+  return (await client.query({ name, text, values })).rows as R[]
+}
