@@ -187,7 +187,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (config.oidc) await app.register(oidcRoutes, { ...config.oidc, publicUrl: config.publicUrl, sessionPolicy })
   await app.register(questionnaireRoutes)
   await app.register(countryRoutes)
-  await app.register(assessmentRoutes)
+  await app.register(assessmentRoutes, { writeStatements: config.writeStatements })
   await app.register(trailRoutes)
   await app.register(readinessRoutes)
   await app.register(scenarioRoutes)

@@ -35,6 +35,12 @@ const environment = z.object({
     .min(1, 'must be from 1 to 200')
     .max(200, 'must be from 1 to 200')
     .default(10),
+  WRITE_STATEMENTS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 200')
+    .max(200, 'must be from 1 to 200')
+    .default(2),
   EXPORT_POOL_SIZE: z.coerce
     .number({ message: 'must be a number' })
     .int('must be a whole number')
@@ -128,6 +134,11 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number]
   readonly migrateOnStart: boolean
   readonly poolSize: number
+  /**
+   * Answer-write statements a process runs at once (src/assessments/write-coalescer.ts): writes
+   * that arrive meanwhile queue and go together in the next one.
+   */
+  readonly writeStatements: number
   /** Where exports read (a read replica); absent means DATABASE_URL. */
   readonly exportDatabaseUrl: string | undefined
   /** Connections of the exports' own pool: exports never take the interactive pool's. */
@@ -202,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     migrateOnStart: e.MIGRATE_ON_START,
     poolSize: e.DB_POOL_SIZE,
+    writeStatements: e.WRITE_STATEMENTS,
     exportDatabaseUrl: e.EXPORT_DATABASE_URL,
     exportPoolSize: e.EXPORT_POOL_SIZE,
     exportsPerPerson: e.EXPORTS_PER_PERSON,

@@ -130,7 +130,7 @@ function decodeCursor(cursor: string) {
   }
 }
 
-export default async function assessmentRoutes(app: FastifyInstance): Promise<void> {
+export default async function assessmentRoutes(app: FastifyInstance, options: { writeStatements: number }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>()
   const ctx = {
     db: app.db,
@@ -138,7 +138,7 @@ export default async function assessmentRoutes(app: FastifyInstance): Promise<vo
     pool: app.pg.pool,
     clock: app.clock,
     snapshots: new SnapshotMemory(),
-    coalescer: new WriteCoalescer(app.pg.pool),
+    coalescer: new WriteCoalescer(app.pg.pool, options.writeStatements),
   }
 
   r.post(

@@ -36,6 +36,7 @@ t.test('reads the variables it is given, not process.env', async (t) => {
     LOG_LEVEL: 'debug',
     MIGRATE_ON_START: 'false',
     DB_POOL_SIZE: '3',
+    WRITE_STATEMENTS: '4',
     BODY_LIMIT: '2048',
     TRUST_PROXY: '10.0.0.1, 10.0.0.0/8,loopback',
     AUTH_RATE_LIMIT: '5',
@@ -48,6 +49,7 @@ t.test('reads the variables it is given, not process.env', async (t) => {
     logLevel: 'debug',
     migrateOnStart: false,
     poolSize: 3,
+    writeStatements: 4,
     bodyLimit: 2048,
     trustProxy: '10.0.0.1,10.0.0.0/8,loopback',
     authRateLimit: 5,
@@ -89,6 +91,7 @@ t.test('each invalid variable is a ConfigError that names it', async (t) => {
     ['TRUST_PROXY', 'yes', /list the proxy addresses/],
     ['TRUST_PROXY', '10.0.0.0/33,proxy.example', /not an IP address.*10\.0\.0\.0\/33, proxy\.example/],
     ['DB_POOL_SIZE', '0', /from 1 to 200/],
+    ['WRITE_STATEMENTS', '0', /from 1 to 200/],
     ['BODY_LIMIT', '10', /at least 1024/],
   ]
   for (const [name, value, reason] of cases) {

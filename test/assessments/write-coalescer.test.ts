@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
 import t, { type Test } from 'tap'
 import { hashToken } from '../../src/auth/tokens.js'
+import type { Config } from '../../src/config.js'
 import { assertFresh, createAssessment, questionnaireVersion } from '../helpers/assessments.js'
 import { build, fileDatabase } from '../helpers/build.js'
 import { testToken } from '../helpers/tokens.js'
@@ -21,9 +22,9 @@ interface Writer {
   auth: string
 }
 
-/** An app with one pool connection, and one assessment per country, each written once (so its snapshot and token are remembered). */
-async function setup(t: Test, cycle: number) {
-  const app = await build(t, { poolSize: 1 })
+/** An app (by default with one pool connection), and one assessment per country, each written once (so its snapshot and token are remembered). */
+async function setup(t: Test, cycle: number, config: Partial<Config> = { poolSize: 1 }) {
+  const app = await build(t, config)
   const version = await questionnaireVersion(app, 'cdc', 1)
   const plain = [...version.questions.values()].filter((q) => q.type === 'maturity' && !q.appliesIf).map((q) => q.id)
   const writers: Writer[] = []
@@ -155,4 +156,39 @@ t.test('a write that fails in the database fails alone: the others of its statem
     t.equal(results[i + 1]!.statusCode, 200, `${w.country}: written`)
     await assertFresh(t, app, content, w.id, ` (${w.country})`)
   }
+})
+
+t.test('a process runs at most WRITE_STATEMENTS write statements at once: the writes that arrive meanwhile wait and go together', async (t) => {
+  const { app, plain, writers, content } = await setup(t, 2029, { writeStatements: 1 })
+  const client = await outside(t)
+  // Every assessment locked by "another process": a write statement that reaches one waits there.
+  await client.query('begin')
+  await client.query('select id from assessments where id = any($1::uuid[]) for update', [writers.map((w) => w.id)])
+  // Watched from outside that transaction (which would see one snapshot of pg_stat_activity).
+  const watcher = await outside(t)
+  const waiting = async () =>
+    (await watcher.query<{ n: number }>(`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`))
+      .rows[0]!.n
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 50))
+  // The first write, until its statement waits on the lock; then the others one by one, each given
+  // time to start a statement of its own, as it would with no bound (one per pool connection).
+  const sent = [put(app, writers[0]!, plain[4]!, 0)]
+  for (let i = 0; i < 100 && (await waiting()) === 0; i++) await pause()
+  let most = await waiting()
+  for (const [i, w] of writers.slice(1).entries()) {
+    sent.push(put(app, w, plain[4]!, (i + 1) % 5))
+    for (let k = 0; k < 4; k++) {
+      await pause()
+      most = Math.max(most, await waiting())
+    }
+  }
+  t.equal(most, 1, 'one write statement at a time reached the database, with a pool of ten connections')
+  await client.query('commit')
+  const results = await Promise.all(sent)
+  t.same(
+    results.filter((r) => r.statusCode !== 200).map((r) => `${r.statusCode} ${r.body}`),
+    [],
+    'every write succeeded',
+  )
+  for (const w of writers) await assertFresh(t, app, content, w.id, ` (${w.country})`)
 })

@@ -63,7 +63,11 @@ t.test('SIGTERM lets accepted requests finish and exits 0', { timeout: 110_000 }
   // finish while the test holds them, so all are in flight when the signal comes.
   const watcher = new pg.Client({ connectionString: withDatabase(serverUrl(), 'postgres') })
   await watcher.connect()
-  const taken = () => server.output().split('\n').filter((line) => line.includes('"msg":"incoming request"') && line.includes('"method":"PATCH"')).length
+  const taken = () =>
+    server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('"msg":"incoming request"') && line.includes('"method":"PATCH"')).length
   let blocked = 0
   for (let i = 0; i < 400 && (blocked === 0 || taken() < WRITES); i++) {
     const { rows } = await watcher.query(`select count(*)::int as n from pg_stat_activity where datname = $1 and wait_event_type = 'Lock'`, [name])
