@@ -62,12 +62,16 @@ const COALESCED = `
 type Queued = { id: string; question: string; value: number; domain: string; done: (revision: number | undefined) => void; fail: (e: unknown) => void }
 let queue: Queued[] = []
 let connecting = false
-/** As the service's coalescer: one connection asked for at a time; it takes what queued, one write per assessment, in id order. */
+let statements = 0
+/** The service's default WRITE_STATEMENTS. */
+const MAX_STATEMENTS = 2
+/** As the service's coalescer: one connection asked for at a time, at most MAX_STATEMENTS statements; each takes what queued, one write per assessment, in id order. */
 function next(): void {
-  if (connecting || queue.length === 0) return
+  if (connecting || statements >= MAX_STATEMENTS || queue.length === 0) return
   connecting = true
   void pool.connect().then(async (client) => {
     connecting = false
+    statements++
     const taken = new Map<string, Queued>()
     const rest: Queued[] = []
     for (const q of queue)
@@ -94,6 +98,7 @@ function next(): void {
       for (const q of batch) q.fail(error)
     } finally {
       client.release()
+      statements--
       next()
     }
   })

@@ -12,8 +12,11 @@
 //   (0) round trips to PostgreSQL per request, counted in-process (pg client.query calls);
 //   (a) PUT /assessments/{id}/answers/{qid} through the real server against two floors served by
 //       bench/floor-server.ts (bare fastify, same pool): one INSERT … ON CONFLICT, and the statement
-//       floor (the service's four writes in one statement). Rounds interleave floor, statement floor
-//       and service, so a busy machine slows all three alike; the ratios are of the medians;
+//       floor (the service's four writes in one statement per request). Rounds interleave floors and
+//       service, so a busy machine slows all alike; the ratios are of the medians. Also measured, not
+//       a target: the coalesced floor, the statement floor's writes grouped as the service groups
+//       concurrent writes (src/assessments/write-coalescer.ts), so the service is also compared
+//       with a floor that uses the same technique;
 //   (b) GET /readiness?questionnaire=cdc&cycle=… (the cross-country aggregate), 1 and 32 clients;
 //   (c) GET /exports/answers.csv vs PostgreSQL's own COPY of the same SELECT, with the server's peak RSS;
 //   (h) two server processes on one database, driven together: combined write throughput;
@@ -398,6 +401,16 @@ function writeRequests(data: Data) {
     const i = n++
     return { i, c: combos[(i * 7919) % combos.length]! }
   }
+  const statementRequest = (req: autocannon.Request, route: 'statement' | 'coalesced') => {
+    const { i, c } = next()
+    return {
+      ...req,
+      method: 'PUT' as const,
+      path: `/${route}/${c.id}/${c.q}`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: i % 5, domain: c.domain }),
+    }
+  }
   return {
     service: (req: autocannon.Request) => {
       const { i, c } = next()
@@ -409,16 +422,8 @@ function writeRequests(data: Data) {
         body: JSON.stringify({ value: i % 5 }),
       }
     },
-    statement: (req: autocannon.Request) => {
-      const { i, c } = next()
-      return {
-        ...req,
-        method: 'PUT' as const,
-        path: `/statement/${c.id}/${c.q}`,
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ value: i % 5, domain: c.domain }),
-      }
-    },
+    statement: (req: autocannon.Request) => statementRequest(req, 'statement'),
+    coalesced: (req: autocannon.Request) => statementRequest(req, 'coalesced'),
     bare: (req: autocannon.Request) => {
       const { i } = next()
       return {
@@ -616,9 +621,9 @@ async function main() {
     log('warm-up (2 s each)')
     await load({ url: floorUrl, duration: 2, requests: [{ setupRequest: gen.statement }] })
     await load({ url: base, duration: 2, requests: [{ setupRequest: gen.service }] })
-    const runs: Record<'bare' | 'statement' | 'service', LoadResult[]> = { bare: [], statement: [], service: [] }
+    const runs: Record<'bare' | 'statement' | 'coalesced' | 'service', LoadResult[]> = { bare: [], statement: [], coalesced: [], service: [] }
     for (let round = 1; round <= ROUNDS; round++) {
-      log(`(a) round ${round}/${ROUNDS}: bare floor, statement floor, PUT answer`)
+      log(`(a) round ${round}/${ROUNDS}: bare floor, statement floor, coalesced floor, PUT answer`)
       // Each measured run follows 2 s of the same load, unmeasured: steady state for all three. The
       // service, idle through the floors' runs, has compacted its heap meanwhile (idle-compaction.ts)
       // and needs a moment to regrow it; the floors have no such idle work. --warm=0 measures cold.
@@ -628,12 +633,14 @@ async function main() {
       }
       runs.bare.push(await measured(floorUrl, gen.bare))
       runs.statement.push(await measured(floorUrl, gen.statement))
+      runs.coalesced.push(await measured(floorUrl, gen.coalesced))
       runs.service.push(await measured(base, gen.service))
       const last = (xs: LoadResult[]) => xs[xs.length - 1]!.rps.toFixed(0)
-      log(`(a) round ${round}: ${last(runs.bare)} / ${last(runs.statement)} / ${last(runs.service)} req/s`)
+      log(`(a) round ${round}: ${last(runs.bare)} / ${last(runs.statement)} / ${last(runs.coalesced)} / ${last(runs.service)} req/s`)
     }
     const bare = medianOf(runs.bare)
     const statement = medianOf(runs.statement)
+    const coalesced = medianOf(runs.coalesced)
     const service = medianOf(runs.service)
     if (service.non2xx || service.errors) notes.push(`PUT answer: ${service.non2xx} non-2xx, ${service.errors} errors of ${service.requests}`)
     const vsStatement = service.rps / statement.rps
@@ -649,13 +656,25 @@ async function main() {
       '',
       '',
     ])
+    // Not a target: the statement floor's writes grouped as the service groups them (one statement
+    // per queue of writes, at most WRITE_STATEMENTS at once), for comparing like with like.
+    rows.push([
+      '(a) coalesced floor: the same writes, grouped as the service groups them',
+      `${f1(coalesced.rps)} req/s`,
+      f1(coalesced.p50),
+      f1(coalesced.p99),
+      '',
+      (coalesced.rps / bare.rps).toFixed(2),
+      '',
+      '',
+    ])
     rows.push([
       '(a) PUT /assessments/{id}/answers/{qid}',
       `${f1(service.rps)} req/s`,
       f1(service.p50),
       f1(service.p99),
       `${f1(mb(memoryOf(server.pid!).rss))} MB`,
-      `${vsBare.toFixed(2)} (${vsStatement.toFixed(2)} of the statement floor)`,
+      `${vsBare.toFixed(2)} (${vsStatement.toFixed(2)} of the statement floor, ${(service.rps / coalesced.rps).toFixed(2)} of the coalesced floor)`,
       '≥ 0.6× statement floor, p99 < 80 ms',
       vsStatement >= 0.6 && service.p99 < 80 ? 'yes' : 'NO',
     ])
