@@ -8,6 +8,21 @@ export class ApiError extends Error {
   }
 }
 
+/** Set while signing out: the page's requests still in flight then get 401s, and must not navigate too (two navigations race). */
+let signingOut = false
+
+/** Ends the session on the server, then goes to the sign-in page. */
+export async function signOut() {
+  signingOut = true
+  try {
+    await api('/session', { method: 'DELETE' })
+  } catch (error) {
+    signingOut = false
+    throw error
+  }
+  location.assign('index.html')
+}
+
 export async function api(path, { method = 'GET', body, headers = {}, redirectOn401 = true } = {}) {
   const init = {
     method,
@@ -34,7 +49,7 @@ export async function api(path, { method = 'GET', body, headers = {}, redirectOn
     }
   }
   if (!res.ok) {
-    if (res.status === 401 && redirectOn401) {
+    if (res.status === 401 && redirectOn401 && !signingOut) {
       location.assign(`index.html?next=${encodeURIComponent(location.pathname.split('/').pop() + location.search)}`)
     }
     throw new ApiError(res.status, data)

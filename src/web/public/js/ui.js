@@ -1,6 +1,6 @@
 // Small DOM helpers and the page frame (header, language switcher, sign-out). No framework: pages
 // build elements with h(). Every word comes from the catalog of the page's language (i18n.js).
-import { api, ApiError } from './api.js'
+import { api, ApiError, signOut as endSession } from './api.js'
 import { fmtDateTime, fmtInteger, fmtPercent, foreign, has, label, lang, languageSwitcher, t, tParts } from './i18n.js'
 
 /** h('p', {class: 'x', onclick: fn}, 'text', child) → element. Strings become text nodes (never HTML). */
@@ -161,10 +161,7 @@ export function frame(me, { title }) {
     {
       type: 'button',
       class: 'link-button',
-      onclick: async () => {
-        await api('/session', { method: 'DELETE' })
-        location.assign('index.html')
-      },
+      onclick: () => endSession(),
     },
     t('app.signOut'),
   )
