@@ -13,8 +13,10 @@
 //
 // Two writes to one assessment never share a statement (one UPDATE cannot change a row twice), nor
 // run in two statements at once (the second would only fail its guard): a write waits while its
-// assessment is being written. A statement locks its assessments in id order, as every process's
-// statements do, so two batches cannot deadlock each other.
+// assessment is being written. A statement's writes go in assessment id order, and its plan (a
+// nested loop over them, probing the primary key) locks the rows in that order, as every process's
+// statements do, so two batches cannot deadlock each other. Were PostgreSQL ever to choose another
+// plan and a deadlock to occur, it aborts one statement, whose writes then run again alone.
 import pg from 'pg'
 import { batchWrite, singleWrite, type GuardedPlan, type Statement, type WriteRunner } from './answer-store.js'
 
