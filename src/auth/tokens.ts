@@ -1,6 +1,6 @@
 // Bearer API tokens: generation and hashing (pure), and repository functions taking `db` first.
 // Only the SHA-256 of a token is stored; the plaintext leaves this module once, from createToken.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type { Database, MembershipRole, Role, TokensTable } from '../db/schema.js'
 import { accessFingerprintSql, personWithMemberships, type PersonWithMemberships } from '../people/principal.js'
@@ -81,7 +81,8 @@ export function generateToken(): string {
 }
 
 export function hashToken(plaintext: string): Buffer {
-  return createHash('sha256').update(plaintext, 'utf8').digest()
+  // One-shot: half the cost of createHash().update().digest(), on every authenticated request.
+  return hash('sha256', plaintext, 'buffer')
 }
 
 export function displayPrefix(plaintext: string): string {
