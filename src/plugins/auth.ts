@@ -141,12 +141,14 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
   const remember = (key: string, result: Extract<AuthResult, { principal: Principal }>) =>
     memory.remember(key, { principal: result.principal, ...result.credential, expiresAt: result.expiresAt?.getTime() ?? null })
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style: the usual request (no token, or one remembered) is decided without a promise;
+  // only a token to check in the database goes through `authenticate`.
+  app.addHook('onRequest', (request, reply, done) => {
     const token = bearerToken(request.headers.authorization)
-    if (token === null) return
+    if (token === null) return done()
     if (token === 'malformed') {
       failures.set(request, 'malformed')
-      return
+      return done()
     }
     const key = isWellFormedToken(token) ? hashToken(token).toString('hex') : null
     const recalled = key && request.routeOptions.config.credentialInStatement ? memory.recall(key) : undefined
@@ -168,13 +170,21 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
           return result.principal
         },
       })
-      return
+      return done()
     }
+    authenticate(request, reply, token, key).then((sent) => {
+      // A response already sent (429) ends the request here: done() is not called.
+      if (!sent) done()
+    }, done)
+  })
+
+  /** Checks the token in the database; true when it answered the request itself (429). */
+  async function authenticate(request: FastifyRequest, reply: FastifyReply, token: string, key: string | null): Promise<boolean> {
     const result = await authenticateToken(app.db, token)
     if ('principal' in result) {
       if (key) remember(key, result)
       request.principal = result.principal
-      return
+      return false
     }
     if (key) memory.forget(key)
     // Counted in the database under a lock (throttle.ts): every process counts together, and a
@@ -185,11 +195,13 @@ async function authPlugin(app: FastifyInstance, options: AuthOptions): Promise<v
     }))
     if (counted.blocked > 0) {
       reply.header('retry-after', String(counted.blocked))
-      return sendProblem(reply, 429, 'rate_limited', `too many failed authentications from this address; try again in ${counted.blocked} s`)
+      sendProblem(reply, 429, 'rate_limited', `too many failed authentications from this address; try again in ${counted.blocked} s`)
+      return true
     }
     failures.set(request, result.failure)
     request.log.info({ failure: result.failure }, 'authentication failed')
-  })
+    return false
+  }
 
   // Callback style, as the other per-request hooks: an async hook costs a promise on every response.
   app.addHook('onSend', (request, reply, payload, done) => {
