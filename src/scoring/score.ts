@@ -159,8 +159,16 @@ export function rescore(file: QuestionnaireFile, previous: Readiness, answers: A
   )
 }
 
-/** One domain's share of a Readiness: what `assemble` needs, and what `rescore` keeps of a domain it need not score again. */
-type DomainPart = { questions: QuestionResult[]; alternatives: AlternativesResult[]; tally: Tally }
+/**
+ * One domain's share of a Readiness: what `assemble` needs, and what `rescore` keeps of a domain it
+ * need not score again. `closed` is its figures once assembled (a kept part is not closed again).
+ */
+type DomainPart = {
+  questions: QuestionResult[]
+  alternatives: AlternativesResult[]
+  tally: Tally
+  closed?: { readiness: DomainReadiness; ratio: number | null }
+}
 
 /** The parts each Readiness was assembled from, for `rescore`. */
 const domainParts = new WeakMap<Readiness, { file: QuestionnaireFile; parts: DomainPart[] }>()
@@ -182,7 +190,16 @@ function scoreDomain(domain: Domain, rules: TallyRules, valid: AnswerLookup, app
 function assemble(file: QuestionnaireFile, parts: DomainPart[]): Readiness {
   const tiers = file.scoring.tiers
   const overall = emptyTally()
-  const domains = file.domains.map((domain, i) => ({ domain: domain.id, ...closeDomain(overall, domain.weight, parts[i]!.tally, tiers) }))
+  const domains = file.domains.map((domain, i) => {
+    const part = parts[i]!
+    if (part.closed) {
+      addDomain(overall, domain.weight, part.closed.ratio, part.tally.counts)
+      return part.closed.readiness
+    }
+    const readiness = { domain: domain.id, ...closeDomain(overall, domain.weight, part.tally, tiers) }
+    part.closed = { readiness, ratio: ratioOf(part.tally) }
+    return readiness
+  })
   const readiness = {
     overall: overallFigures(overall, tiers),
     domains,
@@ -362,12 +379,17 @@ function groupForce(t: DomainTally, g: Alternatives): Force {
 export function closeDomain(overall: Tally, domainWeight: number, t: Tally, tiers: readonly Tier[]): Figures {
   // ratio ≤ 1 exactly in floating point: each weight × raw ≤ weight, and sums round monotonically.
   const ratio = ratioOf(t)
+  addDomain(overall, domainWeight, ratio, t.counts)
+  return figures(ratio, t.counts, tiers)
+}
+
+/** A closed domain's ratio and counts into the overall tally (rule 5: domains weighted, null ones left out). */
+function addDomain(overall: Tally, domainWeight: number, ratio: number | null, counts: Counts): void {
   if (ratio !== null) {
     overall.numerator += domainWeight * ratio
     overall.denominator += domainWeight
   }
-  addCounts(overall.counts, t.counts)
-  return figures(ratio, t.counts, tiers)
+  addCounts(overall.counts, counts)
 }
 
 export function overallFigures(overall: Tally, tiers: readonly Tier[]): Figures {
