@@ -64,7 +64,7 @@ export interface Context {
   clock?: Clock
   /** Assessments as this process last wrote them: the next write to one needs no read (answer writes only). */
   snapshots?: SnapshotMemory
-  /** Sends answer writes on `pool` together when they queue for a connection (without it, each alone). */
+  /** Runs answer writes on `pool`, those that queue meanwhile grouped in one statement (without it, each alone). */
   coalescer?: WriteCoalescer
 }
 

@@ -17,7 +17,8 @@
 // nested loop over them, probing the primary key) locks the rows in that order, as every process's
 // statements do, so two batches cannot deadlock each other. Were PostgreSQL ever to choose another
 // plan and a deadlock to occur, it aborts one statement, whose writes then run again alone.
-import pg from 'pg'
+import type pg from 'pg'
+import { isDatabaseUnavailable } from '../plugins/errors.js'
 import { batchWrite, singleWrite, type GuardedPlan, type Statement, type WriteRunner } from './answer-store.js'
 
 /** Writes per statement at most: past this, parameters grow without saving a round trip worth having. */
@@ -95,11 +96,12 @@ export class WriteCoalescer {
         for (const q of batch) q.resolve(revisions.get(q.plan.assessment.id) ?? null)
       } catch (error) {
         // Nothing of the batch was written: each write alone, so that one write's error is its own.
-        if (!statementOnly(error)) broken = error instanceof Error ? error : new Error(String(error))
+        broken = connectionFailure(error)
         for (const q of batch) broken = (await alone(client, q)) ?? broken
       }
     }
-    // A connection that failed (rather than one statement on it) is not reused.
+    // A connection that failed (rather than one statement on it: a refused statement outside a
+    // transaction leaves the session as it was) is not reused; pg-pool drops an ended one anyway.
     client.release(broken)
     this.statements--
     for (const q of batch) this.writing.delete(q.plan.assessment.id)
@@ -115,20 +117,14 @@ async function alone(client: pg.PoolClient, q: Queued): Promise<Error | undefine
     return undefined
   } catch (error) {
     q.reject(error)
-    return statementOnly(error) ? undefined : error instanceof Error ? error : new Error(String(error))
+    return connectionFailure(error)
   }
 }
 
-/**
- * Whether PostgreSQL refused a statement and the session is as before (a statement outside a
- * transaction leaves nothing behind): an error from the server, but not a connection exception
- * (SQLSTATE 08) or an operator's intervention (57, except a cancelled statement). Anything else
- * (the socket's errors) may have broken the connection.
- */
-function statementOnly(error: unknown): boolean {
-  if (!(error instanceof pg.DatabaseError)) return false
-  const code = error.code ?? ''
-  return !code.startsWith('08') && (!code.startsWith('57') || code === '57014')
+/** The error, when it means the connection failed (src/plugins/errors.ts), not one statement on it. */
+function connectionFailure(error: unknown): Error | undefined {
+  if (!isDatabaseUnavailable(error)) return undefined
+  return error instanceof Error ? error : new Error(String(error))
 }
 
 async function query<R>(client: pg.PoolClient, { name, text, values }: Statement): Promise<R[]> {
