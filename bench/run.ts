@@ -624,7 +624,7 @@ async function main() {
     const runs: Record<'bare' | 'statement' | 'coalesced' | 'service', LoadResult[]> = { bare: [], statement: [], coalesced: [], service: [] }
     for (let round = 1; round <= ROUNDS; round++) {
       log(`(a) round ${round}/${ROUNDS}: bare floor, statement floor, coalesced floor, PUT answer`)
-      // Each measured run follows 2 s of the same load, unmeasured: steady state for all three. The
+      // Each measured run follows 2 s of the same load, unmeasured: steady state for every target. The
       // service, idle through the floors' runs, has compacted its heap meanwhile (idle-compaction.ts)
       // and needs a moment to regrow it; the floors have no such idle work. --warm=0 measures cold.
       const measured = async (url: string, setupRequest: (req: autocannon.Request) => autocannon.Request) => {
@@ -645,29 +645,12 @@ async function main() {
     if (service.non2xx || service.errors) notes.push(`PUT answer: ${service.non2xx} non-2xx, ${service.errors} errors of ${service.requests}`)
     const vsStatement = service.rps / statement.rps
     const vsBare = service.rps / bare.rps
-    rows.push(['(a) floor: bare fastify, one INSERT … ON CONFLICT', `${f1(bare.rps)} req/s`, f1(bare.p50), f1(bare.p99), '', '1.00', '', ''])
-    rows.push([
-      '(a) statement floor: the four writes in one statement',
-      `${f1(statement.rps)} req/s`,
-      f1(statement.p50),
-      f1(statement.p99),
-      '',
-      (statement.rps / bare.rps).toFixed(2),
-      '',
-      '',
-    ])
+    const floorRow = (label: string, r: LoadResult) => rows.push([label, `${f1(r.rps)} req/s`, f1(r.p50), f1(r.p99), '', (r.rps / bare.rps).toFixed(2), '', ''])
+    floorRow('(a) floor: bare fastify, one INSERT … ON CONFLICT', bare)
+    floorRow('(a) statement floor: the four writes in one statement', statement)
     // Not a target: the statement floor's writes grouped as the service groups them (one statement
     // per queue of writes, at most WRITE_STATEMENTS at once), for comparing like with like.
-    rows.push([
-      '(a) coalesced floor: the same writes, grouped as the service groups them',
-      `${f1(coalesced.rps)} req/s`,
-      f1(coalesced.p50),
-      f1(coalesced.p99),
-      '',
-      (coalesced.rps / bare.rps).toFixed(2),
-      '',
-      '',
-    ])
+    floorRow('(a) coalesced floor: the same writes, grouped as the service groups them', coalesced)
     rows.push([
       '(a) PUT /assessments/{id}/answers/{qid}',
       `${f1(service.rps)} req/s`,
